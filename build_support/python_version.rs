@@ -1,0 +1,31 @@
+// Shared by the build scripts of the root crate and `interp` (pulled in with `include!`):
+// maps the interpreter PyO3 builds for to our exclusive `py37`…`py310` cfgs.
+
+/// The CPython minor versions this project supports, with the cfg each one enables.
+const SUPPORTED: [(u8, &str); 4] = [(7, "py37"), (8, "py38"), (9, "py39"), (10, "py310")];
+
+/// Emits `cargo:rustc-cfg=pyXY` for the interpreter PyO3 resolved (from `PYO3_PYTHON` or
+/// PATH) and returns its config; panics with a fix-it message for any other version.
+fn emit_python_version_cfg() -> &'static pyo3_build_config::InterpreterConfig {
+    let names: Vec<String> = SUPPORTED.iter().map(|(_, cfg)| cfg.to_string()).collect();
+    println!("cargo::rustc-check-cfg=cfg({})", names.join(","));
+    println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
+    let config = pyo3_build_config::get();
+    let version = config.version;
+    let cfg = SUPPORTED
+        .iter()
+        .find(|(minor, _)| version.major == 3 && *minor == version.minor)
+        .map(|(_, cfg)| *cfg);
+    match cfg {
+        Some(cfg) => println!("cargo:rustc-cfg={cfg}"),
+        None => panic!(
+            "\n\npyston_lite supports CPython 3.7, 3.8, 3.9 and 3.10 only, but this build targets \
+             Python {}.{} ({}).\nPoint PYO3_PYTHON at a supported interpreter, e.g. \
+             PYO3_PYTHON=$(pyenv root)/versions/3.8.18/bin/python\n",
+            version.major,
+            version.minor,
+            config.executable.as_deref().unwrap_or("interpreter path unknown"),
+        ),
+    }
+    config
+}
