@@ -1,0 +1,106 @@
+"""``python -m pyston_lite [options] script.py [args...]`` (or ``-m module [args...]``):
+run a script or module with the JIT enabled, as ``python script.py`` would."""
+
+import os
+import runpy
+import sys
+import traceback
+
+USAGE = """\
+usage: python -m pyston_lite [options] script.py [args ...]
+       python -m pyston_lite [options] -m module [args ...]
+
+Runs the script (or module) with the pyston_lite JIT enabled.
+
+options:
+  --threshold N      frame entries before a code object is compiled (0: at first entry)
+                     [env PYSTON_LITE_THRESHOLD, alias JIT_MIN_RUNS]
+  --max-code-mb MB   machine-code budget in megabytes; compiling stops when it is used up
+                     [env PYSTON_LITE_MAX_CODE_MB; alias JIT_MAX_MEM, in bytes]
+  --stats            print JIT statistics to stderr at exit
+                     [env PYSTON_LITE_STATS=1, alias JIT_SHOW_STATS]
+  -h, --help         show this help and exit
+
+Options given here override the environment. DISABLE_PYSTON only affects the
+pyston_lite_autoload package, not this command.
+"""
+
+
+def parse_args(argv):
+    """Returns (options dict, 'script'|'module', target, remaining args)."""
+    options = {}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help"):
+            sys.stdout.write(USAGE)
+            sys.exit(0)
+        if arg == "--stats":
+            options["stats"] = True
+        elif arg in ("--threshold", "--max-code-mb"):
+            if i + 1 >= len(argv):
+                usage_error("%s needs a value" % arg)
+            i += 1
+            key = "threshold" if arg == "--threshold" else "max_code_mb"
+            options[key] = parse_number(arg, argv[i], integer=(key == "threshold"))
+        elif arg == "-m":
+            if i + 1 >= len(argv):
+                usage_error("-m needs a module name")
+            return options, "module", argv[i + 1], argv[i + 2:]
+        elif arg.startswith("-"):
+            usage_error("unknown option %s" % arg)
+        else:
+            return options, "script", arg, argv[i + 1:]
+        i += 1
+    usage_error("no script or module given")
+
+
+def parse_number(flag, text, integer):
+    try:
+        return int(text) if integer else float(text)
+    except ValueError:
+        usage_error("%s expects a %s, got %r" % (flag, "whole number" if integer else "number", text))
+
+
+def usage_error(message):
+    sys.stderr.write("python -m pyston_lite: error: %s\n(see python -m pyston_lite --help)\n" % message)
+    sys.exit(2)
+
+
+def main(argv):
+    options, kind, target, args = parse_args(argv)
+    import pyston_lite
+
+    try:
+        pyston_lite.enable(**options)
+    except (ValueError, TypeError) as error:
+        usage_error(str(error))
+    if kind == "script":
+        sys.argv = [target] + args
+        sys.path[0] = os.path.dirname(os.path.abspath(target))
+        run = lambda: runpy.run_path(target, run_name="__main__")  # noqa: E731
+    else:
+        sys.argv = [target] + args
+        sys.path[0] = os.getcwd()
+        run = lambda: runpy._run_module_as_main(target, alter_argv=True)  # noqa: E731
+    try:
+        run()
+    except SystemExit:
+        raise
+    except BaseException as error:  # report as the interpreter would, without our frames
+        report_uncaught(error)
+        sys.exit(1)
+
+
+def report_uncaught(error):
+    """Prints the traceback of an uncaught exception from the user's code, leaving out the
+    frames of this launcher and of runpy, as ``python script.py`` would show it."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename in (__file__, runpy.__file__):
+        tb = tb.tb_next
+    # The default hook prints error.__traceback__, not the tb argument, so trim that too.
+    sys.excepthook(type(error), error.with_traceback(tb), tb)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,182 @@
+//! The Python API of `pyston_lite` (re-exported by `python/pyston_lite/__init__.py`).
+
+use crate::code_state::{self, CompileState};
+use crate::hook::{self, DisableOutcome};
+use crate::options::{KeywordValue, Options};
+use crate::stats as counters;
+use interp::cpython::PyCodeObject;
+use pyo3::exceptions::{PyRuntimeWarning, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyCode, PyDict, PyFloat, PyInt};
+
+/// Options from the environment with `kwargs` applied on top.
+fn options_from(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
+    let mut options = Options::from_env(|name| std::env::var(name).ok())
+        .map_err(|e| PyValueError::new_err(format!("pyston_lite: {e}")))?;
+    for (key, value) in kwargs.into_iter().flat_map(|d| d.iter()) {
+        let name: String = key.extract()?;
+        let value = keyword_value(&value)?;
+        match options.set_keyword(&name, &value) {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(PyTypeError::new_err(format!(
+                    "enable() got an unexpected keyword argument '{name}' \
+                     (options: threshold, max_code_mb, stats)"
+                )))
+            }
+            Err(e) => return Err(PyValueError::new_err(format!("pyston_lite: {e}"))),
+        }
+    }
+    Ok(options)
+}
+
+fn keyword_value(value: &Bound<'_, PyAny>) -> PyResult<KeywordValue> {
+    Ok(if value.is_instance_of::<PyBool>() {
+        KeywordValue::Bool(value.extract()?)
+    } else if value.is_instance_of::<PyInt>() {
+        // Out-of-range integers become Other so they are reported, not wrapped.
+        match value.extract::<i128>() {
+            Ok(n) => KeywordValue::Int(n),
+            Err(_) => KeywordValue::Other(value.repr()?.to_string()),
+        }
+    } else if value.is_instance_of::<PyFloat>() {
+        KeywordValue::Float(value.extract()?)
+    } else {
+        KeywordValue::Other(value.repr()?.to_string())
+    })
+}
+
+/// Turns the JIT on (idempotent). Options come from the environment
+/// (`PYSTON_LITE_THRESHOLD`, `PYSTON_LITE_MAX_CODE_MB`, `PYSTON_LITE_STATS`) and are
+/// overridden by the keywords `threshold`, `max_code_mb`, `stats`.
+/// Raises ValueError for a bad value, TypeError for an unknown keyword.
+#[pyfunction]
+#[pyo3(signature = (**kwargs))]
+fn enable(py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
+    let options = options_from(kwargs)?;
+    code_state::extra_index().map_err(pyo3::exceptions::PyRuntimeError::new_err)?;
+    if options.print_stats_at_exit {
+        register_exit_report(py)?;
+    }
+    hook::enable(&options);
+    Ok(())
+}
+
+/// Turns the JIT off and puts back the evaluator that was installed before it. If another
+/// PEP 523 evaluator has replaced ours since, it is left in place and a RuntimeWarning says so.
+#[pyfunction]
+fn disable(py: Python<'_>) -> PyResult<()> {
+    if hook::disable() == DisableOutcome::ReplacedByAnother {
+        PyErr::warn(
+            py,
+            &py.get_type::<PyRuntimeWarning>(),
+            c"pyston_lite.disable(): another frame evaluator replaced pyston_lite's; it was left \
+              installed and pyston_lite now only passes frames through to its predecessor",
+            1,
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether the JIT is on.
+#[pyfunction]
+fn is_enabled() -> bool {
+    hook::is_enabled()
+}
+
+/// Counters since the process started: `entries`, `code_objects`, `compiled`, `code_bytes`,
+/// and `failed` (a dict: reason → count).
+#[pyfunction]
+fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let s = counters::snapshot();
+    let dict = PyDict::new(py);
+    dict.set_item("entries", s.entries)?;
+    dict.set_item("code_objects", s.code_objects)?;
+    dict.set_item("compiled", s.compiled)?;
+    dict.set_item("code_bytes", s.code_bytes)?;
+    let failed = PyDict::new(py);
+    for (reason, count) in s.failed {
+        failed.set_item(reason, count)?;
+    }
+    dict.set_item("failed", failed)?;
+    Ok(dict)
+}
+
+/// The code object behind a function, method, or code object.
+fn code_of<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyCode>> {
+    if let Ok(code) = obj.cast::<PyCode>() {
+        return Ok(code.clone());
+    }
+    let target = if obj.hasattr("__func__")? { obj.getattr("__func__")? } else { obj.clone() };
+    match target.getattr("__code__").ok().map(|c| c.cast_into::<PyCode>()) {
+        Some(Ok(code)) => Ok(code),
+        _ => Err(PyTypeError::new_err(format!(
+            "expected a function, method or code object, got {}",
+            obj.get_type().name()?
+        ))),
+    }
+}
+
+/// What the JIT knows of one function: `state` ("cold", "compiled", "failed", "denied"),
+/// `reason` (why it failed, else None), `entries`, `code_bytes`.
+#[pyfunction]
+fn info<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    let code = code_of(obj)?;
+    let dict = PyDict::new(py);
+    // SAFETY: `code` is a live code object (we hold a reference) and the GIL is held.
+    let state = unsafe { code_state::get(code.as_ptr().cast::<PyCodeObject>()) };
+    let (name, reason, entries, code_bytes) = match state {
+        None => ("cold", None, 0, 0),
+        Some(state) => {
+            let (reason, bytes) = match &state.compile {
+                CompileState::Failed(f) => (Some(f.to_string()), 0),
+                CompileState::Compiled(c) => (None, c.code_bytes),
+                _ => (None, 0),
+            };
+            (state.compile.name(), reason, state.entries, bytes)
+        }
+    };
+    dict.set_item("state", name)?;
+    dict.set_item("reason", reason)?;
+    dict.set_item("entries", entries)?;
+    dict.set_item("code_bytes", code_bytes)?;
+    Ok(dict)
+}
+
+/// Never compile this function (or code object): its frames always run in the interpreter.
+#[pyfunction]
+fn deny(obj: &Bound<'_, PyAny>) -> PyResult<()> {
+    let code = code_of(obj)?;
+    code_state::extra_index().map_err(pyo3::exceptions::PyRuntimeError::new_err)?;
+    // SAFETY: live code object (we hold a reference), GIL held.
+    let state = unsafe { code_state::get_or_create(code.as_ptr().cast::<PyCodeObject>()) }
+        .ok_or_else(|| pyo3::exceptions::PyMemoryError::new_err("cannot attach state to code"))?;
+    state.compile = CompileState::Denied;
+    Ok(())
+}
+
+/// Prints `stats()` to stderr; registered with `atexit` when the `stats` option is on.
+#[pyfunction]
+fn print_stats() {
+    eprintln!("{}", counters::snapshot());
+}
+
+fn register_exit_report(py: Python<'_>) -> PyResult<()> {
+    static REGISTERED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !REGISTERED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        let report = wrap_pyfunction!(print_stats, py)?;
+        py.import("atexit")?.call_method1("register", (report,))?;
+    }
+    Ok(())
+}
+
+pub fn add_to_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(enable, m)?)?;
+    m.add_function(wrap_pyfunction!(disable, m)?)?;
+    m.add_function(wrap_pyfunction!(is_enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(stats, m)?)?;
+    m.add_function(wrap_pyfunction!(info, m)?)?;
+    m.add_function(wrap_pyfunction!(deny, m)?)?;
+    m.add_function(wrap_pyfunction!(print_stats, m)?)?;
+    Ok(())
+}

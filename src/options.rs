@@ -1,0 +1,215 @@
+//! Every user-facing option, parsed in one place: from the environment first, then from
+//! `enable(**kwargs)`. Pyston-lite's variable names are accepted as aliases.
+
+use std::fmt;
+
+/// Entries before a code object is compiled when nothing is configured. Provisional: the
+/// compiler issue sets it by measurement (Pyston-lite compiles after roughly 200 entries).
+pub const DEFAULT_THRESHOLD: u64 = 200;
+/// Code-memory budget when nothing is configured.
+pub const DEFAULT_MAX_CODE_BYTES: u64 = 100 * 1024 * 1024;
+
+const MB: u64 = 1024 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Frame entries a code object runs in the fallback evaluator before it is compiled;
+    /// 0 compiles at first entry.
+    pub threshold: u64,
+    /// Machine-code budget in bytes; once reached, compiling stops with a counted reason.
+    pub max_code_bytes: u64,
+    /// Print `stats()` to stderr when the interpreter exits.
+    pub print_stats_at_exit: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            threshold: DEFAULT_THRESHOLD,
+            max_code_bytes: DEFAULT_MAX_CODE_BYTES,
+            print_stats_at_exit: false,
+        }
+    }
+}
+
+/// A bad option value: which option (the variable or keyword as the user spelled it), the
+/// value, and what was expected.
+#[derive(Debug, PartialEq, Eq)]
+pub struct OptionError {
+    pub name: String,
+    pub value: String,
+    pub expected: &'static str,
+}
+
+impl fmt::Display for OptionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid value {:?} for {}: expected {}", self.value, self.name, self.expected)
+    }
+}
+
+/// One option as the environment spells it: our name, then Pyston-lite's alias.
+struct EnvOption {
+    name: &'static str,
+    alias: &'static str,
+    apply: fn(&mut Options, &str, &str) -> Result<(), OptionError>,
+}
+
+const ENV_OPTIONS: [EnvOption; 3] = [
+    EnvOption { name: "PYSTON_LITE_THRESHOLD", alias: "JIT_MIN_RUNS", apply: |o, n, v| {
+        o.threshold = parse_count(n, v)?;
+        Ok(())
+    }},
+    EnvOption { name: "PYSTON_LITE_MAX_CODE_MB", alias: "JIT_MAX_MEM", apply: |o, n, v| {
+        // Pyston-lite's JIT_MAX_MEM counts bytes; ours counts megabytes.
+        o.max_code_bytes = if n == "JIT_MAX_MEM" { parse_count(n, v)? } else { parse_megabytes(n, v)? };
+        Ok(())
+    }},
+    EnvOption { name: "PYSTON_LITE_STATS", alias: "JIT_SHOW_STATS", apply: |o, n, v| {
+        o.print_stats_at_exit = parse_flag(n, v)?;
+        Ok(())
+    }},
+];
+
+impl Options {
+    /// Options from the environment (via `lookup`, normally `std::env::var`), on top of the
+    /// defaults. Our name wins over Pyston-lite's alias when both are set.
+    pub fn from_env(lookup: impl Fn(&str) -> Option<String>) -> Result<Options, OptionError> {
+        let mut options = Options::default();
+        for option in &ENV_OPTIONS {
+            for name in [option.alias, option.name] {
+                if let Some(value) = lookup(name) {
+                    (option.apply)(&mut options, name, &value)?;
+                }
+            }
+        }
+        Ok(options)
+    }
+
+    /// Applies one `enable()` keyword; `Ok(false)` when the keyword is not an option.
+    pub fn set_keyword(&mut self, name: &str, value: &KeywordValue) -> Result<bool, OptionError> {
+        let error = |expected| OptionError { name: name.to_string(), value: value.to_string(), expected };
+        match (name, value) {
+            ("threshold", KeywordValue::Int(n)) if *n >= 0 => self.threshold = *n as u64,
+            ("threshold", _) => return Err(error("a non-negative integer")),
+            ("max_code_mb", KeywordValue::Int(n)) if *n >= 0 => self.max_code_bytes = *n as u64 * MB,
+            ("max_code_mb", KeywordValue::Float(x)) if x.is_finite() && *x >= 0.0 => {
+                self.max_code_bytes = (*x * MB as f64) as u64
+            }
+            ("max_code_mb", _) => return Err(error("a non-negative number of megabytes")),
+            ("stats", KeywordValue::Bool(b)) => self.print_stats_at_exit = *b,
+            ("stats", _) => return Err(error("True or False")),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// The Python value of an `enable()` keyword, reduced to what options can hold.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeywordValue {
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    /// Anything else, kept as its `repr()` for the error message.
+    Other(String),
+}
+
+impl fmt::Display for KeywordValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeywordValue::Bool(b) => write!(f, "{}", if *b { "True" } else { "False" }),
+            KeywordValue::Int(n) => write!(f, "{n}"),
+            KeywordValue::Float(x) => write!(f, "{x}"),
+            KeywordValue::Other(repr) => f.write_str(repr),
+        }
+    }
+}
+
+fn parse_count(name: &str, value: &str) -> Result<u64, OptionError> {
+    value.trim().parse::<u64>().map_err(|_| OptionError {
+        name: name.to_string(),
+        value: value.to_string(),
+        expected: "a non-negative integer",
+    })
+}
+
+fn parse_megabytes(name: &str, value: &str) -> Result<u64, OptionError> {
+    match value.trim().parse::<f64>() {
+        Ok(mb) if mb.is_finite() && mb >= 0.0 => Ok((mb * MB as f64) as u64),
+        _ => Err(OptionError {
+            name: name.to_string(),
+            value: value.to_string(),
+            expected: "a non-negative number of megabytes",
+        }),
+    }
+}
+
+fn parse_flag(name: &str, value: &str) -> Result<bool, OptionError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "" | "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(OptionError {
+            name: name.to_string(),
+            value: value.to_string(),
+            expected: "1 or 0",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let pairs: Vec<(String, String)> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn defaults_without_environment() {
+        assert_eq!(Options::from_env(env(&[])).unwrap(), Options::default());
+    }
+
+    #[test]
+    fn our_names_and_aliases() {
+        let o = Options::from_env(env(&[
+            ("PYSTON_LITE_THRESHOLD", "0"),
+            ("PYSTON_LITE_MAX_CODE_MB", "1.5"),
+            ("JIT_SHOW_STATS", "1"),
+        ]))
+        .unwrap();
+        assert_eq!(o.threshold, 0);
+        assert_eq!(o.max_code_bytes, 3 * MB / 2);
+        assert!(o.print_stats_at_exit);
+        let o = Options::from_env(env(&[("JIT_MIN_RUNS", "7"), ("JIT_MAX_MEM", "50000")])).unwrap();
+        assert_eq!((o.threshold, o.max_code_bytes), (7, 50000));
+    }
+
+    #[test]
+    fn our_name_wins_over_alias() {
+        let o = Options::from_env(env(&[("JIT_MIN_RUNS", "7"), ("PYSTON_LITE_THRESHOLD", "3")])).unwrap();
+        assert_eq!(o.threshold, 3);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let e = Options::from_env(env(&[("PYSTON_LITE_THRESHOLD", "-1")])).unwrap_err();
+        assert_eq!(e.to_string(), "invalid value \"-1\" for PYSTON_LITE_THRESHOLD: expected a non-negative integer");
+        assert!(Options::from_env(env(&[("PYSTON_LITE_MAX_CODE_MB", "lots")])).is_err());
+        assert!(Options::from_env(env(&[("JIT_SHOW_STATS", "maybe")])).is_err());
+    }
+
+    #[test]
+    fn keywords() {
+        let mut o = Options::default();
+        assert_eq!(o.set_keyword("threshold", &KeywordValue::Int(5)), Ok(true));
+        assert_eq!(o.threshold, 5);
+        assert!(o.set_keyword("threshold", &KeywordValue::Int(-5)).is_err());
+        assert!(o.set_keyword("threshold", &KeywordValue::Float(1.0)).is_err());
+        assert_eq!(o.set_keyword("max_code_mb", &KeywordValue::Int(2)), Ok(true));
+        assert_eq!(o.max_code_bytes, 2 * MB);
+        assert!(o.set_keyword("stats", &KeywordValue::Int(1)).is_err());
+        assert_eq!(o.set_keyword("nonsense", &KeywordValue::Int(1)), Ok(false));
+    }
+}
