@@ -78,7 +78,10 @@ def main(argv):
     if kind == "script":
         sys.argv = [target] + args
         sys.path[0] = os.path.dirname(os.path.abspath(target))
-        run = lambda: runpy.run_path(target, run_name="__main__")  # noqa: E731
+        # Since 3.9 `python script.py` makes the script's __file__ (and so its tracebacks)
+        # absolute, while sys.argv[0] stays as given.
+        path = os.path.abspath(target) if sys.version_info >= (3, 9) else target
+        run = lambda: runpy.run_path(path, run_name="__main__")  # noqa: E731
     else:
         sys.argv = [target] + args
         sys.path[0] = os.getcwd()
