@@ -84,14 +84,16 @@ fn is_enabled() -> bool {
     hook::is_enabled()
 }
 
-/// Counters since the process started: `entries`, `code_objects`, `compiled`, `code_bytes`,
-/// and `failed` (a dict: reason → count).
+/// Counters since the process started: `entries`, `code_objects` (that got our state),
+/// `live_code_states` (of those, still alive), `compiled`, `code_bytes`, and `failed`
+/// (a dict: reason → count).
 #[pyfunction]
 fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let s = counters::snapshot();
     let dict = PyDict::new(py);
     dict.set_item("entries", s.entries)?;
     dict.set_item("code_objects", s.code_objects)?;
+    dict.set_item("live_code_states", s.live_code_states)?;
     dict.set_item("compiled", s.compiled)?;
     dict.set_item("code_bytes", s.code_bytes)?;
     let failed = PyDict::new(py);

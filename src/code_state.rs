@@ -43,6 +43,7 @@ pub struct CodeState {
 
 impl Drop for CodeState {
     fn drop(&mut self) {
+        stats::LIVE_CODE_STATES.fetch_sub(1, Relaxed);
         if let CompileState::Compiled(code) = &self.compile {
             stats::CODE_BYTES.fetch_sub(code.code_bytes as u64, Relaxed);
         }
@@ -115,6 +116,7 @@ pub unsafe fn get_or_create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeS
         return None;
     }
     stats::bump(&stats::CODE_OBJECTS);
+    stats::bump(&stats::LIVE_CODE_STATES);
     // SAFETY: the slot now owns the Box; it lives as long as the code object.
     Some(unsafe { &mut *state })
 }

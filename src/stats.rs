@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 pub static ENTRIES: AtomicU64 = AtomicU64::new(0);
 /// Code objects that got per-code state (seen by the hook at least once).
 pub static CODE_OBJECTS: AtomicU64 = AtomicU64::new(0);
+/// Per-code states currently alive (created minus freed with their code objects).
+pub static LIVE_CODE_STATES: AtomicU64 = AtomicU64::new(0);
 /// Successful compilations.
 pub static COMPILED: AtomicU64 = AtomicU64::new(0);
 /// Bytes of machine code currently alive.
@@ -28,6 +30,7 @@ pub fn bump(counter: &AtomicU64) {
 pub struct Snapshot {
     pub entries: u64,
     pub code_objects: u64,
+    pub live_code_states: u64,
     pub compiled: u64,
     pub code_bytes: u64,
     pub failed: BTreeMap<&'static str, u64>,
@@ -37,6 +40,7 @@ pub fn snapshot() -> Snapshot {
     Snapshot {
         entries: ENTRIES.load(Relaxed),
         code_objects: CODE_OBJECTS.load(Relaxed),
+        live_code_states: LIVE_CODE_STATES.load(Relaxed),
         compiled: COMPILED.load(Relaxed),
         code_bytes: CODE_BYTES.load(Relaxed),
         failed: FAILED.lock().clone(),

@@ -54,7 +54,7 @@ def test_stats_counts_frames_entered_through_the_hook(stock_env):
     assert before == 0  # nothing counted before enable()
     assert during == 25  # exactly the 25 calls of f (no other frame ran in between)
     assert after_disable == 0
-    assert second == "['code_bytes', 'code_objects', 'compiled', 'entries', 'failed'] True"
+    assert second == "['code_bytes', 'code_objects', 'compiled', 'entries', 'failed', 'live_code_states'] True"
 
 
 def test_info_of_a_cold_function(stock_env):
@@ -305,3 +305,26 @@ def test_version_matches_the_crate():
         cargo_version = re.search(r'^version = "([^"]+)"', f.read(), re.M).group(1)
     assert pyston_lite.__version__ == cargo_version
     assert pyston_lite._native.BUILD_PYTHON_VERSION == tuple(sys.version_info[:2])
+
+
+def test_code_state_is_freed_with_its_code_object(stock_env):
+    out = check_python(
+        """
+        import gc, pyston_lite as p
+        p.enable(threshold=0)
+        gc.collect()
+        base = p.stats()
+        for i in range(10000):
+            namespace = {}
+            exec("def f%d(x):\\n    return x + %d" % (i, i), namespace)
+            namespace["f%d" % i](i)
+        del namespace
+        gc.collect()
+        end = p.stats()
+        print(end["code_objects"] - base["code_objects"] >= 10000)
+        print(end["live_code_states"] - base["live_code_states"] < 100)
+        print(end["code_bytes"] == base["code_bytes"])
+        """,
+        env=stock_env,
+    )
+    assert out.split() == ["True", "True", "True"]
