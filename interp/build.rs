@@ -9,6 +9,7 @@ include!("../build_support/python_version.rs");
 
 fn main() {
     let config = emit_python_version_cfg();
+    pyo3_build_config::add_libpython_rpath_link_args();
     let python = config
         .executable
         .clone()

@@ -4,7 +4,9 @@
 //!
 //! Exactly one of the cfgs `py37`, `py38`, `py39`, `py310` is set by `build.rs`.
 
+pub mod bytecode;
 pub mod cpython;
+pub mod opcode;
 
 /// The `(major, minor)` CPython version this crate was built against.
 pub const BUILD_VERSION: (u8, u8) = {
