@@ -9,6 +9,10 @@ pub enum CompileFailure {
     CodeMemoryFull,
     /// No machine-code generator exists yet for this architecture and version.
     NoCodeGenerator,
+    /// `co_code` that the evaluator could not run either (odd length, jump out of range).
+    MalformedBytecode,
+    /// An opcode number this CPython version does not define.
+    UnknownOpcode(u8),
 }
 
 impl CompileFailure {
@@ -17,6 +21,8 @@ impl CompileFailure {
         match self {
             CompileFailure::CodeMemoryFull => "code_memory_full",
             CompileFailure::NoCodeGenerator => "no_code_generator",
+            CompileFailure::MalformedBytecode => "malformed_bytecode",
+            CompileFailure::UnknownOpcode(_) => "unknown_opcode",
         }
     }
 
@@ -29,6 +35,8 @@ impl CompileFailure {
             CompileFailure::NoCodeGenerator => {
                 "this build has no machine-code generator yet; the frame runs in the interpreter"
             }
+            CompileFailure::MalformedBytecode => "the bytecode is malformed",
+            CompileFailure::UnknownOpcode(_) => "the bytecode uses an opcode this CPython does not define",
         }
     }
 }

@@ -4,7 +4,9 @@
 //! is in place and every attempt ends with a [`CompileFailure`]; the x86-64 code generator
 //! arrives with the baseline-JIT work, and with it [`CompiledCode`] values.
 
+pub mod analysis;
 mod failure;
+pub mod codemem;
 
 pub use failure::CompileFailure;
 
@@ -22,10 +24,11 @@ pub struct CompiledCode {
 /// # Safety
 /// `code` must point at a live code object and the GIL must be held.
 pub unsafe fn compile(code: *mut PyCodeObject, budget_left: u64) -> Result<CompiledCode, CompileFailure> {
-    let _ = code;
     if budget_left == 0 {
         return Err(CompileFailure::CodeMemoryFull);
     }
+    // SAFETY: live code object (caller); the slice is dropped before we return.
+    let _analysis = analysis::analyze(unsafe { interp::cpython::co_code_bytes(code) })?;
     Err(CompileFailure::NoCodeGenerator)
 }
 

@@ -72,3 +72,17 @@ check_offset!(PyCodeObject, co_zombieframe, layout::CODE_CO_ZOMBIEFRAME);
 check_offset!(PyCodeObject, co_weakreflist, layout::CODE_CO_WEAKREFLIST);
 check_offset!(PyCodeObject, co_extra, layout::CODE_CO_EXTRA);
 const _: () = assert!(layout::SIZEOF_CODE == std::mem::size_of::<PyCodeObject>());
+
+/// The bytes of `co_code`.
+///
+/// # Safety
+/// `code` must be a live code object, and the slice must not outlive it.
+pub unsafe fn co_code_bytes<'a>(code: *mut PyCodeObject) -> &'a [u8] {
+    // SAFETY: co_code of a live code object is an immutable bytes object it owns.
+    unsafe {
+        let bytes = (*code).co_code;
+        let data = pyo3_ffi::PyBytes_AsString(bytes).cast::<u8>();
+        let len = pyo3_ffi::PyBytes_Size(bytes) as usize;
+        std::slice::from_raw_parts(data, len)
+    }
+}
