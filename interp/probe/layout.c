@@ -113,13 +113,23 @@ int main(void) {
     OFF(ERR_STACK_ITEM_PREVIOUS, _PyErr_StackItem, previous_item);
     OFF(TSTATE_ASYNC_EXC, PyThreadState, async_exc);
 
+    OFF(OBJECT_OB_REFCNT, PyObject, ob_refcnt);
+    OFF(OBJECT_OB_TYPE, PyObject, ob_type);
+    OFF(TYPE_TP_DEALLOC, PyTypeObject, tp_dealloc);
+    OFF(TYPE_TP_FLAGS, PyTypeObject, tp_flags);
+#if PY_VERSION_HEX >= 0x03080000
+    OFF(TYPE_TP_VECTORCALL_OFFSET, PyTypeObject, tp_vectorcall_offset);
+#endif
+
     OFF(INTERP_EVAL_FRAME, PyInterpreterState, eval_frame);
 #if PY_VERSION_HEX >= 0x03090000
     /* 3.9 moved the eval breaker into the interpreter state. */
     OFF(INTERP_EVAL_BREAKER, PyInterpreterState, ceval.eval_breaker);
+    OFF(INTERP_GIL_DROP_REQUEST, PyInterpreterState, ceval.gil_drop_request);
 #else
     /* 3.7/3.8: one eval breaker for the process, in _PyRuntime. */
     OFF(RUNTIME_EVAL_BREAKER, _PyRuntimeState, ceval.eval_breaker);
+    OFF(RUNTIME_GIL_DROP_REQUEST, _PyRuntimeState, ceval.gil_drop_request);
 #endif
     return 0;
 }

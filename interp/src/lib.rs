@@ -6,7 +6,10 @@
 
 pub mod bytecode;
 pub mod cpython;
+#[cfg(py38)] // 3.8 first (the baseline-JIT issue); other versions follow.
+pub mod frame;
 pub mod opcode;
+pub mod ops;
 
 /// The `(major, minor)` CPython version this crate was built against.
 pub const BUILD_VERSION: (u8, u8) = {

@@ -7,12 +7,18 @@
 pub enum CompileFailure {
     /// The code-memory budget (`PYSTON_LITE_MAX_CODE_MB`) is used up.
     CodeMemoryFull,
-    /// No machine-code generator exists yet for this architecture and version.
+    /// This build does not run machine code for this architecture and version yet.
     NoCodeGenerator,
     /// `co_code` that the evaluator could not run either (odd length, jump out of range).
     MalformedBytecode,
     /// An opcode number this CPython version does not define.
     UnknownOpcode(u8),
+    /// The code generator has no emitter for this opcode yet.
+    UnsupportedOpcode(u8),
+    /// The assembler refused the generated code (a compiler bug, reported not crashed).
+    AssemblerError,
+    /// The code arena failed for a reason other than its budget (e.g. the OS refused memory).
+    CodeMemoryError,
 }
 
 impl CompileFailure {
@@ -23,6 +29,9 @@ impl CompileFailure {
             CompileFailure::NoCodeGenerator => "no_code_generator",
             CompileFailure::MalformedBytecode => "malformed_bytecode",
             CompileFailure::UnknownOpcode(_) => "unknown_opcode",
+            CompileFailure::UnsupportedOpcode(_) => "unsupported_opcode",
+            CompileFailure::AssemblerError => "assembler_error",
+            CompileFailure::CodeMemoryError => "code_memory_error",
         }
     }
 
@@ -33,10 +42,13 @@ impl CompileFailure {
                 "the machine-code budget is used up (raise PYSTON_LITE_MAX_CODE_MB)"
             }
             CompileFailure::NoCodeGenerator => {
-                "this build has no machine-code generator yet; the frame runs in the interpreter"
+                "this build does not run machine code yet; the frame runs in the interpreter"
             }
             CompileFailure::MalformedBytecode => "the bytecode is malformed",
             CompileFailure::UnknownOpcode(_) => "the bytecode uses an opcode this CPython does not define",
+            CompileFailure::UnsupportedOpcode(_) => "the code generator does not handle one of its opcodes yet",
+            CompileFailure::AssemblerError => "the assembler rejected the generated code",
+            CompileFailure::CodeMemoryError => "the operating system refused code memory",
         }
     }
 }

@@ -1,10 +1,16 @@
 //! `jit`: the compiler — from a code object to machine code, or a named reason why not.
 //!
-//! This is the foundation stage: the pipeline (budget check → analysis → code generation)
-//! is in place and every attempt ends with a [`CompileFailure`]; the x86-64 code generator
-//! arrives with the baseline-JIT work, and with it [`CompiledCode`] values.
+//! State of the work: analysis, the code arena and a first x86-64 code generator for 3.8
+//! (a subset of opcodes, straight-line code, branches, loops, calls; no block stack, no
+//! generators) exist and are tested by running compiled frames directly
+//! (`tests/run_compiled.rs`). The hook does not run machine code yet — that needs the
+//! tracing deopt and full opcode coverage — so [`compile`] still ends every attempt with
+//! [`CompileFailure::NoCodeGenerator`] after analysis.
 
 pub mod analysis;
+pub mod codegen;
+#[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+pub mod compiled;
 mod failure;
 pub mod codemem;
 

@@ -91,6 +91,24 @@ pub unsafe fn eval_breaker_addr(interp: *mut PyInterpreterState) -> *const c_int
     }
 }
 
+/// Address of the "another thread wants the GIL" flag (next to the eval breaker).
+///
+/// # Safety
+/// `interp` must be a live interpreter state.
+pub unsafe fn gil_drop_request_addr(interp: *mut PyInterpreterState) -> *const c_int {
+    #[cfg(any(py37, py38))]
+    {
+        let _ = interp;
+        // SAFETY: `_PyRuntime` is a static of libpython; the offset is probed.
+        unsafe { std::ptr::addr_of!(_PyRuntime).add(layout::RUNTIME_GIL_DROP_REQUEST).cast() }
+    }
+    #[cfg(any(py39, py310))]
+    // SAFETY: the offset is probed within the live interpreter state.
+    unsafe {
+        interp.cast::<u8>().add(layout::INTERP_GIL_DROP_REQUEST).cast()
+    }
+}
+
 /// The code object of `frame`, as a `PyObject`.
 ///
 /// # Safety

@@ -1,0 +1,40 @@
+//! The helpers machine code calls: one `extern "C"` function per opcode behaviour, with the
+//! semantics of that version's `ceval.c`, error messages included.
+//!
+//! Conventions (shared with `jit::codegen`):
+//! - `sp` points one past the top of the frame's value stack (ceval's `stack_pointer`).
+//! - A *fixed-effect* helper consumes its operands and writes its result slots, returning 0,
+//!   or -1 with an exception set; on error every slot up to the normal result depth still
+//!   holds an owned reference or NULL, so the unwinder can `Py_XDECREF` it.
+//! - Helpers that take a `frame` need it for names, constants or `f_globals`.
+
+mod breaker;
+mod build;
+#[cfg(py38)]
+mod call;
+mod names;
+mod number;
+
+pub use breaker::*;
+pub use build::*;
+#[cfg(py38)]
+pub use call::*;
+pub use names::*;
+pub use number::*;
+
+use pyo3_ffi::{PyObject, Py_DECREF};
+
+/// Pops `sp[-1]` (a condition), returning 1 if true, 0 if false, -1 with an exception set
+/// (`POP_JUMP_IF_*` after the exact-bool fast path, which machine code does inline).
+///
+/// # Safety
+/// `sp[-1]` must be an owned reference; the GIL must be held.
+pub unsafe extern "C" fn pop_truth(sp: *mut *mut PyObject) -> i32 {
+    // SAFETY: the slot holds an owned reference (caller); we consume it.
+    unsafe {
+        let cond = *sp.sub(1);
+        let result = pyo3_ffi::PyObject_IsTrue(cond);
+        Py_DECREF(cond);
+        result
+    }
+}

@@ -1,0 +1,66 @@
+//! Name lookups: locals, globals, builtins, with ceval's exact error messages.
+
+use crate::cpython::PyFrameObject;
+use pyo3_ffi::{PyErr_Format, PyErr_Occurred, PyExc_NameError, PyExc_UnboundLocalError, PyObject};
+use std::os::raw::c_char;
+
+const NAME_ERROR_MSG: &std::ffi::CStr = c"name '%.200s' is not defined";
+const UNBOUNDLOCAL_ERROR_MSG: &std::ffi::CStr = c"local variable '%.200s' referenced before assignment";
+
+/// ceval's `format_exc_check_arg`: raises `exc` with `format` applied to `name`'s UTF-8.
+///
+/// # Safety
+/// GIL held; `exc` is an exception type; `name` NULL or a str.
+unsafe fn raise_with_name(exc: *mut PyObject, format: &std::ffi::CStr, name: *mut PyObject) {
+    if name.is_null() {
+        return;
+    }
+    // SAFETY: `name` is a live str (caller); the UTF-8 buffer lives as long as it does.
+    unsafe {
+        let utf8: *const c_char = pyo3_ffi::PyUnicode_AsUTF8(name);
+        if utf8.is_null() {
+            return;
+        }
+        PyErr_Format(exc, format.as_ptr(), utf8);
+    }
+}
+
+/// `LOAD_FAST` of an unbound local: raises UnboundLocalError naming `co_varnames[index]`.
+///
+/// # Safety
+/// GIL held; `frame` live; `index` < co_nlocals.
+pub unsafe extern "C" fn raise_unbound_local(frame: *mut PyFrameObject, index: u32) {
+    // SAFETY: live frame and code; varnames is a tuple with at least co_nlocals items.
+    unsafe {
+        let varnames = (*(*frame).f_code).co_varnames;
+        let name = pyo3_ffi::PyTuple_GetItem(varnames, index as pyo3_ffi::Py_ssize_t);
+        raise_with_name(PyExc_UnboundLocalError, UNBOUNDLOCAL_ERROR_MSG, name);
+    }
+}
+
+/// `LOAD_GLOBAL` (3.8, exact-dict globals and builtins — the driver only runs such frames):
+/// pushes `globals[name]` or `builtins[name]`, else NameError.
+///
+/// # Safety
+/// GIL held; `frame` live with exact-dict `f_globals`/`f_builtins`; `sp` has room for one.
+pub unsafe extern "C" fn load_global(frame: *mut PyFrameObject, sp: *mut *mut PyObject, namei: u32) -> i32 {
+    // SAFETY: live frame; names tuple index comes from the compiler's oparg.
+    unsafe {
+        let name = pyo3_ffi::PyTuple_GET_ITEM((*(*frame).f_code).co_names, namei as pyo3_ffi::Py_ssize_t);
+        let value = _PyDict_LoadGlobal((*frame).f_globals, (*frame).f_builtins, name);
+        *sp = value;
+        if value.is_null() {
+            if PyErr_Occurred().is_null() {
+                raise_with_name(PyExc_NameError, NAME_ERROR_MSG, name);
+            }
+            return -1;
+        }
+        pyo3_ffi::Py_INCREF(value);
+        0
+    }
+}
+
+extern "C" {
+    /// Looks `key` up in `globals`, then `builtins` (both exact dicts); borrowed result.
+    fn _PyDict_LoadGlobal(globals: *mut PyObject, builtins: *mut PyObject, key: *mut PyObject) -> *mut PyObject;
+}

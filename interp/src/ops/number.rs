@@ -1,0 +1,119 @@
+//! Binary, in-place and comparison operators (`BINARY_*`, `INPLACE_*`, `COMPARE_OP`).
+
+use pyo3_ffi::{PyObject, Py_DECREF};
+
+/// A CPython binary number-protocol function such as `PyNumber_Add`.
+pub type BinaryFn = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
+
+/// Applies `op` to `sp[-2]`, `sp[-1]`; consumes both and leaves the result (or NULL) in
+/// `sp[-2]`. Fixed effect −1. Serves every `BINARY_*`/`INPLACE_*` whose ceval case is a plain
+/// call of one number-protocol function.
+///
+/// # Safety
+/// GIL held; both slots hold owned references.
+pub unsafe extern "C" fn binary_op(sp: *mut *mut PyObject, op: BinaryFn) -> i32 {
+    // SAFETY: both operands are owned (caller); the result slot takes the new reference.
+    unsafe {
+        let left = *sp.sub(2);
+        let right = *sp.sub(1);
+        let result = op(left, right);
+        Py_DECREF(left);
+        Py_DECREF(right);
+        *sp.sub(2) = result;
+        if result.is_null() {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
+/// `BINARY_POWER`: `PyNumber_Power(a, b, None)`.
+pub unsafe extern "C" fn number_power(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded operands are live (binary_op's caller owns them).
+    unsafe { pyo3_ffi::PyNumber_Power(a, b, pyo3_ffi::Py_None()) }
+}
+
+/// `INPLACE_POWER`: `PyNumber_InPlacePower(a, b, None)`.
+pub unsafe extern "C" fn number_inplace_power(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: as number_power.
+    unsafe { pyo3_ffi::PyNumber_InPlacePower(a, b, pyo3_ffi::Py_None()) }
+}
+
+/// 3.7/3.8 `COMPARE_OP` argument values beyond the six rich comparisons (`PyCmp_*`).
+#[cfg(any(py37, py38))]
+pub mod cmp {
+    pub const IN: u32 = 6;
+    pub const NOT_IN: u32 = 7;
+    pub const IS: u32 = 8;
+    pub const IS_NOT: u32 = 9;
+    pub const EXC_MATCH: u32 = 10;
+}
+
+/// `COMPARE_OP oparg` on `sp[-2]`, `sp[-1]` (ceval's `cmp_outcome` on 3.7/3.8). Fixed effect −1.
+///
+/// # Safety
+/// GIL held; both slots hold owned references.
+#[cfg(any(py37, py38))]
+pub unsafe extern "C" fn compare_op(sp: *mut *mut PyObject, oparg: u32) -> i32 {
+    // SAFETY: both operands are owned (caller); the result slot takes the new reference.
+    unsafe {
+        let left = *sp.sub(2);
+        let right = *sp.sub(1);
+        let result = cmp_outcome(oparg, left, right);
+        Py_DECREF(left);
+        Py_DECREF(right);
+        *sp.sub(2) = result;
+        if result.is_null() {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
+#[cfg(any(py37, py38))]
+unsafe fn cmp_outcome(op: u32, v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    use pyo3_ffi::{PyBool_FromLong, PySequence_Contains};
+    // SAFETY: v and w are live (caller); every branch returns a new reference or NULL.
+    unsafe {
+        match op {
+            cmp::IS => PyBool_FromLong((v == w) as _),
+            cmp::IS_NOT => PyBool_FromLong((v != w) as _),
+            cmp::IN | cmp::NOT_IN => {
+                let found = PySequence_Contains(w, v);
+                if found < 0 {
+                    return std::ptr::null_mut();
+                }
+                PyBool_FromLong(((found != 0) == (op == cmp::IN)) as _)
+            }
+            cmp::EXC_MATCH => exception_match(v, w),
+            _ => pyo3_ffi::PyObject_RichCompare(v, w, op as i32),
+        }
+    }
+}
+
+/// `except w:` against the raised type `v`, refusing non-exception classes as ceval does.
+#[cfg(any(py37, py38))]
+unsafe fn exception_match(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    use pyo3_ffi::*;
+    const CANNOT_CATCH_MSG: &std::ffi::CStr =
+        c"catching classes that do not inherit from BaseException is not allowed";
+    // SAFETY: v, w live (caller); tuple items are borrowed while w is alive.
+    unsafe {
+        let is_exception_class =
+            |x: *mut PyObject| PyType_Check(x) != 0 && PyType_FastSubclass(x.cast(), Py_TPFLAGS_BASE_EXC_SUBCLASS) != 0;
+        if PyTuple_Check(w) != 0 {
+            for i in 0..PyTuple_Size(w) {
+                if !is_exception_class(PyTuple_GET_ITEM(w, i)) {
+                    PyErr_SetString(PyExc_TypeError, CANNOT_CATCH_MSG.as_ptr());
+                    return std::ptr::null_mut();
+                }
+            }
+        } else if !is_exception_class(w) {
+            PyErr_SetString(PyExc_TypeError, CANNOT_CATCH_MSG.as_ptr());
+            return std::ptr::null_mut();
+        }
+        PyBool_FromLong(PyErr_GivenExceptionMatches(v, w) as _)
+    }
+}

@@ -1,0 +1,6 @@
+//! Code generation: one emit function per opcode (or family) behind one opcode → function
+//! table per architecture. An opcode without an entry makes the whole code object fail to
+//! compile with the named reason `unsupported_opcode`.
+
+#[cfg(all(py38, target_arch = "x86_64"))]
+pub mod x64;

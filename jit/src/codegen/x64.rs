@@ -1,0 +1,384 @@
+//! x86-64 code generation for CPython 3.8 bytecode (dynasm-rs).
+//!
+//! Register plan for the whole function: r12 = frame, r13 = value-stack pointer (one past
+//! the top, as ceval's `stack_pointer`), r14 = thread state, r15 = `&f_localsplus[0]`.
+//! Values live in `f_valuestack` at every helper call. Each instruction first stores its
+//! offset into `f_lasti`, so tracebacks, `f_lineno` and callees see the current position.
+
+use crate::analysis::Analysis;
+use crate::CompileFailure;
+use dynasmrt::x64::X64Relocation;
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
+use interp::bytecode::Instruction;
+use interp::cpython::layout;
+use interp::frame::status;
+use interp::opcode::op;
+use interp::ops;
+
+/// Machine code for one code object, assembled for a known base address.
+pub struct Assembled {
+    pub code: Vec<u8>,
+    /// Native offset of each instruction, indexed by bytecode offset / 2 (`usize::MAX` for
+    /// instructions that are never entered directly, i.e. inside `EXTENDED_ARG` runs).
+    pub instruction_offsets: Vec<usize>,
+}
+
+/// State of one compilation.
+struct Emitter<'a> {
+    ops: VecAssembler<X64Relocation>,
+    /// Addresses of `co_consts` items (kept alive by the code object).
+    consts: &'a [usize],
+    /// One label per instruction start (bytecode offset / 2).
+    labels: Vec<DynamicLabel>,
+    exit: DynamicLabel,
+}
+
+type EmitFn = fn(&mut Emitter<'_>, &Instruction) -> Result<(), CompileFailure>;
+
+/// The opcode → emit function table.
+fn emit_fn(opcode: u8) -> Option<EmitFn> {
+    Some(match opcode {
+        op::NOP => emit_nop,
+        op::LOAD_FAST => emit_load_fast,
+        op::STORE_FAST => emit_store_fast,
+        op::LOAD_CONST => emit_load_const,
+        op::LOAD_GLOBAL => emit_load_global,
+        op::POP_TOP => emit_pop_top,
+        op::RETURN_VALUE => emit_return_value,
+        op::BINARY_ADD | op::BINARY_SUBTRACT | op::BINARY_MULTIPLY | op::BINARY_TRUE_DIVIDE
+        | op::BINARY_FLOOR_DIVIDE | op::BINARY_MODULO | op::BINARY_POWER | op::BINARY_LSHIFT
+        | op::BINARY_RSHIFT | op::BINARY_AND | op::BINARY_OR | op::BINARY_XOR
+        | op::BINARY_MATRIX_MULTIPLY | op::BINARY_SUBSCR | op::INPLACE_ADD | op::INPLACE_SUBTRACT
+        | op::INPLACE_MULTIPLY | op::INPLACE_TRUE_DIVIDE | op::INPLACE_FLOOR_DIVIDE
+        | op::INPLACE_MODULO | op::INPLACE_POWER | op::INPLACE_LSHIFT | op::INPLACE_RSHIFT
+        | op::INPLACE_AND | op::INPLACE_OR | op::INPLACE_XOR | op::INPLACE_MATRIX_MULTIPLY => emit_binary_op,
+        op::COMPARE_OP => emit_compare_op,
+        op::POP_JUMP_IF_FALSE | op::POP_JUMP_IF_TRUE => emit_pop_jump_if,
+        op::JUMP_ABSOLUTE | op::JUMP_FORWARD => emit_jump,
+        op::CALL_FUNCTION => emit_call_function,
+        op::BUILD_TUPLE | op::BUILD_LIST => emit_build_sequence,
+        _ => return None,
+    })
+}
+
+/// The number-protocol function behind a `BINARY_*`/`INPLACE_*` opcode.
+fn binary_fn(opcode: u8) -> ops::BinaryFn {
+    use pyo3_ffi::*;
+    match opcode {
+        op::BINARY_ADD => PyNumber_Add,
+        op::BINARY_SUBTRACT => PyNumber_Subtract,
+        op::BINARY_MULTIPLY => PyNumber_Multiply,
+        op::BINARY_TRUE_DIVIDE => PyNumber_TrueDivide,
+        op::BINARY_FLOOR_DIVIDE => PyNumber_FloorDivide,
+        op::BINARY_MODULO => PyNumber_Remainder,
+        op::BINARY_POWER => ops::number_power,
+        op::BINARY_LSHIFT => PyNumber_Lshift,
+        op::BINARY_RSHIFT => PyNumber_Rshift,
+        op::BINARY_AND => PyNumber_And,
+        op::BINARY_OR => PyNumber_Or,
+        op::BINARY_XOR => PyNumber_Xor,
+        op::BINARY_MATRIX_MULTIPLY => PyNumber_MatrixMultiply,
+        op::BINARY_SUBSCR => PyObject_GetItem,
+        op::INPLACE_ADD => PyNumber_InPlaceAdd,
+        op::INPLACE_SUBTRACT => PyNumber_InPlaceSubtract,
+        op::INPLACE_MULTIPLY => PyNumber_InPlaceMultiply,
+        op::INPLACE_TRUE_DIVIDE => PyNumber_InPlaceTrueDivide,
+        op::INPLACE_FLOOR_DIVIDE => PyNumber_InPlaceFloorDivide,
+        op::INPLACE_MODULO => PyNumber_InPlaceRemainder,
+        op::INPLACE_POWER => ops::number_inplace_power,
+        op::INPLACE_LSHIFT => PyNumber_InPlaceLshift,
+        op::INPLACE_RSHIFT => PyNumber_InPlaceRshift,
+        op::INPLACE_AND => PyNumber_InPlaceAnd,
+        op::INPLACE_OR => PyNumber_InPlaceOr,
+        op::INPLACE_XOR => PyNumber_InPlaceXor,
+        _ => PyNumber_InPlaceMatrixMultiply,
+    }
+}
+
+/// Compiles the analysed bytecode for execution at `base` (the code's final address).
+/// `consts` is `co_consts` (items are embedded as addresses; the code object keeps them alive).
+pub fn assemble(analysis: &Analysis, consts: &[usize], base: usize) -> Result<Assembled, CompileFailure> {
+    let mut ops = VecAssembler::<X64Relocation>::new(base);
+    let count = analysis.instructions.last().map_or(0, |i| i.index() + 1);
+    let labels = (0..count).map(|_| ops.new_dynamic_label()).collect();
+    let exit = ops.new_dynamic_label();
+    let mut e = Emitter { ops, consts, labels, exit };
+    e.emit_prologue_and_exit();
+    let mut instruction_offsets = vec![usize::MAX; count];
+    for instr in &analysis.instructions {
+        if instr.opcode == op::EXTENDED_ARG {
+            continue; // folded into the instruction it prefixes; jumps land on `start`
+        }
+        let start_label = e.labels[instr.start / 2];
+        instruction_offsets[instr.start / 2] = e.ops.offset().0;
+        dynasm!(e.ops ; .arch x64 ; =>start_label);
+        e.store_lasti(instr.offset);
+        let emit = emit_fn(instr.opcode).ok_or(CompileFailure::UnsupportedOpcode(instr.opcode))?;
+        emit(&mut e, instr)?;
+    }
+    let code = e.ops.finalize().map_err(|_| CompileFailure::AssemblerError)?;
+    Ok(Assembled { code, instruction_offsets })
+}
+
+impl Emitter<'_> {
+    /// Entry (saves callee-saved registers, loads the register plan, jumps to the start
+    /// address in rcx) and the shared exit (status in eax, value in rdx).
+    fn emit_prologue_and_exit(&mut self) {
+        let exit = self.exit;
+        dynasm!(self.ops
+            ; .arch x64
+            ; push rbp
+            ; mov rbp, rsp
+            ; push rbx
+            ; push r12
+            ; push r13
+            ; push r14
+            ; push r15
+            ; sub rsp, 8
+            ; mov r12, rdi
+            ; mov r13, rsi
+            ; mov r14, rdx
+            ; lea r15, [rdi + layout::FRAME_F_LOCALSPLUS as i32]
+            ; jmp rcx
+            ; =>exit
+            ; add rsp, 8
+            ; pop r15
+            ; pop r14
+            ; pop r13
+            ; pop r12
+            ; pop rbx
+            ; pop rbp
+            ; ret
+        );
+    }
+
+    fn store_lasti(&mut self, offset: usize) {
+        dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], offset as i32);
+    }
+
+    /// Calls an absolute address (helpers live far from code memory).
+    fn call(&mut self, target: usize) {
+        dynasm!(self.ops ; .arch x64 ; mov rax, QWORD target as i64 ; call rax);
+    }
+
+    /// After a helper returning 0 / -1 in eax: on -1 leave with ERROR and the stack pointer
+    /// moved by `error_effect` slots.
+    fn check_status(&mut self, error_effect: i32) {
+        let exit = self.exit;
+        dynasm!(self.ops
+            ; .arch x64
+            ; test eax, eax
+            ; jns >ok
+            ; lea rdx, [r13 + error_effect * 8]
+            ; mov eax, status::ERROR as i32
+            ; jmp =>exit
+            ; ok:
+        );
+    }
+
+    /// Py_DECREF of the object in rdi (clobbers rax, rdi and caller-saved registers).
+    fn decref_rdi(&mut self) {
+        dynasm!(self.ops
+            ; .arch x64
+            ; sub QWORD [rdi + layout::OBJECT_OB_REFCNT as i32], 1
+            ; jnz >alive
+            ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
+            ; call QWORD [rax + layout::TYPE_TP_DEALLOC as i32]
+            ; alive:
+        );
+    }
+
+    /// The label of a jump's target.
+    fn target_label(&self, instr: &Instruction) -> Result<DynamicLabel, CompileFailure> {
+        let target = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)?;
+        self.labels.get(target / 2).copied().ok_or(CompileFailure::MalformedBytecode)
+    }
+
+    /// At a backward jump: if the eval breaker is set, run its work (error exit on failure).
+    fn check_eval_breaker(&mut self) {
+        // SAFETY: the current thread state is alive while we compile under the GIL.
+        let breaker = unsafe { interp::cpython::eval_breaker_addr((*interp::cpython::PyThreadState_Get()).interp) };
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD breaker as i64
+            ; cmp DWORD [rax], 0
+            ; je >quiet
+            ; mov rdi, r14
+        );
+        self.call(ops::handle_eval_breaker as *const () as usize);
+        self.check_status(0);
+        dynasm!(self.ops ; .arch x64 ; quiet:);
+    }
+}
+
+fn emit_nop(_: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    Ok(())
+}
+
+fn emit_load_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let slot = (instr.oparg * 8) as i32;
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rax, [r15 + slot]
+        ; test rax, rax
+        ; jnz >bound
+        ; mov rdi, r12
+        ; mov esi, instr.oparg as i32
+    );
+    e.call(ops::raise_unbound_local as *const () as usize);
+    let exit = e.exit;
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rdx, r13
+        ; mov eax, status::ERROR as i32
+        ; jmp =>exit
+        ; bound:
+        ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+        ; mov [r13], rax
+        ; add r13, 8
+    );
+    Ok(())
+}
+
+fn emit_load_const(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let value = *e.consts.get(instr.oparg as usize).ok_or(CompileFailure::MalformedBytecode)?;
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rax, QWORD value as i64
+        ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+        ; mov [r13], rax
+        ; add r13, 8
+    );
+    Ok(())
+}
+
+fn emit_store_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let slot = (instr.oparg * 8) as i32;
+    // As ceval's SETLOCAL: store first, then drop the old value (its destructor may run code).
+    dynasm!(e.ops
+        ; .arch x64
+        ; sub r13, 8
+        ; mov rax, [r13]
+        ; mov rdi, [r15 + slot]
+        ; mov [r15 + slot], rax
+        ; test rdi, rdi
+        ; jz >done
+    );
+    e.decref_rdi();
+    dynasm!(e.ops ; .arch x64 ; done:);
+    Ok(())
+}
+
+fn emit_load_global(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rdi, r12
+        ; mov rsi, r13
+        ; mov edx, instr.oparg as i32
+    );
+    e.call(ops::load_global as *const () as usize);
+    e.check_status(1);
+    dynasm!(e.ops ; .arch x64 ; add r13, 8);
+    Ok(())
+}
+
+fn emit_pop_top(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    dynasm!(e.ops ; .arch x64 ; sub r13, 8 ; mov rdi, [r13]);
+    e.decref_rdi();
+    Ok(())
+}
+
+fn emit_return_value(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    let exit = e.exit;
+    dynasm!(e.ops
+        ; .arch x64
+        ; sub r13, 8
+        ; mov rdx, [r13]
+        ; mov eax, status::RETURN as i32
+        ; jmp =>exit
+    );
+    Ok(())
+}
+
+fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov rsi, QWORD binary_fn(instr.opcode) as *const () as i64);
+    e.call(ops::binary_op as *const () as usize);
+    e.check_status(-1);
+    dynasm!(e.ops ; .arch x64 ; sub r13, 8);
+    Ok(())
+}
+
+fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, instr.oparg as i32);
+    e.call(ops::compare_op as *const () as usize);
+    e.check_status(-1);
+    dynasm!(e.ops ; .arch x64 ; sub r13, 8);
+    Ok(())
+}
+
+fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let target = e.target_label(instr)?;
+    let jump_if_true = instr.opcode == op::POP_JUMP_IF_TRUE;
+    // SAFETY: the address of the True/False singletons (static objects of libpython).
+    let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
+    let (jump_on, fall_on) = if jump_if_true { (py_true, py_false) } else { (py_false, py_true) };
+    // Exact bools skip PyObject_IsTrue and need no decref (the singletons are immortal in
+    // practice, but we still drop the reference as ceval does).
+    dynasm!(e.ops
+        ; .arch x64
+        ; sub r13, 8
+        ; mov rdi, [r13]
+        ; mov rax, QWORD jump_on
+        ; cmp rdi, rax
+        ; jne >not_jump_bool
+        ; sub QWORD [rdi], 1
+        ; jmp =>target
+        ; not_jump_bool:
+        ; mov rax, QWORD fall_on
+        ; cmp rdi, rax
+        ; jne >generic
+        ; sub QWORD [rdi], 1
+        ; jmp >next
+        ; generic:
+        ; lea rdi, [r13 + 8]
+    );
+    e.call(ops::pop_truth as *const () as usize);
+    e.check_status(0);
+    dynasm!(e.ops ; .arch x64 ; test eax, eax);
+    if jump_if_true {
+        dynasm!(e.ops ; .arch x64 ; jnz =>target);
+    } else {
+        dynasm!(e.ops ; .arch x64 ; jz =>target);
+    }
+    dynasm!(e.ops ; .arch x64 ; next:);
+    Ok(())
+}
+
+fn emit_jump(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let target = e.target_label(instr)?;
+    let backward = instr.jump_target().is_some_and(|t| t <= instr.offset);
+    if backward {
+        e.check_eval_breaker();
+    }
+    dynasm!(e.ops ; .arch x64 ; jmp =>target);
+    Ok(())
+}
+
+fn emit_call_function(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let consumed = instr.oparg as i32;
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, instr.oparg as i32);
+    e.call(ops::call_function as *const () as usize);
+    e.check_status(-consumed);
+    dynasm!(e.ops ; .arch x64 ; sub r13, consumed * 8);
+    Ok(())
+}
+
+fn emit_build_sequence(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let count = instr.oparg as i32;
+    let helper = if instr.opcode == op::BUILD_TUPLE { ops::build_tuple } else { ops::build_list };
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, instr.oparg as i32);
+    e.call(helper as *const () as usize);
+    e.check_status(0); // on failure the items are still on the stack
+    dynasm!(e.ops ; .arch x64 ; sub r13, (count - 1) * 8);
+    Ok(())
+}

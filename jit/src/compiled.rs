@@ -1,0 +1,66 @@
+//! A compiled code object: its machine code in the arena and the per-instruction offset
+//! table the driver enters it through (at the start, and later at handlers and resume points).
+
+use crate::codemem::{CodeMemory, CodeRegion};
+use crate::{analysis, codegen, CompileFailure};
+use interp::cpython::{co_code_bytes, PyCodeObject};
+use interp::frame::EntryFn;
+
+/// Machine code for one code object.
+pub struct MachineCode {
+    region: CodeRegion,
+    /// Native offset of each instruction start, indexed by bytecode offset / 2.
+    instruction_offsets: Vec<usize>,
+}
+
+impl MachineCode {
+    /// Analyses and compiles `code` into `arena`.
+    ///
+    /// # Safety
+    /// `code` is a live code object; the GIL is held.
+    pub unsafe fn compile(code: *mut PyCodeObject, arena: &mut CodeMemory) -> Result<Self, CompileFailure> {
+        // SAFETY: live code object (caller); the slice is used only during this call.
+        let analysis = analysis::analyze(unsafe { co_code_bytes(code) })?;
+        // SAFETY: co_consts of a live code object is a tuple it owns; items outlive the code.
+        let consts = unsafe { tuple_items((*code).co_consts) };
+        // The emitted code is position-independent (helpers are called through absolute
+        // addresses), so it is assembled once and then copied into the arena.
+        let assembled = codegen::x64::assemble(&analysis, &consts, 0)?;
+        let region = arena.install(&assembled.code).map_err(|e| match e {
+            crate::codemem::CodeMemError::BudgetExhausted => CompileFailure::CodeMemoryFull,
+            _ => CompileFailure::CodeMemoryError,
+        })?;
+        Ok(MachineCode { region, instruction_offsets: assembled.instruction_offsets })
+    }
+
+    /// The entry function (its prologue sits at the start of the region).
+    pub fn entry(&self) -> EntryFn {
+        // SAFETY: the region holds published code whose prologue follows the EntryFn ABI.
+        unsafe { std::mem::transmute::<usize, EntryFn>(self.region.exec_addr()) }
+    }
+
+    /// Native address of the instruction at bytecode `offset`, if it can be entered there.
+    pub fn address_of(&self, offset: usize) -> Option<usize> {
+        let native = *self.instruction_offsets.get(offset / 2)?;
+        (native != usize::MAX).then(|| self.region.exec_addr() + native)
+    }
+
+    pub fn code_bytes(&self) -> usize {
+        self.region.len()
+    }
+
+    /// Gives the code memory back. The caller guarantees no thread still runs this code.
+    pub fn free(self, arena: &mut CodeMemory) {
+        let _ = arena.free(self.region);
+    }
+}
+
+/// The items of a tuple as addresses.
+unsafe fn tuple_items(tuple: *mut pyo3_ffi::PyObject) -> Vec<usize> {
+    // SAFETY: `tuple` is a live tuple (caller).
+    unsafe {
+        (0..pyo3_ffi::PyTuple_GET_SIZE(tuple))
+            .map(|i| pyo3_ffi::PyTuple_GET_ITEM(tuple, i) as usize)
+            .collect()
+    }
+}
