@@ -85,8 +85,8 @@ fn is_enabled() -> bool {
 }
 
 /// Counters since the process started: `entries`, `code_objects` (that got our state),
-/// `live_code_states` (of those, still alive), `compiled`, `code_bytes`, and `failed`
-/// (a dict: reason → count).
+/// `live_code_states` (of those, still alive), `compiled`, `code_bytes`, `deopts` (frames
+/// that left machine code because tracing started) and `failed` (a dict: reason → count).
 #[pyfunction]
 fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let s = counters::snapshot();
@@ -96,12 +96,21 @@ fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     dict.set_item("live_code_states", s.live_code_states)?;
     dict.set_item("compiled", s.compiled)?;
     dict.set_item("code_bytes", s.code_bytes)?;
+    dict.set_item("deopts", deopts())?;
     let failed = PyDict::new(py);
     for (reason, count) in s.failed {
         failed.set_item(reason, count)?;
     }
     dict.set_item("failed", failed)?;
     Ok(dict)
+}
+
+/// Frames that left machine code for the interpreter because tracing started.
+fn deopts() -> u64 {
+    #[cfg(py38)]
+    return interp::frame::DEOPTS.load(std::sync::atomic::Ordering::Relaxed);
+    #[cfg(not(py38))]
+    0
 }
 
 /// The code object behind a function, method, or code object.
@@ -130,11 +139,11 @@ fn info<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
     let (name, reason, entries, code_bytes) = match state {
         None => ("cold", None, 0, 0),
         Some(state) => {
-            let (reason, bytes) = match &state.compile {
-                CompileState::Failed(f) => (Some(f.to_string()), 0),
-                CompileState::Compiled(c) => (None, c.code_bytes),
-                _ => (None, 0),
+            let reason = match &state.compile {
+                CompileState::Failed(f) => Some(f.to_string()),
+                _ => None,
             };
+            let bytes = state.machine_code.as_ref().map_or(0, |c| c.code_bytes);
             (state.compile.name(), reason, state.entries, bytes)
         }
     };

@@ -14,7 +14,8 @@ use std::sync::atomic::Ordering::Relaxed;
 pub enum CompileState {
     /// Not compiled yet; entries are being counted.
     Cold,
-    Compiled(CompiledCode),
+    /// Machine code is in [`CodeState::machine_code`].
+    Compiled,
     /// Compilation failed; never retried.
     Failed(CompileFailure),
     /// The user asked that this code never be compiled (`pyston_lite.deny`).
@@ -26,7 +27,7 @@ impl CompileState {
     pub fn name(&self) -> &'static str {
         match self {
             CompileState::Cold => "cold",
-            CompileState::Compiled(_) => "compiled",
+            CompileState::Compiled => "compiled",
             CompileState::Failed(_) => "failed",
             CompileState::Denied => "denied",
         }
@@ -39,12 +40,15 @@ pub struct CodeState {
     /// Frame entries through the hook while enabled.
     pub entries: u64,
     pub compile: CompileState,
+    /// The machine code, kept until the code object dies even if the state changes later
+    /// (`deny()`), since a frame may be running it.
+    pub machine_code: Option<CompiledCode>,
 }
 
 impl Drop for CodeState {
     fn drop(&mut self) {
         stats::LIVE_CODE_STATES.fetch_sub(1, Relaxed);
-        if let CompileState::Compiled(code) = &self.compile {
+        if let Some(code) = &self.machine_code {
             stats::CODE_BYTES.fetch_sub(code.code_bytes as u64, Relaxed);
         }
     }
@@ -106,7 +110,7 @@ pub unsafe fn get_or_create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeS
         return Some(state);
     }
     let index = extra_index().ok()?;
-    let state = Box::into_raw(Box::new(CodeState { entries: 0, compile: CompileState::Cold }));
+    let state = Box::into_raw(Box::new(CodeState { entries: 0, compile: CompileState::Cold, machine_code: None }));
     // SAFETY: live code object, valid index, GIL held (caller).
     if unsafe { _PyCode_SetExtra(code.cast(), index, state.cast()) } != 0 {
         // SAFETY: the code object did not take the pointer; we still own it.

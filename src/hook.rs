@@ -103,29 +103,30 @@ pub fn is_enabled() -> bool {
     ACTIVE.load(Relaxed)
 }
 
-/// Bookkeeping at frame entry: count, and compile once a code object is hot.
+/// Bookkeeping at frame entry: count, compile once a code object is hot, and say whether
+/// this frame may run in machine code (returned as a pointer into the code's state, which
+/// outlives the frame since the frame holds its code object).
 ///
 /// # Safety
 /// `frame` is a live frame about to be evaluated; the GIL is held.
-unsafe fn on_frame_entry(frame: *mut PyFrameObject) {
+unsafe fn on_frame_entry(frame: *mut PyFrameObject, throwflag: c_int) -> Option<*const jit::CompiledCode> {
     if !ACTIVE.load(Relaxed) {
-        return;
+        return None;
     }
     stats::bump(&stats::ENTRIES);
     // SAFETY: a frame being evaluated holds its code object.
     let code = unsafe { (*frame).f_code };
     // SAFETY: live code, GIL held, no other reference to its state is alive here.
-    let Some(state) = (unsafe { code_state::get_or_create(code) }) else { return };
+    let state = unsafe { code_state::get_or_create(code) }?;
     state.entries += 1;
     if matches!(state.compile, CompileState::Cold) && state.entries > THRESHOLD.load(Relaxed) {
-        let budget_left =
-            MAX_CODE_BYTES.load(Relaxed).saturating_sub(stats::CODE_BYTES.load(Relaxed));
         // SAFETY: live code object, GIL held.
-        state.compile = match unsafe { jit::compile(code, budget_left) } {
+        state.compile = match unsafe { jit::compile(code, MAX_CODE_BYTES.load(Relaxed)) } {
             Ok(compiled) => {
                 stats::bump(&stats::COMPILED);
                 stats::CODE_BYTES.fetch_add(compiled.code_bytes as u64, Relaxed);
-                CompileState::Compiled(compiled)
+                state.machine_code = Some(compiled);
+                CompileState::Compiled
             }
             Err(failure) => {
                 stats::count_failure(failure.name());
@@ -133,6 +134,24 @@ unsafe fn on_frame_entry(frame: *mut PyFrameObject) {
             }
         };
     }
+    if !matches!(state.compile, CompileState::Compiled) {
+        return None;
+    }
+    // SAFETY: live frame and thread state (GIL held).
+    let runnable = unsafe { throwflag == 0 && (*frame).f_lasti == -1 && !tracing_active() && exact_dicts(frame) };
+    runnable.then(|| state.machine_code.as_ref().map(|c| c as *const _)).flatten()
+}
+
+/// Tracing or profiling is on for this thread (frames then run in the evaluator).
+unsafe fn tracing_active() -> bool {
+    // SAFETY: GIL held (caller), so the current thread state is alive.
+    unsafe { (*PyThreadState_Get()).use_tracing() }
+}
+
+/// `f_globals` and `f_builtins` are exact dicts (what compiled name lookups assume).
+unsafe fn exact_dicts(frame: *mut PyFrameObject) -> bool {
+    // SAFETY: live frame (caller).
+    unsafe { pyo3::ffi::PyDict_CheckExact((*frame).f_globals) != 0 && pyo3::ffi::PyDict_CheckExact((*frame).f_builtins) != 0 }
 }
 
 /// The evaluator installed before ours (CPython's default when there was none).
@@ -141,17 +160,19 @@ fn fallback() -> EvalFrameFn {
     unsafe { FALLBACK }.unwrap_or(_PyEval_EvalFrameDefault)
 }
 
-/// Our PEP 523 evaluator (3.7/3.8 signature). Every frame still runs in the fallback.
+/// Our PEP 523 evaluator (3.7/3.8 signature).
 #[cfg(any(py37, py38))]
 unsafe extern "C" fn eval_frame(frame: *mut PyFrameObject, throwflag: c_int) -> *mut PyObject {
     // SAFETY: CPython calls us with a live frame and the GIL held.
     unsafe {
-        on_frame_entry(frame);
-        fallback()(frame, throwflag)
+        match on_frame_entry(frame, throwflag) {
+            Some(compiled) => run_compiled(compiled, frame),
+            None => fallback()(frame, throwflag),
+        }
     }
 }
 
-/// Our PEP 523 evaluator (3.9+ signature). Every frame still runs in the fallback.
+/// Our PEP 523 evaluator (3.9+ signature).
 #[cfg(any(py39, py310))]
 unsafe extern "C" fn eval_frame(
     tstate: *mut PyThreadState,
@@ -160,7 +181,25 @@ unsafe extern "C" fn eval_frame(
 ) -> *mut PyObject {
     // SAFETY: CPython calls us with a live thread state and frame, and the GIL held.
     unsafe {
-        on_frame_entry(frame);
-        fallback()(tstate, frame, throwflag)
+        match on_frame_entry(frame, throwflag) {
+            Some(compiled) => run_compiled(compiled, frame),
+            None => fallback()(tstate, frame, throwflag),
+        }
     }
+}
+
+/// Runs `frame` in machine code (only 3.8 produces any yet).
+///
+/// # Safety
+/// As `jit::CompiledCode::run`; `compiled` points into the live state of the frame's code.
+#[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+unsafe fn run_compiled(compiled: *const jit::CompiledCode, frame: *mut PyFrameObject) -> *mut PyObject {
+    // SAFETY: forwarded from the caller.
+    unsafe { (*compiled).run(PyThreadState_Get(), frame, fallback()) }
+}
+
+/// No version other than 3.8 produces machine code yet, so this is never reached.
+#[cfg(not(all(py38, target_arch = "x86_64", target_os = "linux")))]
+unsafe fn run_compiled(_: *const jit::CompiledCode, _: *mut PyFrameObject) -> *mut PyObject {
+    unreachable!("jit::compile produces no machine code for this version")
 }

@@ -54,7 +54,7 @@ def test_stats_counts_frames_entered_through_the_hook(stock_env):
     assert before == 0  # nothing counted before enable()
     assert during == 25  # exactly the 25 calls of f (no other frame ran in between)
     assert after_disable == 0
-    assert second == "['code_bytes', 'code_objects', 'compiled', 'entries', 'failed', 'live_code_states'] True"
+    assert second == "['code_bytes', 'code_objects', 'compiled', 'deopts', 'entries', 'failed', 'live_code_states'] True"
 
 
 def test_info_of_a_cold_function(stock_env):

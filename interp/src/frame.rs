@@ -2,10 +2,17 @@
 //! (recursion check, `tstate->frame`, `f_executing`, `f_stacktop`), the exits machine code
 //! returns with, and leaving. Machine code never unwinds; it returns an [`Exit`].
 //!
+//! Deoptimisation: when tracing or profiling starts while a compiled frame runs (a callee
+//! called `sys.settrace`), machine code returns `DEOPT`; the driver leaves the frame as a
+//! suspended generator would be and hands it to the fallback evaluator, which continues
+//! after `f_lasti`. The evaluator would report a `call` event for a frame that stock CPython
+//! never re-enters, so that one event is swallowed by one-shot shims.
+//!
 //! Not yet handled (the compiler refuses such code objects): block-stack unwinding to a
-//! handler, generators (yield/resume), deoptimisation into the stock evaluator.
+//! handler, generators (yield/resume).
 
-use crate::cpython::{PyFrameObject, PyThreadState};
+use crate::cpython::{EvalFrameFn, PyFrameObject, PyThreadState};
+use std::cell::Cell;
 use pyo3_ffi::{PyErr_Occurred, PyErr_SetString, PyExc_SystemError, PyObject, Py_XDECREF};
 use std::os::raw::{c_char, c_int};
 
@@ -18,10 +25,15 @@ pub struct Exit {
     pub value: usize,
 }
 
+/// Frames handed from machine code to the evaluator because tracing started.
+pub static DEOPTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// The values of [`Exit::status`].
 pub mod status {
     pub const RETURN: u64 = 0;
     pub const ERROR: u64 = 1;
+    /// Tracing started: `value` is the stack pointer; `f_lasti` is the last instruction done.
+    pub const DEOPT: u64 = 2;
 }
 
 /// Signature of a compiled code object's entry: (frame, value-stack pointer, thread state,
@@ -59,7 +71,8 @@ unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
 }
 
 /// Runs a fresh (not resumed, not thrown into) frame in machine code from its first
-/// instruction; returns what the evaluator would.
+/// instruction; returns what the evaluator would. `fallback` continues the frame if it
+/// deoptimises.
 ///
 /// # Safety
 /// GIL held; `tstate` current; `frame` fresh (`f_lasti == -1`) for the code `entry` was
@@ -70,6 +83,7 @@ pub unsafe fn run_compiled_frame(
     frame: *mut PyFrameObject,
     entry: EntryFn,
     start: usize,
+    fallback: EvalFrameFn,
 ) -> *mut PyObject {
     // SAFETY: see the function's contract; the order follows 3.8's evaluator.
     unsafe {
@@ -83,6 +97,14 @@ pub unsafe fn run_compiled_frame(
         let exit = entry(frame, sp, tstate, start);
         let result = match exit.status {
             status::RETURN => exit.value as *mut PyObject,
+            status::DEOPT => {
+                DEOPTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                (*frame).f_stacktop = exit.value as *mut *mut PyObject;
+                leave_recursive_call(tstate);
+                (*frame).f_executing = 0;
+                (*tstate).frame = (*frame).f_back;
+                return continue_in_evaluator(tstate, frame, fallback);
+            }
             _ => {
                 raise_error_exit(frame, exit.value as *mut *mut PyObject);
                 std::ptr::null_mut()
@@ -108,5 +130,105 @@ unsafe fn raise_error_exit(frame: *mut PyFrameObject, mut sp: *mut *mut PyObject
             sp = sp.sub(1);
             Py_XDECREF(*sp);
         }
+    }
+}
+
+/// CPython's `Py_tracefunc`, typed with our frame mirror.
+type TraceFn = unsafe extern "C" fn(*mut PyObject, *mut PyFrameObject, c_int, *mut PyObject) -> c_int;
+
+thread_local! {
+    /// The trace and profile functions a deopt swapped for the shims, and the frame whose
+    /// re-entry `call` event they swallow.
+    static SWAPPED: Cell<Swapped> = const { Cell::new(Swapped { trace: None, profile: None, frame: std::ptr::null_mut() }) };
+}
+
+#[derive(Clone, Copy)]
+struct Swapped {
+    trace: Option<TraceFn>,
+    profile: Option<TraceFn>,
+    frame: *mut PyFrameObject,
+}
+
+/// Hands a deoptimised frame (suspended state: `f_stacktop` set, `f_lasti` at the last
+/// instruction done) to `fallback`, swallowing the `call` trace/profile event that its
+/// re-entry would report.
+///
+/// # Safety
+/// GIL held; `frame` left by [`run_compiled_frame`] in the suspended state.
+unsafe fn continue_in_evaluator(tstate: *mut PyThreadState, frame: *mut PyFrameObject, fallback: EvalFrameFn) -> *mut PyObject {
+    // SAFETY: current thread state (caller); the trace slots hold Py_tracefunc or NULL.
+    unsafe {
+        let slots = trace_slots(tstate);
+        let swapped = Swapped { trace: *slots.0, profile: *slots.1, frame };
+        SWAPPED.with(|s| s.set(swapped));
+        if swapped.trace.is_some() {
+            *slots.0 = Some(swallow_trace_call);
+        }
+        if swapped.profile.is_some() {
+            *slots.1 = Some(swallow_profile_call);
+        }
+        #[cfg(any(py37, py38))]
+        let result = fallback(frame, 0);
+        // The shims put the functions back when called; if the evaluator never called them
+        // (it failed before), do it here.
+        let slots = trace_slots(tstate);
+        if slots.0.map(|f| f as usize) == Some(swallow_trace_call as *const () as usize) {
+            *slots.0 = swapped.trace;
+        }
+        if slots.1.map(|f| f as usize) == Some(swallow_profile_call as *const () as usize) {
+            *slots.1 = swapped.profile;
+        }
+        result
+    }
+}
+
+/// `tstate->c_tracefunc` and `tstate->c_profilefunc` as typed slots.
+unsafe fn trace_slots(
+    tstate: *mut PyThreadState,
+) -> (&'static mut Option<TraceFn>, &'static mut Option<TraceFn>) {
+    // SAFETY: both fields hold a C function pointer or NULL, which is Option's layout.
+    unsafe {
+        (
+            &mut *std::ptr::addr_of_mut!((*tstate).c_tracefunc).cast(),
+            &mut *std::ptr::addr_of_mut!((*tstate).c_profilefunc).cast(),
+        )
+    }
+}
+
+/// One-shot trace function: restores the real one, swallows the re-entry `call` event.
+unsafe extern "C" fn swallow_trace_call(obj: *mut PyObject, frame: *mut PyFrameObject, what: c_int, arg: *mut PyObject) -> c_int {
+    let swapped = SWAPPED.with(|s| s.get());
+    // SAFETY: called by the evaluator with the GIL held on this thread.
+    unsafe {
+        *trace_slots(crate::cpython::PyThreadState_Get()).0 = swapped.trace;
+        forward_unless_reentry(swapped.trace, swapped.frame, obj, frame, what, arg)
+    }
+}
+
+/// One-shot profile function: as [`swallow_trace_call`] for `c_profilefunc`.
+unsafe extern "C" fn swallow_profile_call(obj: *mut PyObject, frame: *mut PyFrameObject, what: c_int, arg: *mut PyObject) -> c_int {
+    let swapped = SWAPPED.with(|s| s.get());
+    // SAFETY: called by the evaluator with the GIL held on this thread.
+    unsafe {
+        *trace_slots(crate::cpython::PyThreadState_Get()).1 = swapped.profile;
+        forward_unless_reentry(swapped.profile, swapped.frame, obj, frame, what, arg)
+    }
+}
+
+unsafe fn forward_unless_reentry(
+    real: Option<TraceFn>,
+    reentered: *mut PyFrameObject,
+    obj: *mut PyObject,
+    frame: *mut PyFrameObject,
+    what: c_int,
+    arg: *mut PyObject,
+) -> c_int {
+    if what == pyo3_ffi::PyTrace_CALL && frame == reentered {
+        return 0;
+    }
+    match real {
+        // SAFETY: forwarding an event to the function the thread had installed.
+        Some(real) => unsafe { real(obj, frame, what, arg) },
+        None => 0,
     }
 }

@@ -1,7 +1,8 @@
 //! A compiled code object: its machine code in the arena and the per-instruction offset
 //! table the driver enters it through (at the start, and later at handlers and resume points).
 
-use crate::codemem::{CodeMemory, CodeRegion};
+use crate::codemem::{CodeMemError, CodeMemory, CodeRegion};
+use parking_lot::{Mutex, MappedMutexGuard, MutexGuard};
 use crate::{analysis, codegen, CompileFailure};
 use interp::cpython::{co_code_bytes, PyCodeObject};
 use interp::frame::EntryFn;
@@ -26,10 +27,7 @@ impl MachineCode {
         // The emitted code is position-independent (helpers are called through absolute
         // addresses), so it is assembled once and then copied into the arena.
         let assembled = codegen::x64::assemble(&analysis, &consts, 0)?;
-        let region = arena.install(&assembled.code).map_err(|e| match e {
-            crate::codemem::CodeMemError::BudgetExhausted => CompileFailure::CodeMemoryFull,
-            _ => CompileFailure::CodeMemoryError,
-        })?;
+        let region = arena.install(&assembled.code)?;
         Ok(MachineCode { region, instruction_offsets: assembled.instruction_offsets })
     }
 
@@ -62,5 +60,36 @@ unsafe fn tuple_items(tuple: *mut pyo3_ffi::PyObject) -> Vec<usize> {
         (0..pyo3_ffi::PyTuple_GET_SIZE(tuple))
             .map(|i| pyo3_ffi::PyTuple_GET_ITEM(tuple, i) as usize)
             .collect()
+    }
+}
+
+/// The process's code arena, created on first use.
+static ARENA: Mutex<Option<CodeMemory>> = Mutex::new(None);
+
+/// The arena, with its budget set to `budget` bytes.
+pub fn arena(budget: u64) -> Result<MappedMutexGuard<'static, CodeMemory>, CompileFailure> {
+    let budget = usize::try_from(budget).unwrap_or(usize::MAX);
+    let mut guard = ARENA.lock();
+    if guard.is_none() {
+        *guard = Some(CodeMemory::new(budget).map_err(|_| CompileFailure::CodeMemoryError)?);
+    }
+    let mut arena = MutexGuard::map(guard, |a| a.as_mut().expect("created above"));
+    arena.set_budget(budget);
+    Ok(arena)
+}
+
+/// Returns a dead code object's machine code to the arena.
+pub fn release(machine: MachineCode) {
+    if let Some(arena) = ARENA.lock().as_mut() {
+        machine.free(arena);
+    }
+}
+
+impl From<CodeMemError> for CompileFailure {
+    fn from(e: CodeMemError) -> Self {
+        match e {
+            CodeMemError::BudgetExhausted => CompileFailure::CodeMemoryFull,
+            _ => CompileFailure::CodeMemoryError,
+        }
     }
 }

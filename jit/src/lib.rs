@@ -1,11 +1,9 @@
 //! `jit`: the compiler — from a code object to machine code, or a named reason why not.
 //!
-//! State of the work: analysis, the code arena and a first x86-64 code generator for 3.8
-//! (a subset of opcodes, straight-line code, branches, loops, calls; no block stack, no
-//! generators) exist and are tested by running compiled frames directly
-//! (`tests/run_compiled.rs`). The hook does not run machine code yet — that needs the
-//! tracing deopt and full opcode coverage — so [`compile`] still ends every attempt with
-//! [`CompileFailure::NoCodeGenerator`] after analysis.
+//! State of the work: on 3.8/x86-64, code objects whose opcodes all have an emitter (a
+//! first subset: locals, constants, globals, arithmetic, comparisons, branches, loops,
+//! calls, tuples/lists; no block stack, no generators) are compiled and run; the others fail
+//! with a named reason and run in the interpreter. Other versions: analysis only.
 
 pub mod analysis;
 pub mod codegen;
@@ -18,24 +16,77 @@ pub use failure::CompileFailure;
 
 use interp::cpython::PyCodeObject;
 
-/// Machine code for one code object, ready to run.
-#[derive(Debug)]
+/// Machine code for one code object, ready to run; its memory returns to the arena when
+/// this is dropped (with its code object, so no frame can be running it).
 pub struct CompiledCode {
+    #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+    machine: Option<compiled::MachineCode>,
     /// Bytes of code memory it occupies.
     pub code_bytes: usize,
 }
 
-/// Compiles `code`, given how many bytes of code memory are still available.
+impl std::fmt::Debug for CompiledCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CompiledCode({} bytes)", self.code_bytes)
+    }
+}
+
+/// Code objects whose frames the compiler does not handle yet (generators and coroutines
+/// need resume points and the yield exit).
+const UNSUPPORTED_FLAGS: i32 = 0x0020 | 0x0080 | 0x0100 | 0x0200;
+
+/// Compiles `code` into the process's code arena, whose budget is `max_code_bytes`.
 ///
 /// # Safety
 /// `code` must point at a live code object and the GIL must be held.
-pub unsafe fn compile(code: *mut PyCodeObject, budget_left: u64) -> Result<CompiledCode, CompileFailure> {
-    if budget_left == 0 {
+pub unsafe fn compile(code: *mut PyCodeObject, max_code_bytes: u64) -> Result<CompiledCode, CompileFailure> {
+    if max_code_bytes == 0 {
         return Err(CompileFailure::CodeMemoryFull);
     }
     // SAFETY: live code object (caller); the slice is dropped before we return.
     let _analysis = analysis::analyze(unsafe { interp::cpython::co_code_bytes(code) })?;
+    // SAFETY: live code object (caller).
+    if unsafe { (*code).co_flags } & UNSUPPORTED_FLAGS != 0 {
+        return Err(CompileFailure::GeneratorCode);
+    }
+    #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+    {
+        let mut arena = compiled::arena(max_code_bytes)?;
+        // SAFETY: forwarded from the caller.
+        let machine = unsafe { compiled::MachineCode::compile(code, &mut arena)? };
+        Ok(CompiledCode { code_bytes: machine.code_bytes(), machine: Some(machine) })
+    }
+    #[cfg(not(all(py38, target_arch = "x86_64", target_os = "linux")))]
     Err(CompileFailure::NoCodeGenerator)
+}
+
+impl CompiledCode {
+    /// Runs a fresh frame of this code; `fallback` continues it if it deoptimises.
+    ///
+    /// # Safety
+    /// GIL held; `frame` is a fresh frame (`f_lasti == -1`, not a generator) of the code this
+    /// was compiled from, with exact-dict globals and builtins; tracing is off.
+    #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+    pub unsafe fn run(
+        &self,
+        tstate: *mut interp::cpython::PyThreadState,
+        frame: *mut interp::cpython::PyFrameObject,
+        fallback: interp::cpython::EvalFrameFn,
+    ) -> *mut pyo3_ffi::PyObject {
+        let machine = self.machine.as_ref().expect("compiled code is present until drop");
+        let start = machine.address_of(0).expect("offset 0 is always an entry");
+        // SAFETY: forwarded from the caller.
+        unsafe { interp::frame::run_compiled_frame(tstate, frame, machine.entry(), start, fallback) }
+    }
+}
+
+#[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+impl Drop for CompiledCode {
+    fn drop(&mut self) {
+        if let Some(machine) = self.machine.take() {
+            compiled::release(machine);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -44,7 +95,7 @@ mod tests {
 
     #[test]
     fn exhausted_budget_is_reported_before_anything_else() {
-        // SAFETY: compile() does not dereference `code` when the budget is exhausted.
+        // SAFETY: compile() does not dereference `code` when the budget is zero.
         let result = unsafe { compile(std::ptr::null_mut(), 0) };
         assert_eq!(result.unwrap_err(), CompileFailure::CodeMemoryFull);
     }

@@ -74,7 +74,7 @@ fn run_compiled_raw<'py>(
             *(*frame).f_localsplus.as_mut_ptr().add(i) = arg.into_ptr();
         }
         let start = machine.address_of(0).unwrap();
-        let result = run_compiled_frame(tstate, frame, machine.entry(), start);
+        let result = run_compiled_frame(tstate, frame, machine.entry(), start, interp::cpython::_PyEval_EvalFrameDefault);
         ffi::Py_DECREF(frame.cast());
         Bound::from_owned_ptr_or_err(py, result)
     };

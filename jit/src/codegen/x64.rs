@@ -31,6 +31,8 @@ struct Emitter<'a> {
     /// One label per instruction start (bytecode offset / 2).
     labels: Vec<DynamicLabel>,
     exit: DynamicLabel,
+    /// Leaves with `DEOPT` and the current stack pointer (tracing started).
+    deopt: DynamicLabel,
 }
 
 type EmitFn = fn(&mut Emitter<'_>, &Instruction) -> Result<(), CompileFailure>;
@@ -102,7 +104,8 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], base: usize) -> Result<As
     let count = analysis.instructions.last().map_or(0, |i| i.index() + 1);
     let labels = (0..count).map(|_| ops.new_dynamic_label()).collect();
     let exit = ops.new_dynamic_label();
-    let mut e = Emitter { ops, consts, labels, exit };
+    let deopt = ops.new_dynamic_label();
+    let mut e = Emitter { ops, consts, labels, exit, deopt };
     e.emit_prologue_and_exit();
     let mut instruction_offsets = vec![usize::MAX; count];
     for instr in &analysis.instructions {
@@ -124,7 +127,7 @@ impl Emitter<'_> {
     /// Entry (saves callee-saved registers, loads the register plan, jumps to the start
     /// address in rcx) and the shared exit (status in eax, value in rdx).
     fn emit_prologue_and_exit(&mut self) {
-        let exit = self.exit;
+        let (exit, deopt) = (self.exit, self.deopt);
         dynasm!(self.ops
             ; .arch x64
             ; push rbp
@@ -140,6 +143,9 @@ impl Emitter<'_> {
             ; mov r14, rdx
             ; lea r15, [rdi + layout::FRAME_F_LOCALSPLUS as i32]
             ; jmp rcx
+            ; =>deopt
+            ; mov rdx, r13
+            ; mov eax, status::DEOPT as i32
             ; =>exit
             ; add rsp, 8
             ; pop r15
@@ -176,6 +182,18 @@ impl Emitter<'_> {
         );
     }
 
+    /// After an instruction that can run Python code: if that code turned tracing or
+    /// profiling on, leave so the evaluator runs the rest of the frame (it continues after
+    /// `f_lasti`, the instruction just completed).
+    fn check_tracing(&mut self) {
+        let deopt = self.deopt;
+        dynasm!(self.ops
+            ; .arch x64
+            ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0
+            ; jne =>deopt
+        );
+    }
+
     /// Py_DECREF of the object in rdi (clobbers rax, rdi and caller-saved registers).
     fn decref_rdi(&mut self) {
         dynasm!(self.ops
@@ -194,8 +212,9 @@ impl Emitter<'_> {
         self.labels.get(target / 2).copied().ok_or(CompileFailure::MalformedBytecode)
     }
 
-    /// At a backward jump: if the eval breaker is set, run its work (error exit on failure).
-    fn check_eval_breaker(&mut self) {
+    /// At a backward jump to `target`: if the eval breaker is set, run its work (error exit
+    /// on failure; if it turned tracing on, deopt so the evaluator continues at `target`).
+    fn check_eval_breaker(&mut self, target: usize) {
         // SAFETY: the current thread state is alive while we compile under the GIL.
         let breaker = unsafe { interp::cpython::eval_breaker_addr((*interp::cpython::PyThreadState_Get()).interp) };
         dynasm!(self.ops
@@ -207,7 +226,16 @@ impl Emitter<'_> {
         );
         self.call(ops::handle_eval_breaker as *const () as usize);
         self.check_status(0);
-        dynasm!(self.ops ; .arch x64 ; quiet:);
+        let deopt = self.deopt;
+        dynasm!(self.ops
+            ; .arch x64
+            ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0
+            ; je >quiet
+            // The evaluator resumes after f_lasti: point it just before the target.
+            ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], target as i32 - 2
+            ; jmp =>deopt
+            ; quiet:
+        );
     }
 }
 
@@ -279,6 +307,7 @@ fn emit_load_global(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     e.call(ops::load_global as *const () as usize);
     e.check_status(1);
     dynasm!(e.ops ; .arch x64 ; add r13, 8);
+    e.check_tracing();
     Ok(())
 }
 
@@ -305,6 +334,7 @@ fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compil
     e.call(ops::binary_op as *const () as usize);
     e.check_status(-1);
     dynasm!(e.ops ; .arch x64 ; sub r13, 8);
+    e.check_tracing();
     Ok(())
 }
 
@@ -313,6 +343,7 @@ fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
     e.call(ops::compare_op as *const () as usize);
     e.check_status(-1);
     dynasm!(e.ops ; .arch x64 ; sub r13, 8);
+    e.check_tracing();
     Ok(())
 }
 
@@ -344,6 +375,8 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     );
     e.call(ops::pop_truth as *const () as usize);
     e.check_status(0);
+    // No tracing check here: a deopt after the branch decision would lose it. A `__bool__`
+    // that turns tracing on is caught at the next check point.
     dynasm!(e.ops ; .arch x64 ; test eax, eax);
     if jump_if_true {
         dynasm!(e.ops ; .arch x64 ; jnz =>target);
@@ -358,7 +391,7 @@ fn emit_jump(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFail
     let target = e.target_label(instr)?;
     let backward = instr.jump_target().is_some_and(|t| t <= instr.offset);
     if backward {
-        e.check_eval_breaker();
+        e.check_eval_breaker(instr.jump_target().unwrap_or(0));
     }
     dynasm!(e.ops ; .arch x64 ; jmp =>target);
     Ok(())
@@ -370,6 +403,7 @@ fn emit_call_function(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Co
     e.call(ops::call_function as *const () as usize);
     e.check_status(-consumed);
     dynasm!(e.ops ; .arch x64 ; sub r13, consumed * 8);
+    e.check_tracing();
     Ok(())
 }
 
