@@ -1,0 +1,112 @@
+"""The eval breaker in compiled loops: Ctrl-C interrupts `while True: pass`, another thread
+gets the GIL while one spins, and async exceptions are delivered. Run at threshold 0, where
+(on builds that compile) the spinning function runs in machine code."""
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import clean_env, run_python
+
+SPIN = """
+import pyston_lite, sys
+def spin():
+    while True:
+        pass
+print(pyston_lite.info(spin)["state"] if pyston_lite.is_enabled() else "off", flush=True)
+spin()
+"""
+
+
+def interrupt_spin(**env):
+    """Starts SPIN, sends SIGINT once it spins; returns (exit status, stderr)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SPIN],
+        env=clean_env(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        universal_newlines=True,
+    )
+    proc.stdout.readline()  # the function is about to run
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("SIGINT did not stop the loop")
+    return proc.returncode, err
+
+
+def test_ctrl_c_interrupts_a_compiled_infinite_loop():
+    status, err = interrupt_spin(PYSTON_LITE_THRESHOLD="0")
+    stock_status, stock_err = interrupt_spin(DISABLE_PYSTON="1")
+    assert status == stock_status  # 1 on 3.7; killed by SIGINT (-2) from 3.8 on
+    assert err.rstrip().endswith("KeyboardInterrupt")
+    assert "in spin" in err and "in spin" in stock_err
+
+
+def test_other_threads_run_while_one_spins():
+    out = run_python(
+        """
+        import threading, pyston_lite
+        progress = []
+        stop = []
+        def spin():
+            n = 0
+            while not stop:
+                n = n + 1
+            return n
+        def other():
+            for i in range(50):
+                progress.append(i)
+            stop.append(True)
+        t = threading.Thread(target=other)
+        t.start()
+        spin()
+        t.join()
+        print(len(progress), pyston_lite.info(spin)["state"])
+        """,
+        env=clean_env(PYSTON_LITE_THRESHOLD="0"),
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    count, state = out.stdout.split()
+    assert count == "50"
+    assert state in ("compiled", "failed")
+
+
+def test_async_exception_reaches_a_compiled_loop():
+    out = run_python(
+        """
+        import ctypes, threading, time
+        class Stop(Exception):
+            pass
+        started = threading.Event()
+        result = []
+        def spin():
+            started.set()
+            n = 0
+            while True:
+                n = n + 1
+        def runner():
+            try:
+                spin()
+            except Stop:
+                result.append("stopped")
+        t = threading.Thread(target=runner)
+        t.start()
+        started.wait()
+        time.sleep(0.1)
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(t.ident), ctypes.py_object(Stop))
+        t.join(20)
+        print(result, t.is_alive())
+        """,
+        env=clean_env(PYSTON_LITE_THRESHOLD="0"),
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['stopped'] False"
