@@ -113,6 +113,7 @@ int main(void) {
     OFF(ERR_STACK_ITEM_PREVIOUS, _PyErr_StackItem, previous_item);
     OFF(TSTATE_ASYNC_EXC, PyThreadState, async_exc);
 
+    OFF(CELL_OB_REF, PyCellObject, ob_ref);
     OFF(OBJECT_OB_REFCNT, PyObject, ob_refcnt);
     OFF(OBJECT_OB_TYPE, PyObject, ob_type);
     OFF(TYPE_TP_DEALLOC, PyTypeObject, tp_dealloc);

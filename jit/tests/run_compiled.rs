@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 extern "C" {
+    fn PyCell_New(content: *mut ffi::PyObject) -> *mut ffi::PyObject;
     fn PyFrame_New(
         tstate: *mut PyThreadState,
         code: *mut PyCodeObject,
@@ -44,6 +45,41 @@ def unbound(flag):
     return v
 def compares(a, b):
     return (a < b, a == b, a in b if isinstance(b, str) else a is b)
+class Box:
+    def __init__(self, v):
+        self.v = v
+    def get(self, scale=1):
+        return self.v * scale
+def objects(n):
+    b = Box(n)
+    b.v = b.v + 1
+    d = {"a": b.get(), "b": b.get(scale=3)}
+    d["c"] = -b.v
+    items = []
+    for k, v in sorted(d.items()):
+        items.append((k, v, not v, ~v))
+    x, y, z = items
+    return x, y, z, d.get("zz") or "none", n and "yes"
+def closure(n):
+    acc = 0
+    def add(k):
+        nonlocal acc
+        acc = acc + k
+        return acc
+    for i in range(n):
+        add(i)
+    return acc
+def bad_unpack(seq):
+    a, b = seq
+    return a
+def bad_attr(o):
+    return o.missing
+def free_unbound():
+    def inner():
+        return later
+    r = inner()
+    later = 1
+    return r
 "#;
 
 /// Compiles `name` from SOURCE and runs it on `args` in machine code; returns the result or
@@ -72,6 +108,13 @@ fn run_compiled_raw<'py>(
         assert!(!frame.is_null());
         for (i, arg) in args.iter().enumerate() {
             *(*frame).f_localsplus.as_mut_ptr().add(i) = arg.into_ptr();
+        }
+        // As _PyEval_EvalCodeWithName: one new cell per cell variable (none of SOURCE's
+        // cell variables is an argument).
+        let code_ptr = code.as_ptr().cast::<PyCodeObject>();
+        let nlocals = (*code_ptr).co_nlocals as usize;
+        for i in 0..ffi::PyTuple_GET_SIZE((*code_ptr).co_cellvars) as usize {
+            *(*frame).f_localsplus.as_mut_ptr().add(nlocals + i) = PyCell_New(std::ptr::null_mut());
         }
         let start = machine.address_of(0).unwrap();
         let result = run_compiled_frame(tstate, frame, machine.entry(), start, interp::cpython::_PyEval_EvalFrameDefault);
@@ -117,6 +160,14 @@ fn compiled_functions_behave_like_cpython() {
             ("unbound", PyTuple::new(py, [false]).unwrap()),
             ("compares", PyTuple::new(py, [1, 2]).unwrap()),
             ("compares", ("a", "abc").into_pyobject(py).unwrap()),
+            ("objects", PyTuple::new(py, [5]).unwrap()),
+            ("objects", PyTuple::new(py, [0]).unwrap()),
+            ("closure", PyTuple::new(py, [10]).unwrap()),
+            ("bad_unpack", PyTuple::new(py, [vec![1, 2, 3]]).unwrap()),
+            ("bad_unpack", PyTuple::new(py, [vec![1]]).unwrap()),
+            ("bad_unpack", PyTuple::new(py, [5]).unwrap()),
+            ("bad_attr", PyTuple::new(py, [5]).unwrap()),
+            ("free_unbound", PyTuple::empty(py)),
         ];
         for (name, args) in cases {
             let stock = run_stock(py, &globals, name, &args);

@@ -86,3 +86,13 @@ pub unsafe fn co_code_bytes<'a>(code: *mut PyCodeObject) -> &'a [u8] {
         std::slice::from_raw_parts(data, len)
     }
 }
+
+/// `PyCellObject` (Include/cellobject.h): a closure cell.
+#[repr(C)]
+pub struct PyCellObject {
+    pub ob_base: PyObject,
+    /// The content, or NULL when empty.
+    pub ob_ref: *mut PyObject,
+}
+
+check_offset!(PyCellObject, ob_ref, layout::CELL_OB_REF);

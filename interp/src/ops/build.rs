@@ -44,3 +44,118 @@ pub unsafe extern "C" fn build_list(sp: *mut *mut PyObject, count: u32) -> i32 {
     // SAFETY: as the caller's contract; list items live in `ob_item`.
     unsafe { build(sp, count, PyList_New, usize::MAX) }
 }
+
+/// `BUILD_MAP count`: a dict from the `2 * count` slots below `sp` (key, value pairs, first
+/// pair deepest); effect 1 − 2·count. On error the items stay on the stack (effect 0).
+///
+/// # Safety
+/// GIL held; the slots hold owned references; room for one slot when `count` is 0.
+pub unsafe extern "C" fn build_map(sp: *mut *mut PyObject, count: u32) -> i32 {
+    // SAFETY: the slots are owned (caller); the dict takes its own references.
+    unsafe {
+        let n = count as usize;
+        let map = _PyDict_NewPresized(n as Py_ssize_t);
+        if map.is_null() {
+            return -1;
+        }
+        let base = sp.sub(2 * n);
+        for i in 0..n {
+            if pyo3_ffi::PyDict_SetItem(map, *base.add(2 * i), *base.add(2 * i + 1)) != 0 {
+                pyo3_ffi::Py_DECREF(map);
+                return -1;
+            }
+        }
+        for i in 0..2 * n {
+            pyo3_ffi::Py_DECREF(*base.add(i));
+        }
+        *base = map;
+        0
+    }
+}
+
+extern "C" {
+    fn _PyDict_NewPresized(minused: Py_ssize_t) -> *mut PyObject;
+}
+
+/// `BUILD_CONST_KEY_MAP count`: a dict from `count` values and a tuple of keys on top.
+/// Effect −count; on error the items stay on the stack (effect 0).
+///
+/// # Safety
+/// GIL held; the `count + 1` slots below `sp` hold owned references.
+pub unsafe extern "C" fn build_const_key_map(sp: *mut *mut PyObject, count: u32) -> i32 {
+    use pyo3_ffi::*;
+    // SAFETY: the slots are owned (caller); the dict takes its own references.
+    unsafe {
+        let n = count as usize;
+        let keys = *sp.sub(1);
+        if PyTuple_CheckExact(keys) == 0 || PyTuple_GET_SIZE(keys) as usize != n {
+            PyErr_SetString(PyExc_SystemError, c"bad BUILD_CONST_KEY_MAP keys argument".as_ptr());
+            return -1;
+        }
+        let map = _PyDict_NewPresized(n as Py_ssize_t);
+        if map.is_null() {
+            return -1;
+        }
+        let values = sp.sub(n + 1);
+        for i in 0..n {
+            if PyDict_SetItem(map, PyTuple_GET_ITEM(keys, i as Py_ssize_t), *values.add(i)) != 0 {
+                Py_DECREF(map);
+                return -1;
+            }
+        }
+        Py_DECREF(keys);
+        for i in 0..n {
+            Py_DECREF(*values.add(i));
+        }
+        *values = map;
+        0
+    }
+}
+
+/// `MAKE_FUNCTION flags`: `[defaults?, kwdefaults?, annotations?, closure?, code, qualname]`
+/// → a function with the frame's globals. Effect −1 − popcount(flags); on error the two top
+/// slots are consumed (effect −2) and the optional items stay.
+///
+/// # Safety
+/// GIL held; live frame; the slots hold owned references.
+pub unsafe extern "C" fn make_function(frame: *mut crate::cpython::PyFrameObject, sp: *mut *mut PyObject, flags: u32) -> i32 {
+    use pyo3_ffi::*;
+    // SAFETY: the slots are owned (caller); the setters take their own references.
+    unsafe {
+        let qualname = *sp.sub(1);
+        let code = *sp.sub(2);
+        let func = PyFunction_NewWithQualName(code, (*frame).f_globals, qualname);
+        Py_DECREF(code);
+        Py_DECREF(qualname);
+        if func.is_null() {
+            return -1;
+        }
+        let mut top = sp.sub(2);
+        let mut take = || {
+            top = top.sub(1);
+            *top
+        };
+        // Popped in this order: closure, annotations, kwdefaults, defaults.
+        let setters: [(u32, unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> std::os::raw::c_int); 4] = [
+            (0x08, PyFunction_SetClosure),
+            (0x04, PyFunction_SetAnnotations),
+            (0x02, PyFunction_SetKwDefaults),
+            (0x01, PyFunction_SetDefaults),
+        ];
+        let mut failed = false;
+        for (bit, set) in setters {
+            if flags & bit != 0 {
+                let item = take();
+                failed |= !failed && set(func, item) != 0;
+                Py_DECREF(item);
+            }
+        }
+        if failed {
+            Py_DECREF(func);
+            *top = std::ptr::null_mut();
+            return -1;
+        }
+        *top = func;
+        0
+    }
+}

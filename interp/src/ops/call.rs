@@ -38,6 +38,64 @@ unsafe fn vectorcall(callable: *mut PyObject, args: *const *mut PyObject, nargsf
     }
 }
 
+/// Calls `*callable_slot` with the `nargs` values after it (the last `len(kwnames)` of them
+/// keyword values), consumes them all and stores the result (or NULL) in the callable's slot.
+unsafe fn call_and_consume(callable_slot: *mut *mut PyObject, nargs: usize, kwnames: *mut PyObject) -> i32 {
+    // SAFETY: the slots are owned (caller); the callable's slot may serve as args[-1].
+    unsafe {
+        let callable = *callable_slot;
+        let args = callable_slot.add(1);
+        let positional = if kwnames.is_null() { nargs } else { nargs - pyo3_ffi::PyTuple_GET_SIZE(kwnames) as usize };
+        let result = vectorcall(callable, args, positional | ARGUMENTS_OFFSET, kwnames);
+        Py_DECREF(callable);
+        for i in 0..nargs {
+            Py_DECREF(*args.add(i));
+        }
+        *callable_slot = result;
+        if result.is_null() {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
+/// `CALL_FUNCTION_KW nargs`: as `CALL_FUNCTION` with a tuple of keyword names on top
+/// (consumed too). Effect −(nargs + 1).
+///
+/// # Safety
+/// GIL held; the `nargs + 2` slots below `sp` hold owned references.
+pub unsafe extern "C" fn call_function_kw(sp: *mut *mut PyObject, nargs: u32) -> i32 {
+    // SAFETY: as the contract; kwnames is released after the call as ceval does.
+    unsafe {
+        let kwnames = *sp.sub(1);
+        let result = call_and_consume(sp.sub(nargs as usize + 2), nargs as usize, kwnames);
+        Py_DECREF(kwnames);
+        result
+    }
+}
+
+/// `CALL_METHOD nargs` after `LOAD_METHOD`: `[meth, self, args…]` calls `meth(self, args…)`,
+/// `[NULL, callable, args…]` calls `callable(args…)`; the result lands in the lowest slot.
+/// Effect −(nargs + 1).
+///
+/// # Safety
+/// GIL held; the `nargs + 2` slots below `sp` hold owned references (the lowest may be NULL).
+pub unsafe extern "C" fn call_method(sp: *mut *mut PyObject, nargs: u32) -> i32 {
+    // SAFETY: as the contract.
+    unsafe {
+        let lowest = sp.sub(nargs as usize + 2);
+        if (*lowest).is_null() {
+            let status = call_and_consume(lowest.add(1), nargs as usize, std::ptr::null_mut());
+            *lowest = *lowest.add(1);
+            *lowest.add(1) = std::ptr::null_mut();
+            status
+        } else {
+            call_and_consume(lowest, nargs as usize + 1, std::ptr::null_mut())
+        }
+    }
+}
+
 /// `CALL_FUNCTION nargs`: calls `sp[-nargs-1]` with the `nargs` values above it, consumes
 /// them all and leaves the result (or NULL) in the callable's slot. Fixed effect −nargs.
 ///

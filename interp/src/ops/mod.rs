@@ -8,21 +8,35 @@
 //!   holds an owned reference or NULL, so the unwinder can `Py_XDECREF` it.
 //! - Helpers that take a `frame` need it for names, constants or `f_globals`.
 
+mod attr;
 mod breaker;
 mod build;
 #[cfg(py38)]
 mod call;
+mod iter;
 mod names;
 mod number;
 
+pub use attr::*;
 pub use breaker::*;
 pub use build::*;
 #[cfg(py38)]
 pub use call::*;
+pub use iter::*;
 pub use names::*;
 pub use number::*;
 
 use pyo3_ffi::{PyObject, Py_DECREF};
+
+/// The truth of `sp[-1]` without popping it: 1, 0, or -1 with an exception set
+/// (`JUMP_IF_*_OR_POP` after the exact-bool fast path).
+///
+/// # Safety
+/// `sp[-1]` must be a live object; the GIL must be held.
+pub unsafe extern "C" fn peek_truth(sp: *mut *mut PyObject) -> i32 {
+    // SAFETY: the slot holds a live object (caller).
+    unsafe { pyo3_ffi::PyObject_IsTrue(*sp.sub(1)) }
+}
 
 /// Pops `sp[-1]` (a condition), returning 1 if true, 0 if false, -1 with an exception set
 /// (`POP_JUMP_IF_*` after the exact-bool fast path, which machine code does inline).

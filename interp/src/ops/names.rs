@@ -64,3 +64,69 @@ extern "C" {
     /// Looks `key` up in `globals`, then `builtins` (both exact dicts); borrowed result.
     fn _PyDict_LoadGlobal(globals: *mut PyObject, builtins: *mut PyObject, key: *mut PyObject) -> *mut PyObject;
 }
+
+const UNBOUNDFREE_ERROR_MSG: &std::ffi::CStr =
+    c"free variable '%.200s' referenced before assignment in enclosing scope";
+
+/// The cell or free variable `index` (`f_localsplus[co_nlocals + index]`).
+unsafe fn cell(frame: *mut PyFrameObject, index: u32) -> *mut PyObject {
+    // SAFETY: live frame; cells follow the locals in f_localsplus.
+    unsafe { *(*frame).f_localsplus.as_mut_ptr().add((*(*frame).f_code).co_nlocals as usize + index as usize) }
+}
+
+/// `LOAD_DEREF index`: pushes the cell's content, or raises ceval's `format_exc_unbound`
+/// error (UnboundLocalError for a cell variable, NameError for a free one). Effect +1
+/// (NULL pushed on error).
+///
+/// # Safety
+/// GIL held; live frame; room for one slot.
+pub unsafe extern "C" fn load_deref(frame: *mut PyFrameObject, sp: *mut *mut PyObject, index: u32) -> i32 {
+    // SAFETY: live frame; the cell holds a borrowed reference we incref.
+    unsafe {
+        let value = (*cell(frame, index).cast::<crate::cpython::PyCellObject>()).ob_ref;
+        *sp = value;
+        if !value.is_null() {
+            pyo3_ffi::Py_INCREF(value);
+            return 0;
+        }
+        if PyErr_Occurred().is_null() {
+            let code = (*frame).f_code;
+            let ncells = pyo3_ffi::PyTuple_GET_SIZE((*code).co_cellvars);
+            if (index as pyo3_ffi::Py_ssize_t) < ncells {
+                let name = pyo3_ffi::PyTuple_GET_ITEM((*code).co_cellvars, index as pyo3_ffi::Py_ssize_t);
+                raise_with_name(PyExc_UnboundLocalError, UNBOUNDLOCAL_ERROR_MSG, name);
+            } else {
+                let name = pyo3_ffi::PyTuple_GET_ITEM((*code).co_freevars, index as pyo3_ffi::Py_ssize_t - ncells);
+                raise_with_name(PyExc_NameError, UNBOUNDFREE_ERROR_MSG, name);
+            }
+        }
+        -1
+    }
+}
+
+/// `STORE_DEREF index`: moves `sp[-1]` into the cell, releasing the old content. Effect −1.
+///
+/// # Safety
+/// GIL held; live frame; `sp[-1]` owned.
+pub unsafe extern "C" fn store_deref(frame: *mut PyFrameObject, sp: *mut *mut PyObject, index: u32) {
+    // SAFETY: the cell takes over the stack's reference; the old one is released after.
+    unsafe {
+        let cell = cell(frame, index);
+        let old = (*cell.cast::<crate::cpython::PyCellObject>()).ob_ref;
+        (*cell.cast::<crate::cpython::PyCellObject>()).ob_ref = *sp.sub(1);
+        pyo3_ffi::Py_XDECREF(old);
+    }
+}
+
+/// `LOAD_CLOSURE index`: pushes the cell object itself. Effect +1.
+///
+/// # Safety
+/// GIL held; live frame; room for one slot.
+pub unsafe extern "C" fn load_closure(frame: *mut PyFrameObject, sp: *mut *mut PyObject, index: u32) {
+    // SAFETY: live frame; the cell is owned by it and we push a new reference.
+    unsafe {
+        let cell = cell(frame, index);
+        pyo3_ffi::Py_INCREF(cell);
+        *sp = cell;
+    }
+}

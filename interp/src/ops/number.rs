@@ -117,3 +117,64 @@ unsafe fn exception_match(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
         PyBool_FromLong(PyErr_GivenExceptionMatches(v, w) as _)
     }
 }
+
+/// A unary number-protocol function such as `PyNumber_Negative`.
+pub type UnaryFn = unsafe extern "C" fn(*mut PyObject) -> *mut PyObject;
+
+/// Applies `op` to `sp[-1]`, replacing it with the result (NULL on error). Effect 0.
+///
+/// # Safety
+/// GIL held; `sp[-1]` owned.
+pub unsafe extern "C" fn unary_op(sp: *mut *mut PyObject, op: UnaryFn) -> i32 {
+    // SAFETY: the operand is owned (caller); the result replaces it.
+    unsafe {
+        let value = *sp.sub(1);
+        let result = op(value);
+        Py_DECREF(value);
+        *sp.sub(1) = result;
+        if result.is_null() {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
+/// `UNARY_NOT`: replaces `sp[-1]` with `not sp[-1]`. Effect 0.
+///
+/// # Safety
+/// GIL held; `sp[-1]` owned.
+pub unsafe extern "C" fn unary_not(sp: *mut *mut PyObject) -> i32 {
+    // SAFETY: the operand is owned (caller); True/False are returned as new references.
+    unsafe {
+        let value = *sp.sub(1);
+        let truth = pyo3_ffi::PyObject_IsTrue(value);
+        Py_DECREF(value);
+        *sp.sub(1) = if truth < 0 { std::ptr::null_mut() } else { pyo3_ffi::PyBool_FromLong((truth == 0) as _) };
+        if truth < 0 {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
+/// `STORE_SUBSCR`: `sp[-2][sp[-1]] = sp[-3]`, consuming all three. Effect −3.
+///
+/// # Safety
+/// GIL held; the three slots owned.
+pub unsafe extern "C" fn store_subscr(sp: *mut *mut PyObject) -> i32 {
+    // SAFETY: the three values are owned (caller) and consumed.
+    unsafe {
+        let (sub, container, value) = (*sp.sub(1), *sp.sub(2), *sp.sub(3));
+        let err = pyo3_ffi::PyObject_SetItem(container, sub, value);
+        Py_DECREF(value);
+        Py_DECREF(container);
+        Py_DECREF(sub);
+        if err != 0 {
+            -1
+        } else {
+            0
+        }
+    }
+}

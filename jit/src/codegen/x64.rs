@@ -59,6 +59,14 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         op::JUMP_ABSOLUTE | op::JUMP_FORWARD => emit_jump,
         op::CALL_FUNCTION => emit_call_function,
         op::BUILD_TUPLE | op::BUILD_LIST => emit_build_sequence,
+        op::LOAD_ATTR | op::STORE_ATTR | op::STORE_GLOBAL | op::LOAD_METHOD | op::CALL_METHOD
+        | op::CALL_FUNCTION_KW | op::GET_ITER | op::UNPACK_SEQUENCE | op::LOAD_DEREF
+        | op::UNARY_POSITIVE | op::UNARY_NEGATIVE | op::UNARY_INVERT | op::UNARY_NOT
+        | op::STORE_SUBSCR | op::BUILD_MAP | op::BUILD_CONST_KEY_MAP | op::MAKE_FUNCTION => emit_helper_call,
+        op::STORE_DEREF | op::LOAD_CLOSURE => emit_cell_access,
+        op::FOR_ITER => emit_for_iter,
+        op::DUP_TOP | op::DUP_TOP_TWO | op::ROT_TWO | op::ROT_THREE | op::ROT_FOUR => emit_stack_shuffle,
+        op::JUMP_IF_FALSE_OR_POP | op::JUMP_IF_TRUE_OR_POP => emit_jump_if_or_pop,
         _ => return None,
     })
 }
@@ -414,5 +422,172 @@ fn emit_build_sequence(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), C
     e.call(helper as *const () as usize);
     e.check_status(0); // on failure the items are still on the stack
     dynasm!(e.ops ; .arch x64 ; sub r13, (count - 1) * 8);
+    Ok(())
+}
+
+/// How a generic helper call is made and what it does to the stack.
+struct HelperCall {
+    helper: *const (),
+    /// Arguments: (frame, sp, oparg) when true, else (sp, oparg-or-function).
+    takes_frame: bool,
+    /// Second argument when not `takes_frame` (an oparg or a function address).
+    extra: i64,
+    /// Stack effect on success and on error (slots left owned or NULL).
+    effect: i32,
+    error_effect: i32,
+}
+
+fn helper_call(instr: &Instruction) -> HelperCall {
+    let n = instr.oparg as i32;
+    let frame = |helper: *const (), effect, error_effect| HelperCall { helper, takes_frame: true, extra: 0, effect, error_effect };
+    let stack = |helper: *const (), extra: i64, effect, error_effect| HelperCall { helper, takes_frame: false, extra, effect, error_effect };
+    let unary = |f: ops::UnaryFn| stack(ops::unary_op as *const (), f as *const () as i64, 0, 0);
+    match instr.opcode {
+        op::LOAD_ATTR => frame(ops::load_attr as *const (), 0, 0),
+        op::STORE_ATTR => frame(ops::store_attr as *const (), -2, -2),
+        op::STORE_GLOBAL => frame(ops::store_global as *const (), -1, -1),
+        op::LOAD_METHOD => frame(ops::load_method as *const (), 1, 0),
+        op::LOAD_DEREF => frame(ops::load_deref as *const (), 1, 1),
+        op::CALL_METHOD => stack(ops::call_method as *const (), n as i64, -(n + 1), -(n + 1)),
+        op::CALL_FUNCTION_KW => stack(ops::call_function_kw as *const (), n as i64, -(n + 1), -(n + 1)),
+        op::GET_ITER => stack(ops::get_iter as *const (), 0, 0, 0),
+        op::UNPACK_SEQUENCE => stack(ops::unpack_sequence as *const (), n as i64, n - 1, -1),
+        op::UNARY_POSITIVE => unary(pyo3_ffi::PyNumber_Positive),
+        op::UNARY_NEGATIVE => unary(pyo3_ffi::PyNumber_Negative),
+        op::UNARY_INVERT => unary(pyo3_ffi::PyNumber_Invert),
+        op::UNARY_NOT => stack(ops::unary_not as *const (), 0, 0, 0),
+        op::STORE_SUBSCR => stack(ops::store_subscr as *const (), 0, -3, -3),
+        op::BUILD_MAP => stack(ops::build_map as *const (), n as i64, 1 - 2 * n, 0),
+        op::BUILD_CONST_KEY_MAP => stack(ops::build_const_key_map as *const (), n as i64, -n, 0),
+        op::MAKE_FUNCTION => frame(ops::make_function as *const (), -1 - (instr.oparg & 0xf).count_ones() as i32, -2),
+        _ => unreachable!("emit_fn routes only the opcodes above here"),
+    }
+}
+
+/// One call of a status-returning helper (see `ops`' conventions), then the tracing check:
+/// every helper routed here may run Python code.
+fn emit_helper_call(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let call = helper_call(instr);
+    if call.takes_frame {
+        dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13 ; mov edx, instr.oparg as i32);
+    } else {
+        dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov rsi, QWORD call.extra);
+    }
+    e.call(call.helper as usize);
+    e.check_status(call.error_effect);
+    dynasm!(e.ops ; .arch x64 ; lea r13, [r13 + call.effect * 8]);
+    e.check_tracing();
+    Ok(())
+}
+
+/// `STORE_DEREF`/`LOAD_CLOSURE`: helpers that cannot fail.
+fn emit_cell_access(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let (helper, effect) = if instr.opcode == op::STORE_DEREF {
+        (ops::store_deref as *const (), -1)
+    } else {
+        (ops::load_closure as *const (), 1)
+    };
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13 ; mov edx, instr.oparg as i32);
+    e.call(helper as usize);
+    dynasm!(e.ops ; .arch x64 ; lea r13, [r13 + effect * 8]);
+    Ok(())
+}
+
+fn emit_for_iter(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let exhausted = e.target_label(instr)?;
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
+    e.call(ops::for_iter as *const () as usize);
+    e.check_status(0);
+    // No tracing check: a deopt here would have to resume either in the body or after the
+    // loop; the body's first call-like instruction checks.
+    dynasm!(e.ops
+        ; .arch x64
+        ; test eax, eax
+        ; jnz >next_value
+        ; sub r13, 8
+        ; jmp =>exhausted
+        ; next_value:
+        ; add r13, 8
+    );
+    Ok(())
+}
+
+fn emit_stack_shuffle(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    match instr.opcode {
+        op::DUP_TOP => dynasm!(e.ops
+            ; .arch x64
+            ; mov rax, [r13 - 8]
+            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+            ; mov [r13], rax
+            ; add r13, 8
+        ),
+        op::DUP_TOP_TWO => dynasm!(e.ops
+            ; .arch x64
+            ; mov rax, [r13 - 16]
+            ; mov rcx, [r13 - 8]
+            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+            ; add QWORD [rcx + layout::OBJECT_OB_REFCNT as i32], 1
+            ; mov [r13], rax
+            ; mov [r13 + 8], rcx
+            ; add r13, 16
+        ),
+        op::ROT_TWO => dynasm!(e.ops
+            ; .arch x64
+            ; mov rax, [r13 - 8]
+            ; mov rcx, [r13 - 16]
+            ; mov [r13 - 16], rax
+            ; mov [r13 - 8], rcx
+        ),
+        op::ROT_THREE => dynasm!(e.ops
+            ; .arch x64
+            ; mov rax, [r13 - 8]
+            ; mov rcx, [r13 - 16]
+            ; mov rdx, [r13 - 24]
+            ; mov [r13 - 24], rax
+            ; mov [r13 - 16], rdx
+            ; mov [r13 - 8], rcx
+        ),
+        _ => dynasm!(e.ops // ROT_FOUR
+            ; .arch x64
+            ; mov rax, [r13 - 8]
+            ; mov rcx, [r13 - 16]
+            ; mov rdx, [r13 - 24]
+            ; mov rsi, [r13 - 32]
+            ; mov [r13 - 32], rax
+            ; mov [r13 - 24], rsi
+            ; mov [r13 - 16], rdx
+            ; mov [r13 - 8], rcx
+        ),
+    }
+    Ok(())
+}
+
+/// `JUMP_IF_FALSE_OR_POP`/`JUMP_IF_TRUE_OR_POP`: keep the value and jump, or pop it.
+fn emit_jump_if_or_pop(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let target = e.target_label(instr)?;
+    let jump_if_true = instr.opcode == op::JUMP_IF_TRUE_OR_POP;
+    // SAFETY: the addresses of the True/False singletons (static objects of libpython).
+    let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
+    let (jump_on, pop_on) = if jump_if_true { (py_true, py_false) } else { (py_false, py_true) };
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rdi, [r13 - 8]
+        ; mov rax, QWORD jump_on
+        ; cmp rdi, rax
+        ; je =>target
+        ; mov rax, QWORD pop_on
+        ; cmp rdi, rax
+        ; je >pop
+        ; mov rdi, r13
+    );
+    e.call(ops::peek_truth as *const () as usize);
+    e.check_status(0);
+    if jump_if_true {
+        dynasm!(e.ops ; .arch x64 ; test eax, eax ; jnz =>target);
+    } else {
+        dynasm!(e.ops ; .arch x64 ; test eax, eax ; jz =>target);
+    }
+    dynasm!(e.ops ; .arch x64 ; pop: ; sub r13, 8 ; mov rdi, [r13]);
+    e.decref_rdi();
     Ok(())
 }
