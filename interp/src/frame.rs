@@ -34,6 +34,8 @@ pub mod status {
     pub const ERROR: u64 = 1;
     /// Tracing started: `value` is the stack pointer; `f_lasti` is the last instruction done.
     pub const DEOPT: u64 = 2;
+    /// As `ERROR`, for a bare `raise`: no new traceback entry (ceval skips `error:`).
+    pub const RERAISE: u64 = 3;
 }
 
 /// Signature of a compiled code object's entry: (frame, value-stack pointer, thread state,
@@ -105,8 +107,8 @@ pub unsafe fn run_compiled_frame(
                 (*tstate).frame = (*frame).f_back;
                 return continue_in_evaluator(tstate, frame, fallback);
             }
-            _ => {
-                raise_error_exit(frame, exit.value as *mut *mut PyObject);
+            status => {
+                raise_error_exit(frame, exit.value as *mut *mut PyObject, status == status::ERROR);
                 std::ptr::null_mut()
             }
         };
@@ -118,14 +120,17 @@ pub unsafe fn run_compiled_frame(
 }
 
 /// The evaluator's `error:` path for a frame without handlers: make sure an exception is set,
-/// add the traceback entry (at `f_lasti`), and clear the value stack down from `sp`.
-unsafe fn raise_error_exit(frame: *mut PyFrameObject, mut sp: *mut *mut PyObject) {
+/// add the traceback entry (at `f_lasti`; not for a re-raise), and clear the value stack
+/// down from `sp`.
+unsafe fn raise_error_exit(frame: *mut PyFrameObject, mut sp: *mut *mut PyObject, add_traceback: bool) {
     // SAFETY: live executing frame; slots below `sp` hold owned references or NULL.
     unsafe {
         if PyErr_Occurred().is_null() {
             PyErr_SetString(PyExc_SystemError, c"error return without exception set".as_ptr());
         }
-        PyTraceBack_Here(frame);
+        if add_traceback {
+            PyTraceBack_Here(frame);
+        }
         while sp > (*frame).f_valuestack {
             sp = sp.sub(1);
             Py_XDECREF(*sp);

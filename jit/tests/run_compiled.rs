@@ -74,6 +74,32 @@ def bad_unpack(seq):
     return a
 def bad_attr(o):
     return o.missing
+def raising(kind):
+    if kind == 1:
+        raise ValueError("bad value %d" % kind)
+    if kind == 2:
+        raise KeyError from None
+    if kind == 3:
+        raise 42
+    raise
+def strings(x, y):
+    parts = [f"{x}", f"{y!r:>8}", f"{x:04d}", f"{'s'!s}{y!a}"]
+    s = {x, y, x}
+    d = {x: y}
+    data = list(range(10))
+    del data[2:4]
+    first = data[1:7:2]
+    del d[x]
+    squares = [i * i for i in first if i % 2]
+    return parts, sorted(s), d, first, squares, {k: k for k in "ab"}, {c for c in "aab"}
+def make_class(v):
+    class K:
+        attr = v
+        def m(self):
+            return self.attr
+    k = K()
+    del k
+    return K().m()
 def free_unbound():
     def inner():
         return later
@@ -109,12 +135,17 @@ fn run_compiled_raw<'py>(
         for (i, arg) in args.iter().enumerate() {
             *(*frame).f_localsplus.as_mut_ptr().add(i) = arg.into_ptr();
         }
-        // As _PyEval_EvalCodeWithName: one new cell per cell variable (none of SOURCE's
-        // cell variables is an argument).
+        // As _PyEval_EvalCodeWithName: one new cell per cell variable, holding the argument
+        // of the same name if there is one (which then leaves its local slot).
         let code_ptr = code.as_ptr().cast::<PyCodeObject>();
         let nlocals = (*code_ptr).co_nlocals as usize;
+        let locals = (*frame).f_localsplus.as_mut_ptr();
         for i in 0..ffi::PyTuple_GET_SIZE((*code_ptr).co_cellvars) as usize {
-            *(*frame).f_localsplus.as_mut_ptr().add(nlocals + i) = PyCell_New(std::ptr::null_mut());
+            let cell2arg = (*code_ptr).co_cell2arg;
+            let arg = if cell2arg.is_null() { -1 } else { *cell2arg.add(i) };
+            let content = if arg >= 0 { std::mem::replace(&mut *locals.add(arg as usize), std::ptr::null_mut()) } else { std::ptr::null_mut() };
+            *locals.add(nlocals + i) = PyCell_New(content);
+            ffi::Py_XDECREF(content);
         }
         let start = machine.address_of(0).unwrap();
         let result = run_compiled_frame(tstate, frame, machine.entry(), start, interp::cpython::_PyEval_EvalFrameDefault);
@@ -168,6 +199,12 @@ fn compiled_functions_behave_like_cpython() {
             ("bad_unpack", PyTuple::new(py, [5]).unwrap()),
             ("bad_attr", PyTuple::new(py, [5]).unwrap()),
             ("free_unbound", PyTuple::empty(py)),
+            ("raising", PyTuple::new(py, [1]).unwrap()),
+            ("raising", PyTuple::new(py, [2]).unwrap()),
+            ("raising", PyTuple::new(py, [3]).unwrap()),
+            ("raising", PyTuple::new(py, [4]).unwrap()),
+            ("strings", (7, "q").into_pyobject(py).unwrap()),
+            ("make_class", PyTuple::new(py, [3]).unwrap()),
         ];
         for (name, args) in cases {
             let stock = run_stock(py, &globals, name, &args);

@@ -97,3 +97,17 @@ pub unsafe extern "C" fn load_method(frame: *mut PyFrameObject, sp: *mut *mut Py
         0
     }
 }
+
+/// `DELETE_ATTR namei`: `del sp[-1].name`, consuming it. Effect −1.
+///
+/// # Safety
+/// GIL held; live frame; `sp[-1]` owned.
+pub unsafe extern "C" fn delete_attr(frame: *mut PyFrameObject, sp: *mut *mut PyObject, namei: u32) -> i32 {
+    // SAFETY: the owner is owned by the stack (caller) and consumed.
+    unsafe {
+        let owner = *sp.sub(1);
+        let err = pyo3_ffi::PyObject_SetAttr(owner, name(frame, namei), std::ptr::null_mut());
+        Py_DECREF(owner);
+        status(err == 0)
+    }
+}

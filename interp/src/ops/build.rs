@@ -159,3 +159,182 @@ pub unsafe extern "C" fn make_function(frame: *mut crate::cpython::PyFrameObject
         0
     }
 }
+
+fn status(ok: bool) -> i32 {
+    if ok {
+        0
+    } else {
+        -1
+    }
+}
+
+/// `LIST_APPEND i` / `SET_ADD i`: pops a value and adds it to the container `i` slots below
+/// (after the pop). Effect −1.
+///
+/// # Safety
+/// GIL held; `sp[-1]` owned; the container slot holds a list / set.
+pub unsafe extern "C" fn list_append(sp: *mut *mut PyObject, depth: u32) -> i32 {
+    // SAFETY: as the contract.
+    unsafe {
+        let value = *sp.sub(1);
+        let list = *sp.sub(1 + depth as usize);
+        let err = pyo3_ffi::PyList_Append(list, value);
+        pyo3_ffi::Py_DECREF(value);
+        status(err == 0)
+    }
+}
+
+/// See [`list_append`].
+///
+/// # Safety
+/// As [`list_append`].
+pub unsafe extern "C" fn set_add(sp: *mut *mut PyObject, depth: u32) -> i32 {
+    // SAFETY: as the contract.
+    unsafe {
+        let value = *sp.sub(1);
+        let set = *sp.sub(1 + depth as usize);
+        let err = pyo3_ffi::PySet_Add(set, value);
+        pyo3_ffi::Py_DECREF(value);
+        status(err == 0)
+    }
+}
+
+/// `MAP_ADD i` (3.8+ order: key below value): pops both into the dict `i` slots below.
+/// Effect −2.
+///
+/// # Safety
+/// GIL held; both slots owned; the dict slot holds a dict.
+pub unsafe extern "C" fn map_add(sp: *mut *mut PyObject, depth: u32) -> i32 {
+    // SAFETY: as the contract.
+    unsafe {
+        let value = *sp.sub(1);
+        let key = *sp.sub(2);
+        let map = *sp.sub(2 + depth as usize);
+        let err = pyo3_ffi::PyDict_SetItem(map, key, value);
+        pyo3_ffi::Py_DECREF(value);
+        pyo3_ffi::Py_DECREF(key);
+        status(err == 0)
+    }
+}
+
+/// `BUILD_SET count`. Effect 1 − count; on error the items are released and the slot is
+/// NULL (same effect).
+///
+/// # Safety
+/// GIL held; the `count` slots owned; room for one slot when `count` is 0.
+pub unsafe extern "C" fn build_set(sp: *mut *mut PyObject, count: u32) -> i32 {
+    // SAFETY: as the contract; the set takes its own references.
+    unsafe {
+        let n = count as usize;
+        let base = sp.sub(n);
+        let set = pyo3_ffi::PySet_New(std::ptr::null_mut());
+        let mut err = if set.is_null() { -1 } else { 0 };
+        for i in 0..n {
+            let item = *base.add(i);
+            if err == 0 {
+                err = pyo3_ffi::PySet_Add(set, item);
+            }
+            pyo3_ffi::Py_DECREF(item);
+        }
+        if err != 0 {
+            pyo3_ffi::Py_XDECREF(set);
+            *base = std::ptr::null_mut();
+            return -1;
+        }
+        *base = set;
+        0
+    }
+}
+
+/// `BUILD_SLICE argc` (2 or 3). Effect 1 − argc (NULL left on error).
+///
+/// # Safety
+/// GIL held; the `argc` slots owned.
+pub unsafe extern "C" fn build_slice(sp: *mut *mut PyObject, argc: u32) -> i32 {
+    // SAFETY: as the contract.
+    unsafe {
+        let base = sp.sub(argc as usize);
+        let step = if argc == 3 { *base.add(2) } else { std::ptr::null_mut() };
+        let (start, stop) = (*base, *base.add(1));
+        let slice = pyo3_ffi::PySlice_New(start, stop, step);
+        pyo3_ffi::Py_DECREF(start);
+        pyo3_ffi::Py_DECREF(stop);
+        pyo3_ffi::Py_XDECREF(step);
+        *base = slice;
+        status(!slice.is_null())
+    }
+}
+
+/// `FORMAT_VALUE flags`: conversion (`!s`, `!r`, `!a`) then `format(value, spec)`.
+/// Effect 0 without a spec, −1 with one (NULL left on error).
+///
+/// # Safety
+/// GIL held; the value (and spec) slots owned.
+pub unsafe extern "C" fn format_value(sp: *mut *mut PyObject, flags: u32) -> i32 {
+    use pyo3_ffi::*;
+    // SAFETY: as the contract.
+    unsafe {
+        let has_spec = flags & 0x4 != 0;
+        let spec = if has_spec { *sp.sub(1) } else { std::ptr::null_mut() };
+        let slot = if has_spec { sp.sub(2) } else { sp.sub(1) };
+        let mut value = *slot;
+        let convert: Option<unsafe extern "C" fn(*mut PyObject) -> *mut PyObject> = match flags & 0x3 {
+            1 => Some(PyObject_Str),
+            2 => Some(PyObject_Repr),
+            3 => Some(PyObject_ASCII),
+            _ => None,
+        };
+        if let Some(convert) = convert {
+            let converted = convert(value);
+            Py_DECREF(value);
+            if converted.is_null() {
+                Py_XDECREF(spec);
+                *slot = std::ptr::null_mut();
+                return -1;
+            }
+            value = converted;
+        }
+        let result = if PyUnicode_CheckExact(value) != 0 && spec.is_null() {
+            value
+        } else {
+            let formatted = PyObject_Format(value, spec);
+            Py_DECREF(value);
+            Py_XDECREF(spec);
+            formatted
+        };
+        *slot = result;
+        status(!result.is_null())
+    }
+}
+
+extern "C" {
+    fn _PyUnicode_JoinArray(separator: *mut PyObject, items: *const *mut PyObject, count: Py_ssize_t) -> *mut PyObject;
+}
+
+/// `BUILD_STRING count`: concatenates the `count` strings. Effect 1 − count; on error the
+/// items stay (effect 0).
+///
+/// # Safety
+/// GIL held; the slots hold owned str references; room for one slot when `count` is 0.
+pub unsafe extern "C" fn build_string(sp: *mut *mut PyObject, count: u32) -> i32 {
+    use pyo3_ffi::*;
+    // SAFETY: as the contract.
+    unsafe {
+        let n = count as usize;
+        let base = sp.sub(n);
+        let empty = PyUnicode_New(0, 0);
+        if empty.is_null() {
+            return -1;
+        }
+        let joined = _PyUnicode_JoinArray(empty, base, n as Py_ssize_t);
+        Py_DECREF(empty);
+        if joined.is_null() {
+            return -1;
+        }
+        for i in 0..n {
+            Py_DECREF(*base.add(i));
+        }
+        *base = joined;
+        0
+    }
+}

@@ -15,6 +15,7 @@ mod build;
 mod call;
 mod iter;
 mod names;
+mod raise;
 mod number;
 
 pub use attr::*;
@@ -24,6 +25,7 @@ pub use build::*;
 pub use call::*;
 pub use iter::*;
 pub use names::*;
+pub use raise::*;
 pub use number::*;
 
 use pyo3_ffi::{PyObject, Py_DECREF};

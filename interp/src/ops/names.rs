@@ -130,3 +130,118 @@ pub unsafe extern "C" fn load_closure(frame: *mut PyFrameObject, sp: *mut *mut P
         *sp = cell;
     }
 }
+
+
+/// `LOAD_NAME namei` (module and class bodies): locals, then globals, then builtins.
+/// Effect +1 (NULL pushed on error).
+///
+/// # Safety
+/// GIL held; live frame with exact-dict globals; room for one slot.
+pub unsafe extern "C" fn load_name(frame: *mut PyFrameObject, sp: *mut *mut PyObject, namei: u32) -> i32 {
+    use pyo3_ffi::*;
+    // SAFETY: live frame; every lookup returns a borrowed or new reference handled below.
+    unsafe {
+        *sp = std::ptr::null_mut();
+        let name = super::attr::name(frame, namei);
+        let locals = (*frame).f_locals;
+        if locals.is_null() {
+            PyErr_Format(PyExc_SystemError, c"no locals when loading %R".as_ptr(), name);
+            return -1;
+        }
+        let mut value;
+        if PyDict_CheckExact(locals) != 0 {
+            value = PyDict_GetItemWithError(locals, name);
+            if !value.is_null() {
+                Py_INCREF(value);
+            } else if !PyErr_Occurred().is_null() {
+                return -1;
+            }
+        } else {
+            value = PyObject_GetItem(locals, name);
+            if value.is_null() {
+                if PyErr_ExceptionMatches(PyExc_KeyError) == 0 {
+                    return -1;
+                }
+                PyErr_Clear();
+            }
+        }
+        if value.is_null() {
+            value = PyDict_GetItemWithError((*frame).f_globals, name);
+            if !value.is_null() {
+                Py_INCREF(value);
+            } else {
+                if !PyErr_Occurred().is_null() {
+                    return -1;
+                }
+                // The driver only runs frames whose builtins are an exact dict.
+                value = PyDict_GetItemWithError((*frame).f_builtins, name);
+                if value.is_null() {
+                    if PyErr_Occurred().is_null() {
+                        raise_with_name(PyExc_NameError, NAME_ERROR_MSG, name);
+                    }
+                    return -1;
+                }
+                Py_INCREF(value);
+            }
+        }
+        *sp = value;
+        0
+    }
+}
+
+/// `STORE_NAME namei`: `f_locals[name] = sp[-1]`, consuming it. Effect −1.
+///
+/// # Safety
+/// GIL held; live frame; `sp[-1]` owned.
+pub unsafe extern "C" fn store_name(frame: *mut PyFrameObject, sp: *mut *mut PyObject, namei: u32) -> i32 {
+    use pyo3_ffi::*;
+    // SAFETY: live frame; the value is owned by the stack and consumed.
+    unsafe {
+        let name = super::attr::name(frame, namei);
+        let value = *sp.sub(1);
+        let locals = (*frame).f_locals;
+        if locals.is_null() {
+            PyErr_Format(PyExc_SystemError, c"no locals found when storing %R".as_ptr(), name);
+            Py_DECREF(value);
+            return -1;
+        }
+        let err = if PyDict_CheckExact(locals) != 0 {
+            PyDict_SetItem(locals, name, value)
+        } else {
+            PyObject_SetItem(locals, name, value)
+        };
+        Py_DECREF(value);
+        if err != 0 {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
+/// `LOAD_BUILD_CLASS`: pushes `builtins.__build_class__`. Effect +1 (NULL on error).
+///
+/// # Safety
+/// GIL held; live frame with exact-dict builtins; room for one slot.
+pub unsafe extern "C" fn load_build_class(frame: *mut PyFrameObject, sp: *mut *mut PyObject) -> i32 {
+    use pyo3_ffi::*;
+    // SAFETY: live frame; the lookup result is borrowed and increfed.
+    unsafe {
+        let key = PyUnicode_InternFromString(c"__build_class__".as_ptr());
+        if key.is_null() {
+            *sp = std::ptr::null_mut();
+            return -1;
+        }
+        let value = PyDict_GetItemWithError((*frame).f_builtins, key);
+        Py_DECREF(key);
+        *sp = value;
+        if value.is_null() {
+            if PyErr_Occurred().is_null() {
+                PyErr_SetString(PyExc_NameError, c"__build_class__ not found".as_ptr());
+            }
+            return -1;
+        }
+        Py_INCREF(value);
+        0
+    }
+}

@@ -178,3 +178,22 @@ pub unsafe extern "C" fn store_subscr(sp: *mut *mut PyObject) -> i32 {
         }
     }
 }
+
+/// `DELETE_SUBSCR`: `del sp[-2][sp[-1]]`, consuming both. Effect −2.
+///
+/// # Safety
+/// GIL held; both slots owned.
+pub unsafe extern "C" fn delete_subscr(sp: *mut *mut PyObject) -> i32 {
+    // SAFETY: both values are owned (caller) and consumed.
+    unsafe {
+        let (sub, container) = (*sp.sub(1), *sp.sub(2));
+        let err = pyo3_ffi::PyObject_DelItem(container, sub);
+        Py_DECREF(container);
+        Py_DECREF(sub);
+        if err != 0 {
+            -1
+        } else {
+            0
+        }
+    }
+}

@@ -62,7 +62,12 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         op::LOAD_ATTR | op::STORE_ATTR | op::STORE_GLOBAL | op::LOAD_METHOD | op::CALL_METHOD
         | op::CALL_FUNCTION_KW | op::GET_ITER | op::UNPACK_SEQUENCE | op::LOAD_DEREF
         | op::UNARY_POSITIVE | op::UNARY_NEGATIVE | op::UNARY_INVERT | op::UNARY_NOT
-        | op::STORE_SUBSCR | op::BUILD_MAP | op::BUILD_CONST_KEY_MAP | op::MAKE_FUNCTION => emit_helper_call,
+        | op::STORE_SUBSCR | op::BUILD_MAP | op::BUILD_CONST_KEY_MAP | op::MAKE_FUNCTION
+        | op::LIST_APPEND | op::SET_ADD | op::MAP_ADD | op::BUILD_SET | op::BUILD_SLICE
+        | op::FORMAT_VALUE | op::BUILD_STRING | op::DELETE_SUBSCR | op::DELETE_ATTR
+        | op::LOAD_NAME | op::STORE_NAME | op::LOAD_BUILD_CLASS => emit_helper_call,
+        op::DELETE_FAST => emit_delete_fast,
+        op::RAISE_VARARGS => emit_raise_varargs,
         op::STORE_DEREF | op::LOAD_CLOSURE => emit_cell_access,
         op::FOR_ITER => emit_for_iter,
         op::DUP_TOP | op::DUP_TOP_TWO | op::ROT_TWO | op::ROT_THREE | op::ROT_FOUR => emit_stack_shuffle,
@@ -459,6 +464,21 @@ fn helper_call(instr: &Instruction) -> HelperCall {
         op::STORE_SUBSCR => stack(ops::store_subscr as *const (), 0, -3, -3),
         op::BUILD_MAP => stack(ops::build_map as *const (), n as i64, 1 - 2 * n, 0),
         op::BUILD_CONST_KEY_MAP => stack(ops::build_const_key_map as *const (), n as i64, -n, 0),
+        op::LIST_APPEND => stack(ops::list_append as *const (), n as i64, -1, -1),
+        op::SET_ADD => stack(ops::set_add as *const (), n as i64, -1, -1),
+        op::MAP_ADD => stack(ops::map_add as *const (), n as i64, -2, -2),
+        op::BUILD_SET => stack(ops::build_set as *const (), n as i64, 1 - n, 1 - n),
+        op::BUILD_SLICE => stack(ops::build_slice as *const (), n as i64, 1 - n, 1 - n),
+        op::FORMAT_VALUE => {
+            let effect = if instr.oparg & 0x4 != 0 { -1 } else { 0 };
+            stack(ops::format_value as *const (), n as i64, effect, effect)
+        }
+        op::BUILD_STRING => stack(ops::build_string as *const (), n as i64, 1 - n, 0),
+        op::DELETE_SUBSCR => stack(ops::delete_subscr as *const (), 0, -2, -2),
+        op::DELETE_ATTR => frame(ops::delete_attr as *const (), -1, -1),
+        op::LOAD_NAME => frame(ops::load_name as *const (), 1, 1),
+        op::STORE_NAME => frame(ops::store_name as *const (), -1, -1),
+        op::LOAD_BUILD_CLASS => frame(ops::load_build_class as *const (), 1, 1),
         op::MAKE_FUNCTION => frame(ops::make_function as *const (), -1 - (instr.oparg & 0xf).count_ones() as i32, -2),
         _ => unreachable!("emit_fn routes only the opcodes above here"),
     }
@@ -589,5 +609,54 @@ fn emit_jump_if_or_pop(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), C
     }
     dynasm!(e.ops ; .arch x64 ; pop: ; sub r13, 8 ; mov rdi, [r13]);
     e.decref_rdi();
+    Ok(())
+}
+
+fn emit_delete_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let slot = (instr.oparg * 8) as i32;
+    let exit = e.exit;
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rdi, [r15 + slot]
+        ; test rdi, rdi
+        ; jnz >bound
+        ; mov rdi, r12
+        ; mov esi, instr.oparg as i32
+    );
+    e.call(ops::raise_unbound_local as *const () as usize);
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rdx, r13
+        ; mov eax, status::ERROR as i32
+        ; jmp =>exit
+        ; bound:
+        ; mov QWORD [r15 + slot], 0
+    );
+    e.decref_rdi();
+    Ok(())
+}
+
+/// `RAISE_VARARGS argc`: pops the exception (and cause) and always leaves with an error;
+/// a bare re-raise leaves with `RERAISE` (no new traceback entry).
+fn emit_raise_varargs(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let argc = instr.oparg as i32;
+    match argc {
+        0 => dynasm!(e.ops ; .arch x64 ; xor esi, esi ; xor edx, edx),
+        1 => dynasm!(e.ops ; .arch x64 ; mov rsi, [r13 - 8] ; xor edx, edx),
+        2 => dynasm!(e.ops ; .arch x64 ; mov rsi, [r13 - 16] ; mov rdx, [r13 - 8]),
+        _ => return Err(CompileFailure::MalformedBytecode),
+    }
+    dynasm!(e.ops ; .arch x64 ; sub r13, argc * 8 ; mov rdi, r14);
+    e.call(ops::do_raise as *const () as usize);
+    let exit = e.exit;
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rdx, r13
+        ; test eax, eax
+        ; mov eax, status::ERROR as i32
+        ; mov ecx, status::RERAISE as i32
+        ; cmovnz eax, ecx
+        ; jmp =>exit
+    );
     Ok(())
 }
