@@ -8,8 +8,7 @@
 //! after `f_lasti`. The evaluator would report a `call` event for a frame that stock CPython
 //! never re-enters, so that one event is swallowed by one-shot shims.
 //!
-//! Not yet handled (the compiler refuses such code objects): block-stack unwinding to a
-//! handler, generators (yield/resume).
+//! Not yet handled (the compiler refuses such code objects): generators (yield/resume).
 
 use crate::cpython::{EvalFrameFn, PyFrameObject, PyThreadState};
 use std::cell::Cell;
@@ -36,6 +35,14 @@ pub mod status {
     pub const DEOPT: u64 = 2;
     /// As `ERROR`, for a bare `raise`: no new traceback entry (ceval skips `error:`).
     pub const RERAISE: u64 = 3;
+    /// `END_FINALLY` returning to the instruction after a `CALL_FINALLY`: `value` is the
+    /// stack pointer; the byte offset to continue at is `status >> JUMP_TARGET_SHIFT`.
+    pub const JUMP: u64 = 4;
+    pub const JUMP_TARGET_SHIFT: u32 = 8;
+    /// The kind of exit (the low byte of `status`).
+    pub const fn kind(status: u64) -> u64 {
+        status & 0xff
+    }
 }
 
 /// Signature of a compiled code object's entry: (frame, value-stack pointer, thread state,
@@ -73,18 +80,19 @@ unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
 }
 
 /// Runs a fresh (not resumed, not thrown into) frame in machine code from its first
-/// instruction; returns what the evaluator would. `fallback` continues the frame if it
-/// deoptimises.
+/// instruction; returns what the evaluator would. `address_of` maps a bytecode offset to
+/// its native address (for handlers and `CALL_FINALLY` returns); `fallback` continues the
+/// frame if it deoptimises.
 ///
 /// # Safety
 /// GIL held; `tstate` current; `frame` fresh (`f_lasti == -1`) for the code `entry` was
-/// compiled from; `start` the native address of its first instruction; tracing off.
+/// compiled from; tracing off.
 #[cfg(py38)]
 pub unsafe fn run_compiled_frame(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
     entry: EntryFn,
-    start: usize,
+    address_of: &dyn Fn(usize) -> Option<usize>,
     fallback: EvalFrameFn,
 ) -> *mut PyObject {
     // SAFETY: see the function's contract; the order follows 3.8's evaluator.
@@ -93,23 +101,49 @@ pub unsafe fn run_compiled_frame(
             return std::ptr::null_mut();
         }
         (*tstate).frame = frame;
-        let sp = (*frame).f_stacktop;
+        let mut sp = (*frame).f_stacktop;
         (*frame).f_stacktop = std::ptr::null_mut();
         (*frame).f_executing = 1;
-        let exit = entry(frame, sp, tstate, start);
-        let result = match exit.status {
-            status::RETURN => exit.value as *mut PyObject,
-            status::DEOPT => {
-                DEOPTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                (*frame).f_stacktop = exit.value as *mut *mut PyObject;
-                leave_recursive_call(tstate);
-                (*frame).f_executing = 0;
-                (*tstate).frame = (*frame).f_back;
-                return continue_in_evaluator(tstate, frame, fallback);
-            }
-            status => {
-                raise_error_exit(frame, exit.value as *mut *mut PyObject, status == status::ERROR);
-                std::ptr::null_mut()
+        let mut target = address_of(0).expect("offset 0 is always an entry");
+        let result = loop {
+            let exit = entry(frame, sp, tstate, target);
+            sp = exit.value as *mut *mut PyObject;
+            match status::kind(exit.status) {
+                status::RETURN => break exit.value as *mut PyObject,
+                status::DEOPT => return continue_in_evaluator(tstate, frame, sp, fallback, 0),
+                status::JUMP => {
+                    let offset = (exit.status >> status::JUMP_TARGET_SHIFT) as usize;
+                    match address_of(offset) {
+                        Some(address) => target = address,
+                        None => {
+                            PyErr_SetString(PyExc_SystemError, c"END_FINALLY returned to a bad offset".as_ptr());
+                            break unwind_and_exit(tstate, frame, sp);
+                        }
+                    }
+                }
+                kind => {
+                    if (*tstate).use_tracing() {
+                        // A callee turned tracing on: the evaluator's own error path reports
+                        // the exception event and unwinds (RERAISE skips both in ceval, so we
+                        // unwind ourselves and only hand over a handler).
+                        if kind == status::ERROR {
+                            return continue_in_evaluator(tstate, frame, sp, fallback, 1);
+                        }
+                    } else if kind == status::ERROR {
+                        record_error(frame);
+                    }
+                    let (unwound_sp, handler) = unwind_to_handler(tstate, frame, sp);
+                    sp = unwound_sp;
+                    match handler {
+                        Some(handler) if (*tstate).use_tracing() => {
+                            // Continue at the handler in the evaluator (it resumes after f_lasti).
+                            (*frame).f_lasti = handler as i32 - 2;
+                            return continue_in_evaluator(tstate, frame, sp, fallback, 0);
+                        }
+                        Some(handler) => target = address_of(handler).expect("handlers are entry points"),
+                        None => break unwind_and_exit(tstate, frame, sp),
+                    }
+                }
             }
         };
         leave_recursive_call(tstate);
@@ -119,23 +153,95 @@ pub unsafe fn run_compiled_frame(
     }
 }
 
-/// The evaluator's `error:` path for a frame without handlers: make sure an exception is set,
-/// add the traceback entry (at `f_lasti`; not for a re-raise), and clear the value stack
-/// down from `sp`.
-unsafe fn raise_error_exit(frame: *mut PyFrameObject, mut sp: *mut *mut PyObject, add_traceback: bool) {
-    // SAFETY: live executing frame; slots below `sp` hold owned references or NULL.
+/// The evaluator's `error:` label: make sure an exception is set and add the traceback
+/// entry for this frame (at `f_lasti`).
+unsafe fn record_error(frame: *mut PyFrameObject) {
+    // SAFETY: live executing frame, GIL held.
     unsafe {
         if PyErr_Occurred().is_null() {
             PyErr_SetString(PyExc_SystemError, c"error return without exception set".as_ptr());
         }
-        if add_traceback {
-            PyTraceBack_Here(frame);
+        PyTraceBack_Here(frame);
+    }
+}
+
+/// The evaluator's `exception_unwind:` loop (3.8): pops blocks until a `SETUP_FINALLY`
+/// block, whose handler gets the six exception values pushed (previous handled exception,
+/// then the raised one, normalised) and becomes the thread's handled exception. Returns the
+/// stack pointer and the handler's byte offset, or None (exception still set) if no block
+/// handles it. The stack pointer is returned in both cases.
+#[cfg(py38)]
+unsafe fn unwind_to_handler(
+    tstate: *mut PyThreadState,
+    frame: *mut PyFrameObject,
+    mut sp: *mut *mut PyObject,
+) -> (*mut *mut PyObject, Option<usize>) {
+    use crate::ops::{unwind_except_handler, EXCEPT_HANDLER};
+    use pyo3_ffi::*;
+    // SAFETY: the frame's blocks and value stack are as ceval would have them; the stack
+    // slots above each block's level are owned or NULL.
+    unsafe {
+        while (*frame).f_iblock > 0 {
+            (*frame).f_iblock -= 1;
+            let block = (*frame).f_blockstack[(*frame).f_iblock as usize];
+            if block.b_type == EXCEPT_HANDLER {
+                sp = unwind_except_handler(tstate, frame, sp, block.b_level);
+                continue;
+            }
+            let floor = (*frame).f_valuestack.add(block.b_level as usize);
+            while sp > floor {
+                sp = sp.sub(1);
+                Py_XDECREF(*sp);
+            }
+            if block.b_type != crate::opcode::op::SETUP_FINALLY as i32 {
+                continue;
+            }
+            let level = sp.offset_from((*frame).f_valuestack) as i32;
+            (*frame).f_blockstack[(*frame).f_iblock as usize] = crate::cpython::PyTryBlock { b_type: EXCEPT_HANDLER, b_handler: -1, b_level: level };
+            (*frame).f_iblock += 1;
+            let info = (*tstate).exc_info;
+            let mut push = |v: *mut PyObject| {
+                *sp = v;
+                sp = sp.add(1);
+            };
+            push((*info).exc_traceback);
+            push((*info).exc_value);
+            if (*info).exc_type.is_null() {
+                Py_INCREF(Py_None());
+                push(Py_None());
+            } else {
+                push((*info).exc_type);
+            }
+            let (mut exc, mut val, mut tb) = (std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
+            PyErr_Fetch(&mut exc, &mut val, &mut tb);
+            PyErr_NormalizeException(&mut exc, &mut val, &mut tb);
+            PyException_SetTraceback(val, if tb.is_null() { Py_None() } else { tb });
+            Py_INCREF(exc);
+            (*info).exc_type = exc;
+            Py_INCREF(val);
+            (*info).exc_value = val;
+            (*info).exc_traceback = tb;
+            let tb = if tb.is_null() { Py_None() } else { tb };
+            Py_INCREF(tb);
+            push(tb);
+            push(val);
+            push(exc);
+            return (sp, Some(block.b_handler as usize));
         }
+        (sp, None)
+    }
+}
+
+/// No handler: clear the value stack; the frame returns NULL with the exception set.
+unsafe fn unwind_and_exit(_tstate: *mut PyThreadState, frame: *mut PyFrameObject, mut sp: *mut *mut PyObject) -> *mut PyObject {
+    // SAFETY: slots below `sp` are owned or NULL.
+    unsafe {
         while sp > (*frame).f_valuestack {
             sp = sp.sub(1);
             Py_XDECREF(*sp);
         }
     }
+    std::ptr::null_mut()
 }
 
 /// CPython's `Py_tracefunc`, typed with our frame mirror.
@@ -154,15 +260,28 @@ struct Swapped {
     frame: *mut PyFrameObject,
 }
 
-/// Hands a deoptimised frame (suspended state: `f_stacktop` set, `f_lasti` at the last
-/// instruction done) to `fallback`, swallowing the `call` trace/profile event that its
-/// re-entry would report.
+/// Leaves the frame as a suspended generator would be (`f_stacktop` = `sp`, `f_lasti` at
+/// the last instruction done) and hands it to `fallback`, which continues after `f_lasti`
+/// — or, with `throwflag` 1, runs its error path for the exception that is set. The `call`
+/// trace/profile event that its re-entry would report is swallowed.
 ///
 /// # Safety
-/// GIL held; `frame` left by [`run_compiled_frame`] in the suspended state.
-unsafe fn continue_in_evaluator(tstate: *mut PyThreadState, frame: *mut PyFrameObject, fallback: EvalFrameFn) -> *mut PyObject {
+/// GIL held; `frame` is running in [`run_compiled_frame`] with stack pointer `sp`.
+#[cfg(py38)]
+unsafe fn continue_in_evaluator(
+    tstate: *mut PyThreadState,
+    frame: *mut PyFrameObject,
+    sp: *mut *mut PyObject,
+    fallback: EvalFrameFn,
+    throwflag: c_int,
+) -> *mut PyObject {
     // SAFETY: current thread state (caller); the trace slots hold Py_tracefunc or NULL.
     unsafe {
+        DEOPTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        (*frame).f_stacktop = sp;
+        leave_recursive_call(tstate);
+        (*frame).f_executing = 0;
+        (*tstate).frame = (*frame).f_back;
         let slots = trace_slots(tstate);
         let swapped = Swapped { trace: *slots.0, profile: *slots.1, frame };
         SWAPPED.with(|s| s.set(swapped));
@@ -172,8 +291,7 @@ unsafe fn continue_in_evaluator(tstate: *mut PyThreadState, frame: *mut PyFrameO
         if swapped.profile.is_some() {
             *slots.1 = Some(swallow_profile_call);
         }
-        #[cfg(any(py37, py38))]
-        let result = fallback(frame, 0);
+        let result = fallback(frame, throwflag);
         // The shims put the functions back when called; if the evaluator never called them
         // (it failed before), do it here.
         let slots = trace_slots(tstate);

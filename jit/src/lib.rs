@@ -74,9 +74,9 @@ impl CompiledCode {
         fallback: interp::cpython::EvalFrameFn,
     ) -> *mut pyo3_ffi::PyObject {
         let machine = self.machine.as_ref().expect("compiled code is present until drop");
-        let start = machine.address_of(0).expect("offset 0 is always an entry");
+        let address_of = |offset| machine.address_of(offset);
         // SAFETY: forwarded from the caller.
-        unsafe { interp::frame::run_compiled_frame(tstate, frame, machine.entry(), start, fallback) }
+        unsafe { interp::frame::run_compiled_frame(tstate, frame, machine.entry(), &address_of, fallback) }
     }
 }
 

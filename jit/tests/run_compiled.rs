@@ -100,6 +100,77 @@ def make_class(v):
     k = K()
     del k
     return K().m()
+def handlers(kind):
+    log = []
+    try:
+        try:
+            if kind == 1:
+                raise KeyError(kind)
+            log.append("body")
+        except KeyError as e:
+            log.append(("caught", e.args))
+            if kind == 1:
+                pass
+        finally:
+            log.append("finally")
+        for i in range(3):
+            try:
+                if i == 1:
+                    continue
+                if i == 2:
+                    break
+            finally:
+                log.append(("loop-finally", i))
+        try:
+            return log
+        finally:
+            log.append("return-finally")
+    except ZeroDivisionError:
+        return "no"
+def unhandled(kind):
+    try:
+        1 / kind
+    except KeyError:
+        return "wrong"
+    finally:
+        print("cleanup")
+def reraise():
+    try:
+        {}["k"]
+    except KeyError:
+        raise
+def nested_context():
+    try:
+        try:
+            1 / 0
+        except ZeroDivisionError:
+            raise ValueError("inner")
+    except ValueError as e:
+        return repr(e.__context__), sys_exc()
+def sys_exc():
+    import sys
+    return sys.exc_info()[0].__name__
+class CM:
+    def __init__(self, log, swallow):
+        self.log, self.swallow = log, swallow
+    def __enter__(self):
+        self.log.append("enter")
+        return self
+    def __exit__(self, *exc):
+        self.log.append(("exit", exc[0].__name__ if exc[0] else None))
+        return self.swallow
+def withs(swallow, fail):
+    log = []
+    with CM(log, swallow) as c:
+        with CM(log, False):
+            if fail:
+                raise IndexError("x")
+            log.append("inside")
+    return log
+def with_return():
+    log = []
+    with CM(log, False):
+        return log
 def free_unbound():
     def inner():
         return later
@@ -147,8 +218,8 @@ fn run_compiled_raw<'py>(
             *locals.add(nlocals + i) = PyCell_New(content);
             ffi::Py_XDECREF(content);
         }
-        let start = machine.address_of(0).unwrap();
-        let result = run_compiled_frame(tstate, frame, machine.entry(), start, interp::cpython::_PyEval_EvalFrameDefault);
+        let address_of = |offset| machine.address_of(offset);
+        let result = run_compiled_frame(tstate, frame, machine.entry(), &address_of, interp::cpython::_PyEval_EvalFrameDefault);
         ffi::Py_DECREF(frame.cast());
         Bound::from_owned_ptr_or_err(py, result)
     };
@@ -199,6 +270,16 @@ fn compiled_functions_behave_like_cpython() {
             ("bad_unpack", PyTuple::new(py, [5]).unwrap()),
             ("bad_attr", PyTuple::new(py, [5]).unwrap()),
             ("free_unbound", PyTuple::empty(py)),
+            ("handlers", PyTuple::new(py, [0]).unwrap()),
+            ("handlers", PyTuple::new(py, [1]).unwrap()),
+            ("unhandled", PyTuple::new(py, [0]).unwrap()),
+            ("unhandled", PyTuple::new(py, [1]).unwrap()),
+            ("reraise", PyTuple::empty(py)),
+            ("nested_context", PyTuple::empty(py)),
+            ("withs", (false, false).into_pyobject(py).unwrap()),
+            ("withs", (true, true).into_pyobject(py).unwrap()),
+            ("withs", (false, true).into_pyobject(py).unwrap()),
+            ("with_return", PyTuple::empty(py)),
             ("raising", PyTuple::new(py, [1]).unwrap()),
             ("raising", PyTuple::new(py, [2]).unwrap()),
             ("raising", PyTuple::new(py, [3]).unwrap()),

@@ -21,7 +21,7 @@ extern "C" {
 ///
 /// # Safety
 /// GIL held; `callable` live; `args` has `nargsf`'s count of live references.
-unsafe fn vectorcall(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize, kwnames: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn vectorcall(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize, kwnames: *mut PyObject) -> *mut PyObject {
     // SAFETY: type fields at probed offsets; the vectorcall slot is read as the type declares.
     unsafe {
         let tp = (*callable).ob_type.cast::<u8>();

@@ -9,6 +9,8 @@
 //! - Helpers that take a `frame` need it for names, constants or `f_globals`.
 
 mod attr;
+#[cfg(py38)]
+mod blocks;
 mod breaker;
 mod build;
 #[cfg(py38)]
@@ -19,6 +21,8 @@ mod raise;
 mod number;
 
 pub use attr::*;
+#[cfg(py38)]
+pub use blocks::*;
 pub use breaker::*;
 pub use build::*;
 #[cfg(py38)]

@@ -67,6 +67,12 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         | op::FORMAT_VALUE | op::BUILD_STRING | op::DELETE_SUBSCR | op::DELETE_ATTR
         | op::LOAD_NAME | op::STORE_NAME | op::LOAD_BUILD_CLASS => emit_helper_call,
         op::DELETE_FAST => emit_delete_fast,
+        op::SETUP_FINALLY | op::SETUP_WITH => emit_setup_block,
+        op::POP_BLOCK => emit_pop_block,
+        op::BEGIN_FINALLY => emit_begin_finally,
+        op::CALL_FINALLY => emit_call_finally,
+        op::END_FINALLY => emit_end_finally,
+        op::POP_EXCEPT | op::POP_FINALLY | op::WITH_CLEANUP_START | op::WITH_CLEANUP_FINISH => emit_block_helper,
         op::RAISE_VARARGS => emit_raise_varargs,
         op::STORE_DEREF | op::LOAD_CLOSURE => emit_cell_access,
         op::FOR_ITER => emit_for_iter,
@@ -657,6 +663,115 @@ fn emit_raise_varargs(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Co
         ; mov ecx, status::RERAISE as i32
         ; cmovnz eax, ecx
         ; jmp =>exit
+    );
+    Ok(())
+}
+
+/// `SETUP_FINALLY`/`SETUP_WITH`: push a block whose handler is the jump target.
+fn emit_setup_block(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let handler = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)? as i32;
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13 ; mov edx, handler);
+    if instr.opcode == op::SETUP_FINALLY {
+        e.call(ops::setup_finally as *const () as usize);
+    } else {
+        e.call(ops::setup_with as *const () as usize);
+        e.check_status(0);
+        dynasm!(e.ops ; .arch x64 ; add r13, 8);
+        e.check_tracing();
+    }
+    Ok(())
+}
+
+/// `POP_BLOCK` (3.8 only pops the block; the stack is already at its level).
+fn emit_pop_block(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    dynasm!(e.ops ; .arch x64 ; sub DWORD [r12 + layout::FRAME_F_IBLOCK as i32], 1);
+    Ok(())
+}
+
+/// `BEGIN_FINALLY`: push NULL ("no exception, no return address").
+fn emit_begin_finally(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    dynasm!(e.ops ; .arch x64 ; mov QWORD [r13], 0 ; add r13, 8);
+    Ok(())
+}
+
+/// `CALL_FINALLY`: push the offset after it (as an int) and jump into the finally body.
+fn emit_call_finally(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let target = e.target_label(instr)?;
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, instr.next_offset() as i32);
+    e.call(ops::call_finally as *const () as usize);
+    e.check_status(1);
+    dynasm!(e.ops ; .arch x64 ; add r13, 8 ; jmp =>target);
+    Ok(())
+}
+
+/// After a helper returning `StackAndCode` (rax = new stack pointer, rdx = code): take the
+/// stack pointer; leave with ERROR on a negative code.
+fn take_sp_and_check(e: &mut Emitter<'_>) {
+    let exit = e.exit;
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov r13, rax
+        ; test rdx, rdx
+        ; jns >ok
+        ; mov rdx, r13
+        ; mov eax, status::ERROR as i32
+        ; jmp =>exit
+        ; ok:
+    );
+}
+
+/// `POP_EXCEPT`, `POP_FINALLY`, `WITH_CLEANUP_START`, `WITH_CLEANUP_FINISH`.
+fn emit_block_helper(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    match instr.opcode {
+        op::POP_EXCEPT => {
+            dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13);
+            e.call(ops::pop_except as *const () as usize);
+        }
+        op::POP_FINALLY => {
+            dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13 ; mov ecx, instr.oparg as i32);
+            e.call(ops::pop_finally as *const () as usize);
+        }
+        op::WITH_CLEANUP_START => {
+            dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13);
+            e.call(ops::with_cleanup_start as *const () as usize);
+        }
+        _ => {
+            dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13);
+            e.call(ops::with_cleanup_finish as *const () as usize);
+        }
+    }
+    take_sp_and_check(e);
+    if instr.opcode == op::WITH_CLEANUP_START {
+        e.check_tracing();
+    }
+    Ok(())
+}
+
+/// `END_FINALLY`: fall through (NULL), return to a `CALL_FINALLY` site (JUMP exit), or
+/// re-raise (RERAISE exit, no new traceback entry).
+fn emit_end_finally(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    let exit = e.exit;
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
+    e.call(ops::end_finally as *const () as usize);
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov r13, rax
+        ; test rdx, rdx
+        ; je >done
+        ; jg >jump
+        ; cmp rdx, -1
+        ; mov eax, status::ERROR as i32
+        ; mov ecx, status::RERAISE as i32
+        ; cmovne eax, ecx
+        ; mov rdx, r13
+        ; jmp =>exit
+        ; jump:
+        ; lea rax, [rdx - 1]
+        ; shl rax, status::JUMP_TARGET_SHIFT as i8
+        ; or rax, status::JUMP as i32
+        ; mov rdx, r13
+        ; jmp =>exit
+        ; done:
     );
     Ok(())
 }
