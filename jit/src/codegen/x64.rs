@@ -213,6 +213,20 @@ impl Emitter<'_> {
         );
     }
 
+    /// Raises UnboundLocalError for local `index` and leaves with ERROR (the stack is as
+    /// at the instruction's start).
+    fn raise_unbound_local(&mut self, index: u32) {
+        dynasm!(self.ops ; .arch x64 ; mov rdi, r12 ; mov esi, index as i32);
+        self.call(ops::raise_unbound_local as *const () as usize);
+        let exit = self.exit;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdx, r13
+            ; mov eax, status::ERROR as i32
+            ; jmp =>exit
+        );
+    }
+
     /// Py_DECREF of the object in rdi (clobbers rax, rdi and caller-saved registers).
     fn decref_rdi(&mut self) {
         dynasm!(self.ops
@@ -264,21 +278,10 @@ fn emit_nop(_: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> 
 
 fn emit_load_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let slot = (instr.oparg * 8) as i32;
+    dynasm!(e.ops ; .arch x64 ; mov rax, [r15 + slot] ; test rax, rax ; jnz >bound);
+    e.raise_unbound_local(instr.oparg);
     dynasm!(e.ops
         ; .arch x64
-        ; mov rax, [r15 + slot]
-        ; test rax, rax
-        ; jnz >bound
-        ; mov rdi, r12
-        ; mov esi, instr.oparg as i32
-    );
-    e.call(ops::raise_unbound_local as *const () as usize);
-    let exit = e.exit;
-    dynasm!(e.ops
-        ; .arch x64
-        ; mov rdx, r13
-        ; mov eax, status::ERROR as i32
-        ; jmp =>exit
         ; bound:
         ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
         ; mov [r13], rax
@@ -620,24 +623,9 @@ fn emit_jump_if_or_pop(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), C
 
 fn emit_delete_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let slot = (instr.oparg * 8) as i32;
-    let exit = e.exit;
-    dynasm!(e.ops
-        ; .arch x64
-        ; mov rdi, [r15 + slot]
-        ; test rdi, rdi
-        ; jnz >bound
-        ; mov rdi, r12
-        ; mov esi, instr.oparg as i32
-    );
-    e.call(ops::raise_unbound_local as *const () as usize);
-    dynasm!(e.ops
-        ; .arch x64
-        ; mov rdx, r13
-        ; mov eax, status::ERROR as i32
-        ; jmp =>exit
-        ; bound:
-        ; mov QWORD [r15 + slot], 0
-    );
+    dynasm!(e.ops ; .arch x64 ; mov rdi, [r15 + slot] ; test rdi, rdi ; jnz >bound);
+    e.raise_unbound_local(instr.oparg);
+    dynasm!(e.ops ; .arch x64 ; bound: ; mov QWORD [r15 + slot], 0);
     e.decref_rdi();
     Ok(())
 }
