@@ -1,0 +1,814 @@
+#!/usr/bin/env python3
+"""Benchmark runner: stock CPython vs pyston-lite-in-Rust ("ours") vs the real pyston_lite 2.3.5.
+
+For each interpreter given with --python it makes (or reuses) three venvs under --venv-root:
+
+    bench-3.X-stock    pyperf only
+    bench-3.X-ours     pyperf + our pyston_lite and pyston_lite_autoload wheels (from --wheels)
+    bench-3.X-pyston   pyperf + pyston_lite_autoload==2.3.5 from PyPI (pulls pyston_lite==2.3.5)
+
+The autoload packages enable the JIT in every process of their venv (a .pth file), so running
+a pyperf script with the venv's python measures the JIT, pyperf's worker processes included.
+
+Benchmarks are interleaved: for each benchmark, each interpreter, the three venvs run one after
+the other, the order rotating from one benchmark to the next, so machine noise hits all alike.
+Each run writes RESULTS_DIR/3.X/<venv>/<bench>.json (pyperf's format). At the end a table per
+interpreter is printed and RESULTS_DIR/summary.{md,json} are written.
+
+Exit status: 0 when every run succeeded, 1 when any failed (listed at the end), 2 for bad usage
+(bad --python, missing wheels, unknown benchmark name).
+
+Only the standard library is needed to run this script (any Python 3.7+); pyperf does the timing
+inside the venvs.
+"""
+
+import argparse
+import datetime
+import glob
+import hashlib
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROGRAMS_DIR = os.path.join(REPO, "benches", "programs")
+
+SUPPORTED = ("3.7", "3.8", "3.9", "3.10")
+CONFIGS = ("stock", "ours", "pyston")
+
+# pyperf 2.8.0 claims Requires-Python >= 3.7 but imports importlib.metadata (3.8+), so it breaks
+# on 3.7; 2.7.0 is the newest release that works on all four. One version everywhere keeps the
+# measurements comparable across interpreters (a per-version pin would go here).
+PYPERF_PIN = {version: "pyperf==2.7.0" for version in SUPPORTED}
+PYSTON_PIN = "pyston_lite_autoload==2.3.5"
+PYSTON_VERSION = "2.3.5"
+
+# pyperf runs a process that has `pyston_lite` in sys.modules as a JIT: 6 workers x 10 values
+# (20 x 3 otherwise), and it calibrates the number of warmup values until timings look stable,
+# which on a noisy machine can take over a hundred values per worker (minutes per benchmark).
+# The programs keep their hot code in functions entered many times per call, so a JIT that
+# compiles after a few hundred entries is warm within a few calls; a fixed count bounds the time.
+DEFAULT_JIT_WARMUPS = 8
+
+MARKER = "bench-venv.json"   # written into each venv: what it was made from
+MARKER_FORMAT = 1
+
+# Environment variables that must not leak into the measured processes.
+DROP_ENV = ("DISABLE_PYSTON", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONINSPECT")
+# Prefixes of variables handed on to pyperf's workers (JIT settings of ours and of pyston_lite).
+INHERIT_PREFIXES = ("PYSTON_LITE_", "JIT_")
+
+# Printed by each venv's python at setup; decides whether a venv is usable.
+PROBE = r"""
+import json, os, sys
+loaded = 'pyston_lite' in sys.modules        # imported at startup by the autoload .pth
+versions = {}
+for entry in sys.path:
+    if not os.path.isdir(entry):
+        continue
+    for name in os.listdir(entry):
+        if name.endswith('.dist-info'):
+            project, _, version = name[:-len('.dist-info')].partition('-')
+            project = project.lower().replace('-', '_')
+            if project in ('pyperf', 'pyston_lite', 'pyston_lite_autoload'):
+                versions.setdefault(project, version)
+enabled = None
+if loaded:
+    fn = getattr(sys.modules['pyston_lite'], 'is_enabled', None)
+    if fn is not None:
+        try:
+            enabled = bool(fn())
+        except Exception:
+            enabled = None
+import pyperf
+print(json.dumps({'loaded': loaded, 'enabled': enabled, 'versions': versions,
+                  'pyperf': pyperf.__version__, 'prefix': sys.prefix}))
+"""
+
+
+class UsageError(Exception):
+    """Bad command line: reported in one line, exit status 2."""
+
+
+class SetupError(Exception):
+    """A venv could not be made: reported, exit status 1."""
+
+
+def shown_path(path):
+    """A path as the user would type it: relative to the current directory when inside it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def log(message):
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+# --------------------------------------------------------------------------- arguments
+
+def available_benchmarks():
+    paths = sorted(glob.glob(os.path.join(PROGRAMS_DIR, "bm_*.py")))
+    return [os.path.splitext(os.path.basename(p))[0] for p in paths]
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description="Run the benchmark suite: stock CPython vs our JIT vs pyston_lite 2.3.5.",
+        epilog="Speedups are stock time / other time: above 1.00x is faster than stock.")
+    parser.add_argument("--python", action="append", default=[], metavar="PATH",
+                        help="a CPython 3.7-3.10 interpreter (repeat for several)")
+    parser.add_argument("--wheels", metavar="DIR",
+                        help="directory with our pyston_lite and pyston_lite_autoload wheels")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--fast", action="store_true", help="pass --fast to pyperf (rough, quick)")
+    mode.add_argument("--rigorous", action="store_true",
+                      help="pass --rigorous to pyperf (slow, more accurate)")
+    mode.add_argument("--check", action="store_true",
+                      help="correctness only: one value per benchmark (pyperf "
+                           "--debug-single-value); timings are not meaningful")
+    parser.add_argument("--only", metavar="A,B",
+                        help="comma-separated benchmarks to run (bm_ prefix optional)")
+    parser.add_argument("--no-pyston", action="store_true",
+                        help="skip the pyston_lite 2.3.5 venv")
+    parser.add_argument("--no-ours", action="store_true",
+                        help="skip our wheels' venv (then --wheels is not needed)")
+    parser.add_argument("--venv-root", metavar="DIR", default=os.path.join(REPO, ".venvs"),
+                        help="where the venvs live (default: .venvs/ in the repo)")
+    parser.add_argument("-o", "--output", metavar="RESULTS_DIR",
+                        default=os.path.join(REPO, "bench-results"),
+                        help="results directory (default: bench-results/ in the repo)")
+    parser.add_argument("--jit-warmups", default=str(DEFAULT_JIT_WARMUPS), metavar="N|auto",
+                        help="warmup values per worker in the ours and pyston venvs (default "
+                             "%d); 'auto' lets pyperf calibrate them, which can take minutes "
+                             "per benchmark" % DEFAULT_JIT_WARMUPS)
+    parser.add_argument("--timeout", type=float, default=1800, metavar="SECONDS",
+                        help="give up on one benchmark run after this long (default 1800)")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    args = parser.parse_args(argv)
+
+    names = available_benchmarks()
+    if args.only:
+        wanted = []
+        for raw in args.only.split(","):
+            raw = raw.strip()
+            if not raw:
+                continue
+            name = raw[:-3] if raw.endswith(".py") else raw
+            if not name.startswith("bm_"):
+                name = "bm_" + name
+            if name not in names:
+                raise UsageError("unknown benchmark %r in --only (available: %s)"
+                                 % (raw, ", ".join(names)))
+            if name not in wanted:
+                wanted.append(name)
+        if not wanted:
+            raise UsageError("--only names no benchmark")
+        names = wanted
+    args.benchmarks = names
+
+    args.configs = [c for c in CONFIGS
+                    if not (c == "ours" and args.no_ours) and not (c == "pyston" and args.no_pyston)]
+    if not args.list:
+        if not args.python:
+            raise UsageError("give at least one --python PATH (CPython 3.7-3.10)")
+        if "ours" in args.configs and not args.wheels:
+            raise UsageError("--wheels DIR is required (the directory holding our pyston_lite "
+                             "and pyston_lite_autoload wheels), or pass --no-ours")
+    if args.jit_warmups == "auto":
+        args.jit_warmups = None
+    else:
+        try:
+            args.jit_warmups = int(args.jit_warmups)
+            if args.jit_warmups < 0:
+                raise ValueError
+        except ValueError:
+            raise UsageError("--jit-warmups takes a count >= 0 or 'auto', not %r"
+                             % args.jit_warmups)
+    args.venv_root = os.path.abspath(args.venv_root)
+    args.output = os.path.abspath(args.output)
+    return args
+
+
+def probe_python(path):
+    """Returns (path, 'X.Y', full version) of a usable interpreter, or raises UsageError."""
+    candidate = path
+    if os.sep not in path:
+        candidate = shutil.which(path) or path
+    if not os.path.exists(candidate):
+        raise UsageError("--python %s: no such file" % path)
+    if os.path.isdir(candidate) or not os.access(candidate, os.X_OK):
+        raise UsageError("--python %s: not an executable file" % path)
+    code = ("import sys, platform; print('%d.%d' % sys.version_info[:2]); "
+            "print(platform.python_implementation()); print(platform.python_version())")
+    try:
+        out = subprocess.run([candidate, "-c", code], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError("--python %s: could not run it (%s)" % (path, exc))
+    lines = out.stdout.split()
+    if out.returncode != 0 or len(lines) != 3:
+        raise UsageError("--python %s: could not run it (exit status %d)" % (path, out.returncode))
+    short, impl, full = lines
+    if impl != "CPython":
+        raise UsageError("--python %s is %s %s; only CPython 3.7-3.10 is supported"
+                         % (path, impl, full))
+    if short not in SUPPORTED:
+        raise UsageError("--python %s is Python %s; only 3.7, 3.8, 3.9 and 3.10 are supported"
+                         % (path, full))
+    return os.path.abspath(candidate), short, full
+
+
+def wheel_files(wheels_dir, short):
+    """Our wheels for one interpreter, or raises UsageError naming the directory."""
+    if not os.path.isdir(wheels_dir):
+        raise UsageError("--wheels %s: no such directory (build the wheels first, e.g. make bench)"
+                         % wheels_dir)
+    tag = "cp" + short.replace(".", "")
+    core = sorted(glob.glob(os.path.join(wheels_dir, "pyston_lite-*-%s-*.whl" % tag)))
+    if not core:
+        raise UsageError("no pyston_lite wheel for Python %s (pyston_lite-*-%s-*.whl) in %s"
+                         % (short, tag, os.path.abspath(wheels_dir)))
+    auto = [p for p in sorted(glob.glob(os.path.join(wheels_dir, "pyston_lite_autoload-*.whl")))
+            if "-py3-none-any" in p or "-%s-" % tag in p]
+    if not auto:
+        raise UsageError("no pyston_lite_autoload wheel usable by Python %s in %s"
+                         % (short, os.path.abspath(wheels_dir)))
+    return core + auto
+
+
+# --------------------------------------------------------------------------- venvs
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def clean_env():
+    env = dict(os.environ)
+    for name in DROP_ENV:
+        env.pop(name, None)
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    return env
+
+
+def run_checked(cmd, what, timeout=1800):
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True, env=clean_env(), timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SetupError("%s failed: %s" % (what, exc))
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stdout.strip().splitlines()[-15:])
+        raise SetupError("%s failed (exit status %d):\n%s" % (what, proc.returncode, tail))
+    return proc.stdout
+
+
+class Venv(object):
+    def __init__(self, root, short, config):
+        self.short = short
+        self.config = config
+        self.name = "bench-%s-%s" % (short, config)
+        self.path = os.path.join(root, self.name)
+        self.python = os.path.join(self.path, "bin", "python")
+        self.info = {}
+        self.probe_error = None
+
+    def marker_path(self):
+        return os.path.join(self.path, MARKER)
+
+    def read_marker(self):
+        try:
+            with open(self.marker_path()) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+
+    def probe(self):
+        """The venv's own view of itself (see PROBE), or None when it does not run."""
+        self.probe_error = "%s does not exist" % self.python
+        if not os.path.exists(self.python):
+            return None
+        env = clean_env()
+        # pyperf's workers see a reduced environment: check the JIT loads there too.
+        env = {k: env[k] for k in ("PATH", "HOME", "TEMP") if k in env}
+        try:
+            proc = subprocess.run([self.python, "-c", PROBE], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, universal_newlines=True, env=env,
+                                  timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            self.probe_error = str(exc)
+            return None
+        if proc.returncode != 0:
+            self.probe_error = error_summary(proc.stderr)
+            return None
+        try:
+            return json.loads(proc.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            self.probe_error = "unexpected output %r" % proc.stdout[-200:]
+            return None
+
+    def problem(self, info):
+        """Why a probed venv is not what this config needs, or None."""
+        if info is None:
+            return "its python fails to import pyperf (%s)" % self.probe_error
+        versions = info.get("versions", {})
+        if self.config == "stock":
+            if info["loaded"] or "pyston_lite" in versions:
+                return "pyston_lite is installed in the stock venv"
+            return None
+        if not info["loaded"]:
+            return "pyston_lite is not loaded at startup (autoload .pth missing or failing)"
+        if info.get("enabled") is False:
+            return "pyston_lite is loaded but not enabled at startup"
+        if self.config == "pyston" and versions.get("pyston_lite") != PYSTON_VERSION:
+            return "pyston_lite %s is installed, not %s" % (versions.get("pyston_lite"),
+                                                           PYSTON_VERSION)
+        return None
+
+    def ensure(self, base_python, full_version, wheels):
+        """Makes the venv unless the one there was made from the same inputs and still works."""
+        spec = {
+            "format": MARKER_FORMAT,
+            "base_python": os.path.realpath(base_python),
+            "python_version": full_version,
+            "config": self.config,
+            "requirements": [PYPERF_PIN[self.short]]
+                            + ([PYSTON_PIN] if self.config == "pyston" else []),
+        }
+        wheel_hashes = {os.path.basename(w): sha256(w) for w in wheels}
+        marker = self.read_marker()
+        if marker is not None and {k: marker.get(k) for k in spec} == spec:
+            if marker.get("wheels", {}) == wheel_hashes:
+                info = self.probe()
+                if self.problem(info) is None:
+                    self.info = info
+                    log("venv %s: reusing %s" % (self.name, self.describe()))
+                    return
+            elif self.config == "ours" and self.probe() is not None:
+                # Same venv otherwise, our wheels were rebuilt: reinstall just those.
+                log("venv %s: wheels changed, reinstalling them" % self.name)
+                run_checked([self.python, "-m", "pip", "uninstall", "-q", "-y", "pyston_lite",
+                             "pyston_lite_autoload"], "uninstalling the old wheels from %s"
+                            % self.name)
+                self.install_ours(wheels)
+                self.finish(spec, wheel_hashes)
+                return
+        log("venv %s: creating with %s" % (self.name, base_python))
+        if os.path.exists(self.path):
+            shutil.rmtree(self.path)
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        run_checked([base_python, "-m", "venv", self.path], "creating venv %s" % self.path)
+        pip = [self.python, "-m", "pip", "install", "-q"]
+        run_checked(pip + [PYPERF_PIN[self.short]], "installing %s into %s"
+                    % (PYPERF_PIN[self.short], self.name))
+        if self.config == "ours":
+            self.install_ours(wheels)
+        elif self.config == "pyston":
+            run_checked(pip + [PYSTON_PIN], "installing %s into %s (pyston_lite only ships "
+                        "x86_64 Linux wheels for CPython 3.7-3.10; --no-pyston skips it)"
+                        % (PYSTON_PIN, self.name))
+        self.finish(spec, wheel_hashes)
+
+    def install_ours(self, wheels):
+        wheels_dir = os.path.dirname(wheels[0])
+        cmd = [self.python, "-m", "pip", "install", "-q", "--no-index", "--find-links", wheels_dir]
+        run_checked(cmd + ["pyston_lite", "pyston_lite_autoload"],
+                    "installing our wheels from %s into %s" % (wheels_dir, self.name))
+
+    def finish(self, spec, wheel_hashes):
+        info = self.probe()
+        problem = self.problem(info)
+        if problem is not None:
+            raise SetupError("venv %s is not usable: %s" % (self.path, problem))
+        self.info = info
+        marker = dict(spec)
+        marker["wheels"] = wheel_hashes
+        marker["created"] = datetime.datetime.now().isoformat(timespec="seconds")
+        with open(self.marker_path(), "w") as f:
+            json.dump(marker, f, indent=2)
+        log("venv %s: ready, %s" % (self.name, self.describe()))
+
+    def describe(self):
+        versions = self.info.get("versions", {})
+        text = "pyperf %s" % self.info.get("pyperf", "?")
+        if "pyston_lite" in versions:
+            text += ", pyston_lite %s" % versions["pyston_lite"]
+        if "pyston_lite_autoload" in versions:
+            text += ", pyston_lite_autoload %s" % versions["pyston_lite_autoload"]
+        return text
+
+
+# --------------------------------------------------------------------------- results
+
+def load_result(path):
+    """Timing values (seconds, per loop iteration) and peak RSS from a pyperf JSON file."""
+    with open(path) as f:
+        data = json.load(f)
+    suite_meta = data.get("metadata", {})
+    values = []
+    run_means = []
+    rss = []
+    for bench in data.get("benchmarks", []):
+        bench_meta = bench.get("metadata", {})
+        for run in bench.get("runs", []):
+            meta = dict(suite_meta)
+            meta.update(bench_meta)
+            meta.update(run.get("metadata", {}))
+            if "mem_max_rss" in meta:
+                rss.append(meta["mem_max_rss"])
+            run_values = run.get("values", [])      # calibration runs have no values
+            if run_values:
+                values.extend(run_values)
+                run_means.append(sum(run_values) / len(run_values))
+    if not values:
+        raise ValueError("no timing values in %s" % path)
+    mean = sum(values) / len(values)
+    std = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1)) \
+        if len(values) > 1 else 0.0
+    return {"mean": mean, "std": std, "n": len(values), "run_means": run_means,
+            "rss": max(rss) if rss else None}
+
+
+T95 = [12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.20, 2.18, 2.16, 2.14,
+       2.13, 2.12, 2.11, 2.10, 2.09, 2.09, 2.08, 2.07, 2.07, 2.06, 2.06, 2.06, 2.05, 2.05,
+       2.05, 2.04]
+
+
+def significant(a, b):
+    """Welch's t-test at 95% on the per-process means of two results: do they differ?
+
+    Values from one worker process are correlated (same hash seed, same memory layout, same
+    compiled code), so the process, not the value, is the independent sample."""
+    xs, ys = a["run_means"], b["run_means"]
+    na, nb = len(xs), len(ys)
+    if na < 2 or nb < 2:
+        return True
+    ma, mb = sum(xs) / na, sum(ys) / nb
+    va = sum((x - ma) ** 2 for x in xs) / (na - 1) / na
+    vb = sum((y - mb) ** 2 for y in ys) / (nb - 1) / nb
+    if va + vb == 0:
+        return ma != mb
+    t = abs(ma - mb) / math.sqrt(va + vb)
+    df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1))
+    df = max(1, int(df))
+    critical = T95[df - 1] if df <= len(T95) else 1.96 + 2.5 / df
+    return t > critical
+
+
+def fmt_time(seconds, like=None):
+    """'52.3 ms', three significant digits; with like=, in the unit and precision that suit
+    `like` (to print a std beside its mean)."""
+    pick = seconds if like is None else like
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
+        if pick >= scale or unit == "ns":
+            ref = pick / scale
+            decimals = 0 if ref >= 100 else 1 if ref >= 10 else 2
+            return "%.*f %s" % (decimals, seconds / scale, unit)
+
+
+def fmt_mean_std(result):
+    return "%s ± %s" % (fmt_time(result["mean"]), fmt_time(result["std"], like=result["mean"]))
+
+
+def fmt_ratio(ratio, is_significant):
+    if ratio is None:
+        return "-"
+    return "%.2fx%s" % (ratio, "" if is_significant else " (n.s.)")
+
+
+def fmt_rss(value):
+    return "-" if value is None else "%.1f MiB" % (value / 1048576.0)
+
+
+def geomean(values):
+    values = [v for v in values if v]
+    if not values:
+        return None
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def summarize(interp, configs, benchmarks, results):
+    """Rows of ratios for one interpreter plus geometric means."""
+    short = interp["short"]
+    rows = []
+    for bench in benchmarks:
+        cell = {c: results.get((short, c, bench)) for c in configs}
+        row = {"benchmark": bench, "results": {}, "speedup": {}, "significant": {}}
+        for c in configs:
+            r = cell[c]
+            row["results"][c] = None if r is None or r.get("error") else {
+                "mean": r["mean"], "std": r["std"], "values": r["n"],
+                "processes": len(r["run_means"]), "mem_max_rss": r["rss"], "json": r["json"]}
+            if r is not None and r.get("error"):
+                row.setdefault("errors", {})[c] = r["error"]
+        stock = row["results"].get("stock")
+        for c in configs:
+            other = row["results"].get(c)
+            if c == "stock" or stock is None or other is None:
+                continue
+            row["speedup"][c] = stock["mean"] / other["mean"]
+            row["significant"][c] = significant(cell["stock"], cell[c])
+        if row["results"].get("ours") and row["results"].get("pyston"):
+            row["speedup"]["ours_vs_pyston"] = (row["results"]["pyston"]["mean"]
+                                                / row["results"]["ours"]["mean"])
+            row["significant"]["ours_vs_pyston"] = significant(cell["pyston"], cell["ours"])
+        rows.append(row)
+    geo = {}
+    for key in ("ours", "pyston", "ours_vs_pyston"):
+        ratios = [r["speedup"][key] for r in rows if key in r["speedup"]]
+        if ratios:
+            geo[key] = {"geomean": geomean(ratios), "benchmarks": len(ratios)}
+    for c in configs:
+        if c == "stock":
+            continue
+        ratios = []
+        for r in rows:
+            s, o = r["results"].get("stock"), r["results"].get(c)
+            if s and o and s["mem_max_rss"] and o["mem_max_rss"]:
+                ratios.append(o["mem_max_rss"] / float(s["mem_max_rss"]))
+        if ratios:
+            geo["rss_" + c] = {"geomean": geomean(ratios), "benchmarks": len(ratios)}
+    return rows, geo
+
+
+def render_table(interp, configs, rows, geo, venvs):
+    has = set(configs)
+    out = []
+    out.append("## Python %s (%s)" % (interp["full"], interp["path"]))
+    out.append("")
+    for c in configs:
+        v = venvs[(interp["short"], c)]
+        out.append("- %s: `%s` (%s)" % (c, v.name, v.describe()))
+    out.append("")
+    out.append("Speedup = stock time / other time (above 1.00x = faster than stock); "
+               "ours vs pyston = pyston time / ours time (above 1.00x = ours faster). "
+               "(n.s.) = not significant (Welch t-test on per-process means, 95%). RSS = peak RSS of a pyperf "
+               "worker (max over workers).")
+    out.append("")
+    head = ["benchmark", "stock (mean ± std)"]
+    if "ours" in has:
+        head.append("ours speedup")
+    if "pyston" in has:
+        head.append("pyston speedup")
+    if "ours" in has and "pyston" in has:
+        head.append("ours vs pyston")
+    head += ["RSS %s" % c for c in configs]
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
+    for row in rows:
+        res = row["results"]
+        errors = row.get("errors", {})
+
+        def timing(c):
+            if c in errors:
+                return "FAILED"
+            r = res.get(c)
+            return "-" if r is None else fmt_mean_std(r)
+
+        def ratio(key):
+            if key in errors:
+                return "FAILED"
+            return fmt_ratio(row["speedup"].get(key), row["significant"].get(key, True))
+
+        cells = [row["benchmark"], timing("stock")]
+        if "ours" in has:
+            cells.append(ratio("ours"))
+        if "pyston" in has:
+            cells.append(ratio("pyston"))
+        if "ours" in has and "pyston" in has:
+            cells.append(ratio("ours_vs_pyston"))
+        for c in configs:
+            r = res.get(c)
+            cells.append("FAILED" if c in errors else fmt_rss(r and r["mem_max_rss"]))
+        out.append("| " + " | ".join(cells) + " |")
+
+    def g(key):
+        item = geo.get(key)
+        return "-" if item is None else "%.2fx" % item["geomean"]
+
+    cells = ["**geometric mean**", ""]
+    if "ours" in has:
+        cells.append(g("ours"))
+    if "pyston" in has:
+        cells.append(g("pyston"))
+    if "ours" in has and "pyston" in has:
+        cells.append(g("ours_vs_pyston"))
+    for c in configs:
+        cells.append("1.00x" if c == "stock" else
+                     ("-" if ("rss_" + c) not in geo else "%.2fx stock" % geo["rss_" + c]["geomean"]))
+    out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- running
+
+def error_summary(text):
+    """The most telling line of a failed run's output (an exception line if there is one)."""
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    for line in reversed(lines):
+        if "AssertionError" in line or "self-check failed" in line:
+            return line
+    for line in reversed(lines):
+        if "Error" in line or "error" in line:
+            return line
+    return lines[-1] if lines else "no output"
+
+
+def kill_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def run_one(venv, bench, json_path, mode_args, timeout):
+    program = os.path.join(PROGRAMS_DIR, bench + ".py")
+    if os.path.exists(json_path):
+        os.remove(json_path)
+    os.makedirs(os.path.dirname(json_path), exist_ok=True)
+    cmd = [venv.python, program, "-o", json_path] + mode_args.get(venv.config, [])
+    inherit = sorted(k for k in os.environ if k.startswith(INHERIT_PREFIXES))
+    if inherit:
+        cmd.append("--inherit-environ=" + ",".join(inherit))
+    log_path = os.path.splitext(json_path)[0] + ".log"
+    # Own process group, so that a timeout or ^C also ends pyperf's worker processes.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True, env=clean_env(), start_new_session=True)
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+        status = proc.returncode
+    except subprocess.TimeoutExpired:
+        kill_group(proc)
+        output, _ = proc.communicate()
+        output += "\ntimed out after %d s" % timeout
+        status = None
+    except BaseException:
+        kill_group(proc)
+        proc.wait()
+        raise
+    if status == 0 and os.path.exists(json_path):
+        if os.path.exists(log_path):
+            os.remove(log_path)
+        result = load_result(json_path)
+        result["json"] = shown_path(json_path)
+        return result
+    with open(log_path, "w") as f:
+        f.write("$ %s\n%s" % (" ".join(cmd), output))
+    if os.path.exists(json_path):
+        os.remove(json_path)
+    reason = "timed out after %d s" % timeout if status is None else error_summary(output)
+    return {"error": reason, "log": shown_path(log_path)}
+
+
+def main(argv=None):
+    try:
+        args = parse_args(sys.argv[1:] if argv is None else argv)
+        if args.list:
+            for name in args.benchmarks:
+                print("%-22s %s" % (name, docstring(name)))
+            return 0
+        interps = []
+        seen = {}
+        for path in args.python:
+            full_path, short, full = probe_python(path)
+            if short in seen:
+                raise UsageError("--python %s and %s are both Python %s; give one per version"
+                                 % (seen[short], path, short))
+            seen[short] = path
+            wheels = wheel_files(args.wheels, short) if "ours" in args.configs else []
+            interps.append({"path": full_path, "short": short, "full": full, "wheels": wheels})
+    except UsageError as exc:
+        log("error: %s" % exc)
+        return 2
+
+    if any(k in os.environ for k in DROP_ENV):
+        log("note: ignoring %s for the measured processes"
+            % ", ".join(k for k in DROP_ENV if k in os.environ))
+
+    venvs = {}
+    try:
+        for interp in interps:
+            for config in args.configs:
+                venv = Venv(args.venv_root, interp["short"], config)
+                venv.ensure(interp["path"], interp["full"],
+                            interp["wheels"] if config == "ours" else [])
+                venvs[(interp["short"], config)] = venv
+    except SetupError as exc:
+        log("error: %s" % exc)
+        return 1
+
+    common_args = ["--fast"] if args.fast else ["--rigorous"] if args.rigorous else \
+        ["--debug-single-value"] if args.check else []
+    mode_args = {}
+    for config in args.configs:
+        mode_args[config] = list(common_args)
+        if config != "stock" and not args.check and args.jit_warmups is not None:
+            mode_args[config] += ["--warmups", str(args.jit_warmups)]
+    mode_name = "fast" if args.fast else "rigorous" if args.rigorous else \
+        "check" if args.check else "default"
+    os.makedirs(args.output, exist_ok=True)
+
+    # Interleaved schedule: benchmark by benchmark, interpreter by interpreter, the venvs'
+    # order rotating per benchmark so that no config always runs first (or last).
+    schedule = []
+    for index, bench in enumerate(args.benchmarks):
+        shift = index % len(args.configs)
+        order = args.configs[shift:] + args.configs[:shift]
+        for interp in interps:
+            for config in order:
+                schedule.append((interp, config, bench))
+
+    results = {}
+    failures = []
+    started = time.time()
+    width = len(str(len(schedule)))
+    name_width = max(len(b) for b in args.benchmarks)
+    try:
+        for number, (interp, config, bench) in enumerate(schedule, 1):
+            venv = venvs[(interp["short"], config)]
+            json_path = os.path.join(args.output, interp["short"], venv.name, bench + ".json")
+            sys.stderr.write("[%*d/%d] %-4s %-6s %-*s ... " % (
+                width, number, len(schedule), interp["short"], config, name_width, bench))
+            sys.stderr.flush()
+            t0 = time.time()
+            result = run_one(venv, bench, json_path, mode_args, args.timeout)
+            elapsed = time.time() - t0
+            results[(interp["short"], config, bench)] = result
+            if result.get("error"):
+                failures.append((interp["short"], config, bench, result))
+                log("FAILED (%.1f s): %s" % (elapsed, result["error"]))
+            else:
+                log("%s (%.1f s)" % (fmt_mean_std(result), elapsed))
+    except KeyboardInterrupt:
+        log("\ninterrupted")
+        return 130
+
+    sections = []
+    summary = {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "mode": mode_name,
+        "pyperf_args": mode_args,
+        "jit_warmups": "auto" if args.jit_warmups is None else args.jit_warmups,
+        "host": {"machine": platform.machine(), "system": platform.system(),
+                 "node": platform.node()},
+        "elapsed_seconds": round(time.time() - started, 1),
+        "ratio_convention": "speedup = stock mean time / other mean time (>1 = faster than "
+                            "stock); ours_vs_pyston = pyston time / ours time (>1 = ours faster)",
+        "interpreters": [],
+    }
+    for interp in interps:
+        rows, geo = summarize(interp, args.configs, args.benchmarks, results)
+        sections.append(render_table(interp, args.configs, rows, geo, venvs))
+        summary["interpreters"].append({
+            "python": interp["path"], "version": interp["full"],
+            "venvs": {c: {"name": venvs[(interp["short"], c)].name,
+                          "path": venvs[(interp["short"], c)].path,
+                          "packages": venvs[(interp["short"], c)].info.get("versions", {})}
+                      for c in args.configs},
+            "benchmarks": rows, "geomean": geo,
+        })
+
+    title = "# Benchmark results (%s, mode: %s)" % (summary["date"], mode_name)
+    if args.check:
+        title += "\n\nCheck mode: one value per run, timings are not meaningful."
+    markdown = title + "\n\n" + "\n\n".join(sections) + "\n"
+    if failures:
+        markdown += "\n## Failures\n\n" + "\n".join(
+            "- Python %s, %s, %s: %s (log: %s)" % (s, c, b, r["error"], r["log"])
+            for s, c, b, r in failures) + "\n"
+    with open(os.path.join(args.output, "summary.md"), "w") as f:
+        f.write(markdown)
+    with open(os.path.join(args.output, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+    print(markdown)
+    log("results: %s/{summary.md,summary.json} and %s/3.X/<venv>/<bench>.json"
+        % (args.output, args.output))
+    if failures:
+        log("%d run(s) FAILED:" % len(failures))
+        for short, config, bench, result in failures:
+            log("  %s %s %s: %s (see %s)" % (short, config, bench, result["error"], result["log"]))
+        return 1
+    return 0
+
+
+def docstring(bench):
+    with open(os.path.join(PROGRAMS_DIR, bench + ".py")) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith('"""'):
+                return line.strip('"')
+    return ""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
