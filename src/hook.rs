@@ -137,9 +137,11 @@ unsafe fn on_frame_entry(frame: *mut PyFrameObject, throwflag: c_int) -> Option<
     if !matches!(state.compile, CompileState::Compiled) {
         return None;
     }
-    // SAFETY: live frame and thread state (GIL held).
-    let runnable = unsafe { throwflag == 0 && (*frame).f_lasti == -1 && !tracing_active() && exact_dicts(frame) };
-    runnable.then(|| state.machine_code.as_ref().map(|c| c as *const _)).flatten()
+    let compiled = state.machine_code.as_ref()?;
+    // SAFETY: live frame and thread state (GIL held). A generator being thrown into goes to
+    // the evaluator (its error path), then comes back here at its next resume.
+    let runnable = unsafe { throwflag == 0 && compiled.can_enter((*frame).f_lasti) && !tracing_active() && exact_dicts(frame) };
+    runnable.then_some(compiled as *const _)
 }
 
 /// Tracing or profiling is on for this thread (frames then run in the evaluator).

@@ -8,7 +8,9 @@
 //! after `f_lasti`. The evaluator would report a `call` event for a frame that stock CPython
 //! never re-enters, so that one event is swallowed by one-shot shims.
 //!
-//! Not yet handled (the compiler refuses such code objects): generators (yield/resume).
+//! Generators and coroutines: a yield leaves with `YIELD` after machine code stored
+//! `f_stacktop` (what `gen_send_ex` checks to tell a suspended frame from a finished one);
+//! a later `send` enters the frame again at the offset after `f_lasti`, a resume point.
 
 use crate::cpython::{EvalFrameFn, PyFrameObject, PyThreadState};
 use std::cell::Cell;
@@ -39,6 +41,8 @@ pub mod status {
     /// stack pointer; the byte offset to continue at is `status >> JUMP_TARGET_SHIFT`.
     pub const JUMP: u64 = 4;
     pub const JUMP_TARGET_SHIFT: u32 = 8;
+    /// A generator yields `value` (owned); `f_stacktop` and `f_lasti` are already set.
+    pub const YIELD: u64 = 5;
     /// The kind of exit (the low byte of `status`).
     pub const fn kind(status: u64) -> u64 {
         status & 0xff
@@ -79,14 +83,14 @@ unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
     }
 }
 
-/// Runs a fresh (not resumed, not thrown into) frame in machine code from its first
-/// instruction; returns what the evaluator would. `address_of` maps a bytecode offset to
-/// its native address (for handlers and `CALL_FINALLY` returns); `fallback` continues the
-/// frame if it deoptimises.
+/// Runs a frame in machine code, fresh (`f_lasti == -1`) or a suspended generator being
+/// resumed (at the offset after `f_lasti`); returns what the evaluator would. `address_of`
+/// maps a bytecode offset to its native address (start, handlers, resume points,
+/// `CALL_FINALLY` returns); `fallback` continues the frame if it deoptimises.
 ///
 /// # Safety
-/// GIL held; `tstate` current; `frame` fresh (`f_lasti == -1`) for the code `entry` was
-/// compiled from; tracing off.
+/// GIL held; `tstate` current; `frame` is a frame of the code `entry` was compiled from,
+/// not thrown into, and `address_of` knows the offset it continues at; tracing off.
 #[cfg(py38)]
 pub unsafe fn run_compiled_frame(
     tstate: *mut PyThreadState,
@@ -104,12 +108,21 @@ pub unsafe fn run_compiled_frame(
         let mut sp = (*frame).f_stacktop;
         (*frame).f_stacktop = std::ptr::null_mut();
         (*frame).f_executing = 1;
-        let mut target = address_of(0).expect("offset 0 is always an entry");
+        let start = ((*frame).f_lasti + 2) as usize & !1;
+        let mut target = address_of(start).expect("the caller checked the frame can be entered here");
+        let mut pending_exit = None;
+        if entry_breaker_applies(tstate, frame, start) {
+            if crate::ops::handle_eval_breaker(tstate) != 0 {
+                pending_exit = Some(Exit { status: status::ERROR, value: sp as usize });
+            } else if (*tstate).use_tracing() {
+                return continue_in_evaluator(tstate, frame, sp, fallback, 0);
+            }
+        }
         let result = loop {
-            let exit = entry(frame, sp, tstate, target);
+            let exit = pending_exit.take().unwrap_or_else(|| entry(frame, sp, tstate, target));
             sp = exit.value as *mut *mut PyObject;
             match status::kind(exit.status) {
-                status::RETURN => break exit.value as *mut PyObject,
+                status::RETURN | status::YIELD => break exit.value as *mut PyObject,
                 status::DEOPT => return continue_in_evaluator(tstate, frame, sp, fallback, 0),
                 status::JUMP => {
                     let offset = (exit.status >> status::JUMP_TARGET_SHIFT) as usize;
@@ -150,6 +163,22 @@ pub unsafe fn run_compiled_frame(
         (*frame).f_executing = 0;
         (*tstate).frame = (*frame).f_back;
         _Py_CheckFunctionResult(std::ptr::null_mut(), result, c"PyEval_EvalFrameEx".as_ptr())
+    }
+}
+
+/// Whether ceval's eval-breaker check runs before the instruction at `offset`: the word is
+/// set and the opcode is not one ceval exempts (those that must not be separated from the
+/// instruction before them: `SETUP_FINALLY`, `SETUP_WITH`, `BEFORE_ASYNC_WITH`, `YIELD_FROM`).
+#[cfg(py38)]
+unsafe fn entry_breaker_applies(tstate: *mut PyThreadState, frame: *mut PyFrameObject, offset: usize) -> bool {
+    use crate::opcode::op;
+    // SAFETY: live thread state, frame and code (GIL held by the caller).
+    unsafe {
+        if *crate::cpython::eval_breaker_addr((*tstate).interp) == 0 {
+            return false;
+        }
+        let opcode = crate::cpython::co_code_bytes((*frame).f_code).get(offset).copied().unwrap_or(0);
+        !matches!(opcode, op::SETUP_FINALLY | op::SETUP_WITH | op::BEFORE_ASYNC_WITH | op::YIELD_FROM)
     }
 }
 

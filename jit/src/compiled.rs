@@ -12,6 +12,8 @@ pub struct MachineCode {
     region: CodeRegion,
     /// Native offset of each instruction start, indexed by bytecode offset / 2.
     instruction_offsets: Vec<usize>,
+    /// Byte offsets a suspended generator continues at (sorted).
+    resume_points: Vec<usize>,
 }
 
 impl MachineCode {
@@ -26,9 +28,11 @@ impl MachineCode {
         let consts = unsafe { tuple_items((*code).co_consts) };
         // The emitted code is position-independent (helpers are called through absolute
         // addresses), so it is assembled once and then copied into the arena.
-        let assembled = codegen::x64::assemble(&analysis, &consts, 0)?;
+        // SAFETY: live code object (caller).
+        let assembled = codegen::x64::assemble(&analysis, &consts, unsafe { (*code).co_flags }, 0)?;
         let region = arena.install(&assembled.code)?;
-        Ok(MachineCode { region, instruction_offsets: assembled.instruction_offsets })
+        let resume_points = analysis.resume_points.iter().copied().collect();
+        Ok(MachineCode { region, instruction_offsets: assembled.instruction_offsets, resume_points })
     }
 
     /// The entry function (its prologue sits at the start of the region).
@@ -41,6 +45,12 @@ impl MachineCode {
     pub fn address_of(&self, offset: usize) -> Option<usize> {
         let native = *self.instruction_offsets.get(offset / 2)?;
         (native != usize::MAX).then(|| self.region.exec_addr() + native)
+    }
+
+    /// Whether a frame whose last instruction was `f_lasti` can continue here: a fresh frame
+    /// (-1), or a generator suspended at a yield.
+    pub fn can_enter(&self, f_lasti: i32) -> bool {
+        f_lasti == -1 || (f_lasti >= 0 && self.resume_points.binary_search(&(f_lasti as usize + 2)).is_ok())
     }
 
     pub fn code_bytes(&self) -> usize {

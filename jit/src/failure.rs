@@ -19,8 +19,6 @@ pub enum CompileFailure {
     AssemblerError,
     /// The code arena failed for a reason other than its budget (e.g. the OS refused memory).
     CodeMemoryError,
-    /// A generator, coroutine or async generator (no resume support yet).
-    GeneratorCode,
 }
 
 impl CompileFailure {
@@ -34,7 +32,6 @@ impl CompileFailure {
             CompileFailure::UnsupportedOpcode(_) => "unsupported_opcode",
             CompileFailure::AssemblerError => "assembler_error",
             CompileFailure::CodeMemoryError => "code_memory_error",
-            CompileFailure::GeneratorCode => "generator_code",
         }
     }
 
@@ -52,7 +49,6 @@ impl CompileFailure {
             CompileFailure::UnsupportedOpcode(_) => "the code generator does not handle one of its opcodes yet",
             CompileFailure::AssemblerError => "the assembler rejected the generated code",
             CompileFailure::CodeMemoryError => "the operating system refused code memory",
-            CompileFailure::GeneratorCode => "generators and coroutines are not compiled yet",
         }
     }
 }

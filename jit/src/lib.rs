@@ -1,9 +1,8 @@
 //! `jit`: the compiler — from a code object to machine code, or a named reason why not.
 //!
-//! State of the work: on 3.8/x86-64, code objects whose opcodes all have an emitter (a
-//! first subset: locals, constants, globals, arithmetic, comparisons, branches, loops,
-//! calls, tuples/lists; no block stack, no generators) are compiled and run; the others fail
-//! with a named reason and run in the interpreter. Other versions: analysis only.
+//! State of the work: on 3.8/x86-64, code objects whose opcodes all have an emitter are
+//! compiled and run (generators and coroutines included); the others fail with a named
+//! reason and run in the interpreter. Other versions: analysis only.
 
 pub mod analysis;
 pub mod codegen;
@@ -31,10 +30,6 @@ impl std::fmt::Debug for CompiledCode {
     }
 }
 
-/// Code objects whose frames the compiler does not handle yet (generators and coroutines
-/// need resume points and the yield exit).
-const UNSUPPORTED_FLAGS: i32 = 0x0020 | 0x0080 | 0x0100 | 0x0200;
-
 /// Compiles `code` into the process's code arena, whose budget is `max_code_bytes`.
 ///
 /// # Safety
@@ -45,10 +40,6 @@ pub unsafe fn compile(code: *mut PyCodeObject, max_code_bytes: u64) -> Result<Co
     }
     // SAFETY: live code object (caller); the slice is dropped before we return.
     let _analysis = analysis::analyze(unsafe { interp::cpython::co_code_bytes(code) })?;
-    // SAFETY: live code object (caller).
-    if unsafe { (*code).co_flags } & UNSUPPORTED_FLAGS != 0 {
-        return Err(CompileFailure::GeneratorCode);
-    }
     #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
     {
         let mut arena = compiled::arena(max_code_bytes)?;
@@ -61,11 +52,23 @@ pub unsafe fn compile(code: *mut PyCodeObject, max_code_bytes: u64) -> Result<Co
 }
 
 impl CompiledCode {
-    /// Runs a fresh frame of this code; `fallback` continues it if it deoptimises.
+    /// Whether a frame of this code whose last instruction was `f_lasti` can run here (see
+    /// [`compiled::MachineCode::can_enter`]); never on versions without a code generator.
+    pub fn can_enter(&self, f_lasti: i32) -> bool {
+        #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+        return self.machine.as_ref().is_some_and(|m| m.can_enter(f_lasti));
+        #[cfg(not(all(py38, target_arch = "x86_64", target_os = "linux")))]
+        {
+            let _ = f_lasti;
+            false
+        }
+    }
+
+    /// Runs a frame of this code; `fallback` continues it if it deoptimises.
     ///
     /// # Safety
-    /// GIL held; `frame` is a fresh frame (`f_lasti == -1`, not a generator) of the code this
-    /// was compiled from, with exact-dict globals and builtins; tracing is off.
+    /// GIL held; `frame` is a frame of the code this was compiled from, not thrown into, for
+    /// which [`Self::can_enter`] holds, with exact-dict globals and builtins; tracing is off.
     #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
     pub unsafe fn run(
         &self,

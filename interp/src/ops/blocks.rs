@@ -85,7 +85,7 @@ unsafe fn restore_exc_info(tstate: *mut PyThreadState, mut sp: *mut *mut PyObjec
 }
 
 /// Pops the innermost block, which must be an except handler.
-unsafe fn pop_except_handler(frame: *mut PyFrameObject) -> Option<c_int> {
+pub(crate) unsafe fn pop_except_handler(frame: *mut PyFrameObject) -> Option<c_int> {
     // SAFETY: live frame with at least one block (the compiler guarantees it).
     unsafe {
         let block = PyFrame_BlockPop(frame);
@@ -199,7 +199,7 @@ pub unsafe extern "C" fn call_finally(sp: *mut *mut PyObject, next_offset: u32) 
 
 /// ceval's `special_lookup`: `_PyObject_LookupSpecial`, with AttributeError(name) when the
 /// attribute is missing.
-unsafe fn special_lookup(obj: *mut PyObject, name: &'static std::ffi::CStr, id: *mut std::ffi::c_void) -> *mut PyObject {
+pub(crate) unsafe fn special_lookup(obj: *mut PyObject, name: &'static std::ffi::CStr, id: *mut std::ffi::c_void) -> *mut PyObject {
     // SAFETY: `id` is a static `_Py_Identifier` for `name`; obj live.
     unsafe {
         let found = _PyObject_LookupSpecial(obj, id);
@@ -212,14 +212,20 @@ unsafe fn special_lookup(obj: *mut PyObject, name: &'static std::ffi::CStr, id: 
 
 /// A `_Py_Identifier`: a C string and its cached interned str (filled by CPython).
 #[repr(C)]
-struct Identifier {
+pub(crate) struct Identifier {
     next: *mut Identifier,
     string: *const std::os::raw::c_char,
     object: *mut PyObject,
 }
 
-static mut ENTER_ID: Identifier = Identifier { next: std::ptr::null_mut(), string: c"__enter__".as_ptr(), object: std::ptr::null_mut() };
-static mut EXIT_ID: Identifier = Identifier { next: std::ptr::null_mut(), string: c"__exit__".as_ptr(), object: std::ptr::null_mut() };
+impl Identifier {
+    pub(crate) const fn new(name: &'static std::ffi::CStr) -> Self {
+        Identifier { next: std::ptr::null_mut(), string: name.as_ptr(), object: std::ptr::null_mut() }
+    }
+}
+
+static mut ENTER_ID: Identifier = Identifier::new(c"__enter__");
+static mut EXIT_ID: Identifier = Identifier::new(c"__exit__");
 
 /// `SETUP_WITH handler`: `[mgr]` → `[exit, enter_result]` with a finally block whose level
 /// includes `exit`. Effect +1; on error the bottom slot holds `mgr` or `exit` (effect 0).

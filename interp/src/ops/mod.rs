@@ -12,6 +12,8 @@ mod attr;
 #[cfg(py38)]
 mod blocks;
 mod breaker;
+#[cfg(py38)]
+mod generators;
 mod build;
 #[cfg(py38)]
 mod call;
@@ -24,6 +26,8 @@ pub use attr::*;
 #[cfg(py38)]
 pub use blocks::*;
 pub use breaker::*;
+#[cfg(py38)]
+pub use generators::*;
 pub use build::*;
 #[cfg(py38)]
 pub use call::*;

@@ -33,6 +33,10 @@ struct Emitter<'a> {
     exit: DynamicLabel,
     /// Leaves with `DEOPT` and the current stack pointer (tracing started).
     deopt: DynamicLabel,
+    /// `co_flags` (async generators wrap the values they yield).
+    co_flags: i32,
+    /// The raw opcode of each code unit (`EXTENDED_ARG`s included), by offset / 2.
+    raw_opcodes: Vec<u8>,
 }
 
 type EmitFn = fn(&mut Emitter<'_>, &Instruction) -> Result<(), CompileFailure>;
@@ -78,6 +82,12 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         op::FOR_ITER => emit_for_iter,
         op::DUP_TOP | op::DUP_TOP_TWO | op::ROT_TWO | op::ROT_THREE | op::ROT_FOUR => emit_stack_shuffle,
         op::JUMP_IF_FALSE_OR_POP | op::JUMP_IF_TRUE_OR_POP => emit_jump_if_or_pop,
+        op::YIELD_VALUE => emit_yield_value,
+        op::YIELD_FROM => emit_yield_from,
+        op::GET_AWAITABLE => emit_get_awaitable,
+        op::GET_YIELD_FROM_ITER | op::GET_AITER | op::GET_ANEXT | op::BEFORE_ASYNC_WITH => emit_helper_call,
+        op::SETUP_ASYNC_WITH => emit_setup_async_with,
+        op::END_ASYNC_FOR => emit_end_async_for,
         _ => return None,
     })
 }
@@ -118,13 +128,14 @@ fn binary_fn(opcode: u8) -> ops::BinaryFn {
 
 /// Compiles the analysed bytecode for execution at `base` (the code's final address).
 /// `consts` is `co_consts` (items are embedded as addresses; the code object keeps them alive).
-pub fn assemble(analysis: &Analysis, consts: &[usize], base: usize) -> Result<Assembled, CompileFailure> {
+pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, base: usize) -> Result<Assembled, CompileFailure> {
     let mut ops = VecAssembler::<X64Relocation>::new(base);
     let count = analysis.instructions.last().map_or(0, |i| i.index() + 1);
     let labels = (0..count).map(|_| ops.new_dynamic_label()).collect();
     let exit = ops.new_dynamic_label();
     let deopt = ops.new_dynamic_label();
-    let mut e = Emitter { ops, consts, labels, exit, deopt };
+    let raw_opcodes = analysis.instructions.iter().map(|i| i.opcode).collect();
+    let mut e = Emitter { ops, consts, labels, exit, deopt, co_flags, raw_opcodes };
     e.emit_prologue_and_exit();
     let mut instruction_offsets = vec![usize::MAX; count];
     for instr in &analysis.instructions {
@@ -489,6 +500,10 @@ fn helper_call(instr: &Instruction) -> HelperCall {
         op::STORE_NAME => frame(ops::store_name as *const (), -1, -1),
         op::LOAD_BUILD_CLASS => frame(ops::load_build_class as *const (), 1, 1),
         op::MAKE_FUNCTION => frame(ops::make_function as *const (), -1 - (instr.oparg & 0xf).count_ones() as i32, -2),
+        op::GET_YIELD_FROM_ITER => frame(ops::get_yield_from_iter as *const (), 0, 0),
+        op::GET_AITER => stack(ops::get_aiter as *const (), 0, 0, 0),
+        op::GET_ANEXT => stack(ops::get_anext as *const (), 0, 1, 0),
+        op::BEFORE_ASYNC_WITH => stack(ops::before_async_with as *const (), 0, 1, 0),
         _ => unreachable!("emit_fn routes only the opcodes above here"),
     }
 }
@@ -496,7 +511,10 @@ fn helper_call(instr: &Instruction) -> HelperCall {
 /// One call of a status-returning helper (see `ops`' conventions), then the tracing check:
 /// every helper routed here may run Python code.
 fn emit_helper_call(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
-    let call = helper_call(instr);
+    emit_call_helper(e, instr, helper_call(instr))
+}
+
+fn emit_call_helper(e: &mut Emitter<'_>, instr: &Instruction, call: HelperCall) -> Result<(), CompileFailure> {
     if call.takes_frame {
         dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13 ; mov edx, instr.oparg as i32);
     } else {
@@ -757,6 +775,122 @@ fn emit_end_finally(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileF
         ; lea rax, [rdx - 1]
         ; shl rax, status::JUMP_TARGET_SHIFT as i8
         ; or rax, status::JUMP as i32
+        ; mov rdx, r13
+        ; jmp =>exit
+        ; done:
+    );
+    Ok(())
+}
+
+/// `YIELD_VALUE`: leaves the frame with `YIELD` and the value (wrapped first in an async
+/// generator); `f_stacktop` marks the frame as suspended, `f_lasti` is this instruction.
+fn emit_yield_value(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    const CO_ASYNC_GENERATOR: i32 = 0x0200;
+    dynasm!(e.ops ; .arch x64 ; sub r13, 8 ; mov rdx, [r13]);
+    if e.co_flags & CO_ASYNC_GENERATOR != 0 {
+        dynasm!(e.ops ; .arch x64 ; mov rdi, rdx);
+        e.call(ops::async_gen_wrap_value as *const () as usize);
+        let exit = e.exit;
+        dynasm!(e.ops
+            ; .arch x64
+            ; mov rdx, rax
+            ; test rax, rax
+            ; jnz >wrapped
+            ; mov rdx, r13
+            ; mov eax, status::ERROR as i32
+            ; jmp =>exit
+            ; wrapped:
+        );
+    }
+    e.emit_yield_exit();
+    Ok(())
+}
+
+/// `YIELD_FROM`: one step of the delegate. When it yields, `f_lasti` is moved back one
+/// instruction so the frame resumes at this opcode; when it is done, its result replaces
+/// it on the stack and execution goes on.
+fn emit_yield_from(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let exit = e.exit;
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
+    e.call(ops::yield_from as *const () as usize);
+    dynasm!(e.ops
+        ; .arch x64
+        ; sub r13, 8
+        ; test rax, rax
+        ; jz >done
+        ; jns >yielding
+        ; mov rdx, r13
+        ; mov eax, status::ERROR as i32
+        ; jmp =>exit
+        ; yielding:
+        ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], instr.offset as i32 - 2
+    );
+    e.emit_yield_exit();
+    dynasm!(e.ops ; .arch x64 ; done:);
+    e.check_tracing();
+    Ok(())
+}
+
+impl Emitter<'_> {
+    /// Leaves with `YIELD` and the value in rdx, the frame suspended at r13.
+    fn emit_yield_exit(&mut self) {
+        let exit = self.exit;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov [r12 + layout::FRAME_F_STACKTOP as i32], r13
+            ; mov eax, status::YIELD as i32
+            ; jmp =>exit
+        );
+    }
+}
+
+/// `GET_AWAITABLE`: its error message depends on whether it follows `__aenter__`
+/// (`BEFORE_ASYNC_WITH`) or `__aexit__` (`WITH_CLEANUP_START`, or `DUP_TOP; CALL_FUNCTION`),
+/// which ceval finds from the code units before it.
+fn emit_get_awaitable(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    use ops::awaitable_context::*;
+    let unit = instr.offset / 2;
+    let before = |n: usize| if unit >= n { e.raw_opcodes.get(unit - n).copied() } else { None };
+    let (prev, prev_prev) = (before(1), if unit >= 2 { before(2) } else { None });
+    let context = match prev {
+        Some(op::BEFORE_ASYNC_WITH) => AENTER,
+        Some(op::WITH_CLEANUP_START) => AEXIT,
+        Some(op::CALL_FUNCTION) if prev_prev == Some(op::DUP_TOP) => AEXIT,
+        _ => OTHER,
+    };
+    let call = HelperCall {
+        helper: ops::get_awaitable as *const (),
+        takes_frame: false,
+        extra: context as i64,
+        effect: 0,
+        error_effect: 0,
+    };
+    emit_call_helper(e, instr, call)
+}
+
+/// `SETUP_ASYNC_WITH`: a finally block below the `__aenter__` result on top of the stack.
+fn emit_setup_async_with(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let handler = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)? as i32;
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; lea rsi, [r13 - 8] ; mov edx, handler);
+    e.call(ops::setup_finally as *const () as usize);
+    Ok(())
+}
+
+/// `END_ASYNC_FOR`: ends the loop on `StopAsyncIteration`, else re-raises (no new
+/// traceback entry).
+fn emit_end_async_for(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    let exit = e.exit;
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13);
+    e.call(ops::end_async_for as *const () as usize);
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov r13, rax
+        ; test rdx, rdx
+        ; je >done
+        ; cmp rdx, -1
+        ; mov eax, status::ERROR as i32
+        ; mov ecx, status::RERAISE as i32
+        ; cmovne eax, ecx
         ; mov rdx, r13
         ; jmp =>exit
         ; done:
