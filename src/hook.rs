@@ -9,7 +9,6 @@ use interp::cpython::{
     eval_frame_func, set_eval_frame_func, EvalFrameFn, PyFrameObject, PyInterpreterState,
     PyThreadState_Get, _PyEval_EvalFrameDefault,
 };
-#[cfg(any(py39, py310))]
 use interp::cpython::PyThreadState;
 use parking_lot::Mutex;
 use pyo3::ffi::PyObject;
@@ -109,7 +108,7 @@ pub fn is_enabled() -> bool {
 ///
 /// # Safety
 /// `frame` is a live frame about to be evaluated; the GIL is held.
-unsafe fn on_frame_entry(frame: *mut PyFrameObject, throwflag: c_int) -> Option<*const jit::CompiledCode> {
+unsafe fn on_frame_entry(tstate: *mut PyThreadState, frame: *mut PyFrameObject, throwflag: c_int) -> Option<*const jit::CompiledCode> {
     if !ACTIVE.load(Relaxed) {
         return None;
     }
@@ -140,14 +139,8 @@ unsafe fn on_frame_entry(frame: *mut PyFrameObject, throwflag: c_int) -> Option<
     let compiled = state.machine_code.as_ref()?;
     // SAFETY: live frame and thread state (GIL held). A generator being thrown into goes to
     // the evaluator (its error path), then comes back here at its next resume.
-    let runnable = unsafe { throwflag == 0 && compiled.can_enter((*frame).f_lasti) && !tracing_active() && exact_dicts(frame) };
+    let runnable = unsafe { throwflag == 0 && compiled.can_enter((*frame).f_lasti) && !(*tstate).use_tracing() && exact_dicts(frame) };
     runnable.then_some(compiled as *const _)
-}
-
-/// Tracing or profiling is on for this thread (frames then run in the evaluator).
-unsafe fn tracing_active() -> bool {
-    // SAFETY: GIL held (caller), so the current thread state is alive.
-    unsafe { (*PyThreadState_Get()).use_tracing() }
 }
 
 /// `f_globals` and `f_builtins` are exact dicts (what compiled name lookups assume).
@@ -165,10 +158,12 @@ fn fallback() -> EvalFrameFn {
 /// Our PEP 523 evaluator (3.7/3.8 signature).
 #[cfg(any(py37, py38))]
 unsafe extern "C" fn eval_frame(frame: *mut PyFrameObject, throwflag: c_int) -> *mut PyObject {
-    // SAFETY: CPython calls us with a live frame and the GIL held.
+    // SAFETY: CPython calls us with a live frame and the GIL held, so there is a current
+    // thread state.
     unsafe {
-        match on_frame_entry(frame, throwflag) {
-            Some(compiled) => run_compiled(compiled, frame),
+        let tstate = interp::cpython::current_tstate();
+        match on_frame_entry(tstate, frame, throwflag) {
+            Some(compiled) => run_compiled(compiled, tstate, frame),
             None => fallback()(frame, throwflag),
         }
     }
@@ -183,8 +178,8 @@ unsafe extern "C" fn eval_frame(
 ) -> *mut PyObject {
     // SAFETY: CPython calls us with a live thread state and frame, and the GIL held.
     unsafe {
-        match on_frame_entry(frame, throwflag) {
-            Some(compiled) => run_compiled(compiled, frame),
+        match on_frame_entry(tstate, frame, throwflag) {
+            Some(compiled) => run_compiled(compiled, tstate, frame),
             None => fallback()(tstate, frame, throwflag),
         }
     }
@@ -195,13 +190,13 @@ unsafe extern "C" fn eval_frame(
 /// # Safety
 /// As `jit::CompiledCode::run`; `compiled` points into the live state of the frame's code.
 #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
-unsafe fn run_compiled(compiled: *const jit::CompiledCode, frame: *mut PyFrameObject) -> *mut PyObject {
+unsafe fn run_compiled(compiled: *const jit::CompiledCode, tstate: *mut PyThreadState, frame: *mut PyFrameObject) -> *mut PyObject {
     // SAFETY: forwarded from the caller.
-    unsafe { (*compiled).run(PyThreadState_Get(), frame, fallback()) }
+    unsafe { (*compiled).run(tstate, frame, fallback()) }
 }
 
 /// No version other than 3.8 produces machine code yet, so this is never reached.
 #[cfg(not(all(py38, target_arch = "x86_64", target_os = "linux")))]
-unsafe fn run_compiled(_: *const jit::CompiledCode, _: *mut PyFrameObject) -> *mut PyObject {
+unsafe fn run_compiled(_: *const jit::CompiledCode, _: *mut PyThreadState, _: *mut PyFrameObject) -> *mut PyObject {
     unreachable!("jit::compile produces no machine code for this version")
 }

@@ -4,6 +4,7 @@
 #define Py_BUILD_CORE 1
 #include <Python.h>
 #include <frameobject.h>
+#include <longintrepr.h>
 #include <stddef.h>
 #include <stdio.h>
 #if PY_VERSION_HEX >= 0x03090000
@@ -118,6 +119,16 @@ int main(void) {
     OFF(OBJECT_OB_TYPE, PyObject, ob_type);
     OFF(TYPE_TP_DEALLOC, PyTypeObject, tp_dealloc);
     OFF(TYPE_TP_FLAGS, PyTypeObject, tp_flags);
+
+    /* For the machine code's fast paths on exact ints, lists, tuples and dicts. */
+    OFF(VAR_OB_SIZE, PyVarObject, ob_size);
+    OFF(LONG_OB_DIGIT, PyLongObject, ob_digit);
+    P(LONG_DIGIT_BYTES, sizeof(digit));
+    P(LONG_SHIFT, PyLong_SHIFT);
+    OFF(LIST_OB_ITEM, PyListObject, ob_item);
+    OFF(TUPLE_OB_ITEM, PyTupleObject, ob_item);
+    OFF(DICT_MA_VERSION_TAG, PyDictObject, ma_version_tag);
+    OFF(FLOAT_OB_FVAL, PyFloatObject, ob_fval);
 #if PY_VERSION_HEX >= 0x03080000
     OFF(TYPE_TP_VECTORCALL_OFFSET, PyTypeObject, tp_vectorcall_offset);
 #endif
@@ -131,6 +142,7 @@ int main(void) {
     /* 3.7/3.8: one eval breaker for the process, in _PyRuntime. */
     OFF(RUNTIME_EVAL_BREAKER, _PyRuntimeState, ceval.eval_breaker);
     OFF(RUNTIME_GIL_DROP_REQUEST, _PyRuntimeState, ceval.gil_drop_request);
+    OFF(RUNTIME_TSTATE_CURRENT, _PyRuntimeState, gilstate.tstate_current);
 #endif
     return 0;
 }

@@ -96,7 +96,7 @@ pub unsafe fn run_compiled_frame(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
     entry: EntryFn,
-    address_of: &dyn Fn(usize) -> Option<usize>,
+    address_of: impl Fn(usize) -> Option<usize>,
     fallback: EvalFrameFn,
 ) -> *mut PyObject {
     // SAFETY: see the function's contract; the order follows 3.8's evaluator.

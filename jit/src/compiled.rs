@@ -14,6 +14,8 @@ pub struct MachineCode {
     instruction_offsets: Vec<usize>,
     /// Byte offsets a suspended generator continues at (sorted).
     resume_points: Vec<usize>,
+    /// Inline caches the machine code reads and writes through embedded addresses.
+    _global_caches: Box<[std::cell::UnsafeCell<interp::ops::GlobalCache>]>,
 }
 
 impl MachineCode {
@@ -32,7 +34,12 @@ impl MachineCode {
         let assembled = codegen::x64::assemble(&analysis, &consts, unsafe { (*code).co_flags }, 0)?;
         let region = arena.install(&assembled.code)?;
         let resume_points = analysis.resume_points.iter().copied().collect();
-        Ok(MachineCode { region, instruction_offsets: assembled.instruction_offsets, resume_points })
+        Ok(MachineCode {
+            region,
+            instruction_offsets: assembled.instruction_offsets,
+            resume_points,
+            _global_caches: assembled.global_caches,
+        })
     }
 
     /// The entry function (its prologue sits at the start of the region).

@@ -79,7 +79,7 @@ impl CompiledCode {
         let machine = self.machine.as_ref().expect("compiled code is present until drop");
         let address_of = |offset| machine.address_of(offset);
         // SAFETY: forwarded from the caller.
-        unsafe { interp::frame::run_compiled_frame(tstate, frame, machine.entry(), &address_of, fallback) }
+        unsafe { interp::frame::run_compiled_frame(tstate, frame, machine.entry(), address_of, fallback) }
     }
 }
 

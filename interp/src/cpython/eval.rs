@@ -72,6 +72,19 @@ pub unsafe fn set_eval_frame_func(interp: *mut PyInterpreterState, f: Option<Eva
     }
 }
 
+/// The current thread's state, as `_PyThreadState_GET()` reads it (no NULL check; use only
+/// with the GIL held, when there is a current thread state).
+#[cfg(any(py37, py38))]
+#[inline]
+pub fn current_tstate() -> *mut PyThreadState {
+    // SAFETY: `_PyRuntime.gilstate.tstate_current` is an atomic pointer-sized word of
+    // libpython's runtime state (offset probed); a relaxed load is what the macro does.
+    unsafe {
+        let slot = std::ptr::addr_of!(_PyRuntime).add(layout::RUNTIME_TSTATE_CURRENT);
+        (*slot.cast::<std::sync::atomic::AtomicPtr<PyThreadState>>()).load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// Address of the eval-breaker word that compiled code polls: process-wide in `_PyRuntime`
 /// on 3.7/3.8, per interpreter (`interp->ceval.eval_breaker`) from 3.9.
 ///

@@ -60,6 +60,45 @@ pub unsafe extern "C" fn load_global(frame: *mut PyFrameObject, sp: *mut *mut Py
     }
 }
 
+/// An inline cache for one `LOAD_GLOBAL`: valid while both dicts keep these versions (a
+/// dict's version changes on every mutation and is unique across dicts, PEP 509), so
+/// `value` — a borrowed reference held by one of them — is still what the lookup finds.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub struct GlobalCache {
+    pub globals_version: u64,
+    pub builtins_version: u64,
+    pub value: usize,
+}
+
+const _: () = assert!(std::mem::offset_of!(GlobalCache, builtins_version) == 8);
+const _: () = assert!(std::mem::offset_of!(GlobalCache, value) == 16);
+
+/// The version tag of an exact dict (PEP 509).
+unsafe fn dict_version(dict: *mut PyObject) -> u64 {
+    // SAFETY: `dict` is a live exact dict (caller); the offset is probed.
+    unsafe { *dict.cast::<u8>().add(crate::cpython::layout::DICT_MA_VERSION_TAG).cast::<u64>() }
+}
+
+/// `LOAD_GLOBAL` after its inline cache missed: as [`load_global`], then refills `cache`
+/// with the versions both dicts had *before* the lookup (a lookup that mutated a dict
+/// leaves a cache that can never match).
+///
+/// # Safety
+/// As [`load_global`]; `cache` points at this instruction's cache.
+pub unsafe extern "C" fn load_global_cached(frame: *mut PyFrameObject, sp: *mut *mut PyObject, namei: u32, cache: *mut GlobalCache) -> i32 {
+    // SAFETY: as the contract; the dicts are exact dicts (the driver checks).
+    unsafe {
+        let globals_version = dict_version((*frame).f_globals);
+        let builtins_version = dict_version((*frame).f_builtins);
+        if load_global(frame, sp, namei) != 0 {
+            return -1;
+        }
+        *cache = GlobalCache { globals_version, builtins_version, value: *sp as usize };
+        0
+    }
+}
+
 extern "C" {
     /// Looks `key` up in `globals`, then `builtins` (both exact dicts); borrowed result.
     fn _PyDict_LoadGlobal(globals: *mut PyObject, builtins: *mut PyObject, key: *mut PyObject) -> *mut PyObject;

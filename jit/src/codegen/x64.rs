@@ -13,7 +13,11 @@ use interp::bytecode::Instruction;
 use interp::cpython::layout;
 use interp::frame::status;
 use interp::opcode::op;
-use interp::ops;
+use interp::ops::{self, GlobalCache};
+
+mod fast_paths;
+use std::cell::UnsafeCell;
+use fast_paths::IntArith;
 
 /// Machine code for one code object, assembled for a known base address.
 pub struct Assembled {
@@ -21,6 +25,8 @@ pub struct Assembled {
     /// Native offset of each instruction, indexed by bytecode offset / 2 (`usize::MAX` for
     /// instructions that are never entered directly, i.e. inside `EXTENDED_ARG` runs).
     pub instruction_offsets: Vec<usize>,
+    /// The `LOAD_GLOBAL` caches the code points into (must live as long as the code).
+    pub global_caches: Box<[UnsafeCell<GlobalCache>]>,
 }
 
 /// State of one compilation.
@@ -37,6 +43,10 @@ struct Emitter<'a> {
     co_flags: i32,
     /// The raw opcode of each code unit (`EXTENDED_ARG`s included), by offset / 2.
     raw_opcodes: Vec<u8>,
+    /// One inline cache per `LOAD_GLOBAL`, in code order; `next_global_cache` is the next
+    /// one to hand out.
+    global_caches: Box<[UnsafeCell<GlobalCache>]>,
+    next_global_cache: usize,
 }
 
 type EmitFn = fn(&mut Emitter<'_>, &Instruction) -> Result<(), CompileFailure>;
@@ -135,7 +145,9 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, base: usiz
     let exit = ops.new_dynamic_label();
     let deopt = ops.new_dynamic_label();
     let raw_opcodes = analysis.instructions.iter().map(|i| i.opcode).collect();
-    let mut e = Emitter { ops, consts, labels, exit, deopt, co_flags, raw_opcodes };
+    let load_globals = analysis.instructions.iter().filter(|i| i.opcode == op::LOAD_GLOBAL).count();
+    let global_caches = (0..load_globals).map(|_| UnsafeCell::new(GlobalCache::default())).collect();
+    let mut e = Emitter { ops, consts, labels, exit, deopt, co_flags, raw_opcodes, global_caches, next_global_cache: 0 };
     e.emit_prologue_and_exit();
     let mut instruction_offsets = vec![usize::MAX; count];
     for instr in &analysis.instructions {
@@ -150,7 +162,7 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, base: usiz
         emit(&mut e, instr)?;
     }
     let code = e.ops.finalize().map_err(|_| CompileFailure::AssemblerError)?;
-    Ok(Assembled { code, instruction_offsets })
+    Ok(Assembled { code, instruction_offsets, global_caches: e.global_caches })
 }
 
 impl Emitter<'_> {
@@ -205,6 +217,21 @@ impl Emitter<'_> {
             ; .arch x64
             ; test eax, eax
             ; jns >ok
+            ; lea rdx, [r13 + error_effect * 8]
+            ; mov eax, status::ERROR as i32
+            ; jmp =>exit
+            ; ok:
+        );
+    }
+
+    /// After a helper returning a new reference in rax: on NULL leave with ERROR and the
+    /// stack pointer moved by `error_effect` slots.
+    fn check_null_rax(&mut self, error_effect: i32) {
+        let exit = self.exit;
+        dynasm!(self.ops
+            ; .arch x64
+            ; test rax, rax
+            ; jnz >ok
             ; lea rdx, [r13 + error_effect * 8]
             ; mov eax, status::ERROR as i32
             ; jmp =>exit
@@ -331,16 +358,9 @@ fn emit_store_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
 }
 
 fn emit_load_global(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
-    dynasm!(e.ops
-        ; .arch x64
-        ; mov rdi, r12
-        ; mov rsi, r13
-        ; mov edx, instr.oparg as i32
-    );
-    e.call(ops::load_global as *const () as usize);
-    e.check_status(1);
-    dynasm!(e.ops ; .arch x64 ; add r13, 8);
-    e.check_tracing();
+    let cache = e.global_caches.get(e.next_global_cache).ok_or(CompileFailure::MalformedBytecode)?.get();
+    e.next_global_cache += 1;
+    e.cached_load_global(instr.oparg, cache);
     Ok(())
 }
 
@@ -363,20 +383,34 @@ fn emit_return_value(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), Compile
 }
 
 fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let done = e.ops.new_dynamic_label();
+    match instr.opcode {
+        op::BINARY_ADD | op::INPLACE_ADD => e.small_int_arith(IntArith::Add, done),
+        op::BINARY_SUBTRACT | op::INPLACE_SUBTRACT => e.small_int_arith(IntArith::Subtract, done),
+        op::BINARY_MULTIPLY | op::INPLACE_MULTIPLY => e.small_int_arith(IntArith::Multiply, done),
+        op::BINARY_SUBSCR => e.sequence_subscript(done),
+        _ => {}
+    }
     dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov rsi, QWORD binary_fn(instr.opcode) as *const () as i64);
     e.call(ops::binary_op as *const () as usize);
     e.check_status(-1);
     dynasm!(e.ops ; .arch x64 ; sub r13, 8);
     e.check_tracing();
+    dynasm!(e.ops ; .arch x64 ; =>done);
     Ok(())
 }
 
 fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let done = e.ops.new_dynamic_label();
+    if fast_paths::is_rich_compare(instr.oparg) {
+        e.small_int_compare(instr.oparg, done);
+    }
     dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, instr.oparg as i32);
     e.call(ops::compare_op as *const () as usize);
     e.check_status(-1);
     dynasm!(e.ops ; .arch x64 ; sub r13, 8);
     e.check_tracing();
+    dynasm!(e.ops ; .arch x64 ; =>done);
     Ok(())
 }
 

@@ -1,0 +1,201 @@
+//! Inline fast paths for the commonest operand types, tried before the generic helper:
+//! comparisons and `+ - *` on small exact ints, `list[i]`/`tuple[i]` with a small
+//! non-negative exact-int index, and `LOAD_GLOBAL` through a per-instruction cache keyed
+//! on the globals' and builtins' dict versions. Each fast path either finishes the
+//! instruction and jumps to `done`, or falls through untouched (nothing consumed, no
+//! reference changed) to the generic path.
+//!
+//! "Small" int: `|ob_size| <= 1`, i.e. one 30-bit digit, so the value is `size * digit[0]`
+//! and sums and products of two of them fit an `i64`.
+
+use super::Emitter;
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+use interp::cpython::layout;
+use interp::ops::{self, GlobalCache};
+
+const _: () = assert!(layout::LONG_DIGIT_BYTES == 4, "the fast paths read 32-bit digits");
+
+/// Comparison kinds of `COMPARE_OP` that the small-int path handles (`<` … `>=`).
+pub fn is_rich_compare(oparg: u32) -> bool {
+    oparg <= 5
+}
+
+/// The arithmetic a small-int fast path can do inline.
+#[derive(Clone, Copy)]
+pub enum IntArith {
+    Add,
+    Subtract,
+    Multiply,
+}
+
+impl Emitter<'_> {
+    fn new_label(&mut self) -> DynamicLabel {
+        self.ops.new_dynamic_label()
+    }
+
+    /// Jumps to `slow` unless the two top stack items are small exact ints; leaves their
+    /// values in rcx (second from top) and rdx (top). Clobbers rax, rdi, rsi.
+    fn load_two_small_ints(&mut self, slow: DynamicLabel) {
+        let long_type = std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type) as i64;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, [r13 - 16]
+            ; mov rsi, [r13 - 8]
+            ; mov rax, QWORD long_type
+            ; cmp [rdi + layout::OBJECT_OB_TYPE as i32], rax
+            ; jne =>slow
+            ; cmp [rsi + layout::OBJECT_OB_TYPE as i32], rax
+            ; jne =>slow
+            ; mov rcx, [rdi + layout::VAR_OB_SIZE as i32]
+            ; lea rax, [rcx + 1]
+            ; cmp rax, 2
+            ; ja =>slow
+            ; mov rdx, [rsi + layout::VAR_OB_SIZE as i32]
+            ; lea rax, [rdx + 1]
+            ; cmp rax, 2
+            ; ja =>slow
+            ; mov eax, DWORD [rdi + layout::LONG_OB_DIGIT as i32]
+            ; imul rcx, rax
+            ; mov eax, DWORD [rsi + layout::LONG_OB_DIGIT as i32]
+            ; imul rdx, rax
+        );
+    }
+
+    /// Replaces the two top stack items (released) by rbx (owned), then jumps to `done`.
+    fn replace_top_two_with_rbx(&mut self, done: DynamicLabel) {
+        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 8]);
+        self.decref_rdi();
+        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 16]);
+        self.decref_rdi();
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov [r13 - 16], rbx
+            ; sub r13, 8
+            ; jmp =>done
+        );
+    }
+
+    /// `COMPARE_OP` (`<` … `>=`) on two small ints; falls through otherwise.
+    pub(super) fn small_int_compare(&mut self, oparg: u32, done: DynamicLabel) {
+        let slow = self.new_label();
+        self.load_two_small_ints(slow);
+        // SAFETY: the addresses of the True/False singletons (static objects of libpython).
+        let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rbx, QWORD py_false
+            ; mov rax, QWORD py_true
+            ; cmp rcx, rdx
+        );
+        match oparg {
+            0 => dynasm!(self.ops ; .arch x64 ; cmovl rbx, rax),
+            1 => dynasm!(self.ops ; .arch x64 ; cmovle rbx, rax),
+            2 => dynasm!(self.ops ; .arch x64 ; cmove rbx, rax),
+            3 => dynasm!(self.ops ; .arch x64 ; cmovne rbx, rax),
+            4 => dynasm!(self.ops ; .arch x64 ; cmovg rbx, rax),
+            _ => dynasm!(self.ops ; .arch x64 ; cmovge rbx, rax),
+        }
+        dynasm!(self.ops ; .arch x64 ; add QWORD [rbx + layout::OBJECT_OB_REFCNT as i32], 1);
+        self.replace_top_two_with_rbx(done);
+        dynasm!(self.ops ; .arch x64 ; =>slow);
+    }
+
+    /// `BINARY_*`/`INPLACE_*` add, subtract, multiply on two small ints (the result is made
+    /// by `PyLong_FromLong`; its failure leaves with ERROR, both operands still on the
+    /// stack); falls through otherwise.
+    pub(super) fn small_int_arith(&mut self, arith: IntArith, done: DynamicLabel) {
+        let slow = self.new_label();
+        self.load_two_small_ints(slow);
+        match arith {
+            IntArith::Add => dynasm!(self.ops ; .arch x64 ; add rcx, rdx),
+            IntArith::Subtract => dynasm!(self.ops ; .arch x64 ; sub rcx, rdx),
+            IntArith::Multiply => dynasm!(self.ops ; .arch x64 ; imul rcx, rdx),
+        }
+        dynasm!(self.ops ; .arch x64 ; mov rdi, rcx);
+        self.call(pyo3_ffi::PyLong_FromLong as *const () as usize);
+        self.check_null_rax(0);
+        dynasm!(self.ops ; .arch x64 ; mov rbx, rax);
+        self.replace_top_two_with_rbx(done);
+        dynasm!(self.ops ; .arch x64 ; =>slow);
+    }
+
+    /// `BINARY_SUBSCR` of an exact list or tuple by a small non-negative exact int within
+    /// bounds; falls through otherwise (negative indexes, slices, errors, other types).
+    pub(super) fn sequence_subscript(&mut self, done: DynamicLabel) {
+        let slow = self.new_label();
+        let tuple = self.new_label();
+        let got = self.new_label();
+        let (long_type, list_type, tuple_type) = (
+            std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type) as i64,
+            std::ptr::addr_of_mut!(pyo3_ffi::PyList_Type) as i64,
+            std::ptr::addr_of_mut!(pyo3_ffi::PyTuple_Type) as i64,
+        );
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, [r13 - 16]
+            ; mov rsi, [r13 - 8]
+            ; mov rax, QWORD long_type
+            ; cmp [rsi + layout::OBJECT_OB_TYPE as i32], rax
+            ; jne =>slow
+            ; mov rcx, [rsi + layout::VAR_OB_SIZE as i32]
+            ; cmp rcx, 1
+            ; ja =>slow
+            ; mov eax, DWORD [rsi + layout::LONG_OB_DIGIT as i32]
+            ; imul rcx, rax
+            ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
+            ; mov rdx, QWORD list_type
+            ; cmp rax, rdx
+            ; jne =>tuple
+            ; cmp rcx, [rdi + layout::VAR_OB_SIZE as i32]
+            ; jae =>slow
+            ; mov rax, [rdi + layout::LIST_OB_ITEM as i32]
+            ; mov rbx, [rax + rcx * 8]
+            ; jmp =>got
+            ; =>tuple
+            ; mov rdx, QWORD tuple_type
+            ; cmp rax, rdx
+            ; jne =>slow
+            ; cmp rcx, [rdi + layout::VAR_OB_SIZE as i32]
+            ; jae =>slow
+            ; mov rbx, [rdi + rcx * 8 + layout::TUPLE_OB_ITEM as i32]
+            ; =>got
+            ; add QWORD [rbx + layout::OBJECT_OB_REFCNT as i32], 1
+        );
+        self.replace_top_two_with_rbx(done);
+        dynasm!(self.ops ; .arch x64 ; =>slow);
+    }
+
+    /// `LOAD_GLOBAL` through `cache`: pushes the cached value when both dicts still have
+    /// the cached versions, else calls the helper that looks the name up and refills it.
+    pub(super) fn cached_load_global(&mut self, namei: u32, cache: *mut GlobalCache) {
+        let miss = self.new_label();
+        let done = self.new_label();
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD cache as i64
+            ; mov rcx, [r12 + layout::FRAME_F_GLOBALS as i32]
+            ; mov rcx, [rcx + layout::DICT_MA_VERSION_TAG as i32]
+            ; cmp rcx, [rax]
+            ; jne =>miss
+            ; mov rcx, [r12 + layout::FRAME_F_BUILTINS as i32]
+            ; mov rcx, [rcx + layout::DICT_MA_VERSION_TAG as i32]
+            ; cmp rcx, [rax + 8]
+            ; jne =>miss
+            ; mov rax, [rax + 16]
+            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+            ; mov [r13], rax
+            ; add r13, 8
+            ; jmp =>done
+            ; =>miss
+            ; mov rdi, r12
+            ; mov rsi, r13
+            ; mov edx, namei as i32
+            ; mov rcx, QWORD cache as i64
+        );
+        self.call(ops::load_global_cached as *const () as usize);
+        self.check_status(1);
+        dynasm!(self.ops ; .arch x64 ; add r13, 8);
+        self.check_tracing();
+        dynasm!(self.ops ; .arch x64 ; =>done);
+    }
+}
