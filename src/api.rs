@@ -181,7 +181,28 @@ fn register_exit_report(py: Python<'_>) -> PyResult<()> {
     Ok(())
 }
 
+/// Registered with `os.register_at_fork(after_in_child=...)`: a forked child must not share
+/// code memory with its parent.
+#[pyfunction]
+fn _after_fork_in_child(py: Python<'_>) -> PyResult<()> {
+    if let Err(e) = jit::after_fork_in_child() {
+        let message = std::ffi::CString::new(format!("pyston_lite: compiling stops in this forked process: {e}"))
+            .unwrap_or_default();
+        PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyRuntimeWarning>(), &message, 1)?;
+    }
+    Ok(())
+}
+
+fn register_fork_handler(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let handler = wrap_pyfunction!(_after_fork_in_child, m)?;
+    let kwargs = PyDict::new(m.py());
+    kwargs.set_item("after_in_child", &handler)?;
+    m.py().import("os")?.getattr("register_at_fork")?.call((), Some(&kwargs))?;
+    m.add_function(handler)
+}
+
 pub fn add_to_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    register_fork_handler(m)?;
     m.add_function(wrap_pyfunction!(enable, m)?)?;
     m.add_function(wrap_pyfunction!(disable, m)?)?;
     m.add_function(wrap_pyfunction!(is_enabled, m)?)?;

@@ -120,18 +120,7 @@ unsafe fn on_frame_entry(tstate: *mut PyThreadState, frame: *mut PyFrameObject, 
     state.entries += 1;
     if matches!(state.compile, CompileState::Cold) && state.entries > THRESHOLD.load(Relaxed) {
         // SAFETY: live code object, GIL held.
-        state.compile = match unsafe { jit::compile(code, MAX_CODE_BYTES.load(Relaxed)) } {
-            Ok(compiled) => {
-                stats::bump(&stats::COMPILED);
-                stats::CODE_BYTES.fetch_add(compiled.code_bytes as u64, Relaxed);
-                state.machine_code = Some(compiled);
-                CompileState::Compiled
-            }
-            Err(failure) => {
-                stats::count_failure(failure.name());
-                CompileState::Failed(failure)
-            }
-        };
+        unsafe { compile_now(state, code) };
     }
     if !matches!(state.compile, CompileState::Compiled) {
         return None;
@@ -147,6 +136,29 @@ unsafe fn on_frame_entry(tstate: *mut PyThreadState, frame: *mut PyFrameObject, 
 unsafe fn exact_dicts(frame: *mut PyFrameObject) -> bool {
     // SAFETY: live frame (caller).
     unsafe { pyo3::ffi::PyDict_CheckExact((*frame).f_globals) != 0 && pyo3::ffi::PyDict_CheckExact((*frame).f_builtins) != 0 }
+}
+
+/// Compiles `code` and records the outcome in its state. Kept out of line so that the
+/// frame-entry path (which recursion multiplies) has a small stack frame.
+///
+/// # Safety
+/// `code` is a live code object whose state is `state`; the GIL is held.
+#[cold]
+#[inline(never)]
+unsafe fn compile_now(state: &mut code_state::CodeState, code: *mut interp::cpython::PyCodeObject) {
+    // SAFETY: forwarded from the caller.
+    state.compile = match unsafe { jit::compile(code, MAX_CODE_BYTES.load(Relaxed)) } {
+        Ok(compiled) => {
+            stats::bump(&stats::COMPILED);
+            stats::CODE_BYTES.fetch_add(compiled.code_bytes as u64, Relaxed);
+            state.machine_code = Some(compiled);
+            CompileState::Compiled
+        }
+        Err(failure) => {
+            stats::count_failure(failure.name());
+            CompileState::Failed(failure)
+        }
+    };
 }
 
 /// The evaluator installed before ours (CPython's default when there was none).

@@ -372,6 +372,11 @@ impl<P: Pages> CodeArena<P> {
         self.budget = budget;
     }
 
+    /// The pages under the arena, for page-level operations (see `unshare_after_fork`).
+    pub fn pages_mut(&mut self) -> &mut P {
+        &mut self.pages
+    }
+
     /// The pages under the arena (read-only: addresses and sizes).
     pub fn pages(&self) -> &P {
         &self.pages
@@ -839,6 +844,49 @@ mod dual {
                 page_size,
                 backing,
             })
+        }
+
+        /// In a child process after `fork()`: both views are `MAP_SHARED` mappings of the
+        /// parent's file, so whatever either process writes later (new code, reused freed
+        /// blocks) would change the other's running code. Moves this process onto a private
+        /// copy — a new file with the same bytes, mapped over both views at the same
+        /// addresses (code keeps running where it is, return addresses stay valid).
+        pub fn unshare_after_fork(&mut self) -> Result<(), CodeMemError> {
+            let fd = match self.backing {
+                Backing::Memfd => memfd()?,
+                Backing::TempFile => temp_dirs()
+                    .iter()
+                    .find_map(|dir| temp_file(dir).ok())
+                    .ok_or(CodeMemError::BackingFailed(libc::ENOENT))?,
+            };
+            let size = self.committed as libc::off_t;
+            // SAFETY: `fd` is the new file; `rw` is readable for `committed` bytes.
+            let copied = unsafe {
+                libc::ftruncate(fd, size) == 0
+                    && libc::pwrite(fd, self.rw.cast(), self.committed, 0) == size as isize
+            };
+            if !copied {
+                let e = errno();
+                close(fd);
+                return Err(CodeMemError::CommitFailed(e));
+            }
+            let flags = libc::MAP_SHARED | libc::MAP_NORESERVE | libc::MAP_FIXED;
+            for (view, prot) in [
+                (self.rw, libc::PROT_READ | libc::PROT_WRITE),
+                (self.rx, libc::PROT_READ | libc::PROT_EXEC),
+            ] {
+                // SAFETY: replaces our own view, at its own address and size, with the copy of
+                // the same bytes, so code running from it sees no change.
+                let mapped = unsafe { libc::mmap(view.cast(), self.reserved, prot, flags, fd, 0) };
+                if mapped == libc::MAP_FAILED {
+                    let e = errno();
+                    close(fd);
+                    return Err(CodeMemError::ReserveFailed(e));
+                }
+            }
+            close(self.fd);
+            self.fd = fd;
+            Ok(())
         }
 
         fn check_range(&self, offset: usize, len: usize) {

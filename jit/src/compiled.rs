@@ -83,8 +83,15 @@ unsafe fn tuple_items(tuple: *mut pyo3_ffi::PyObject) -> Vec<usize> {
 /// The process's code arena, created on first use.
 static ARENA: Mutex<Option<CodeMemory>> = Mutex::new(None);
 
+/// Set in a forked child whose arena could not be unshared: writing to it would change the
+/// parent's code.
+static STILL_SHARED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// The arena, with its budget set to `budget` bytes.
 pub fn arena(budget: u64) -> Result<MappedMutexGuard<'static, CodeMemory>, CompileFailure> {
+    if STILL_SHARED.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(CompileFailure::CodeMemoryError);
+    }
     let budget = usize::try_from(budget).unwrap_or(usize::MAX);
     let mut guard = ARENA.lock();
     if guard.is_none() {
@@ -93,6 +100,19 @@ pub fn arena(budget: u64) -> Result<MappedMutexGuard<'static, CodeMemory>, Compi
     let mut arena = MutexGuard::map(guard, |a| a.as_mut().expect("created above"));
     arena.set_budget(budget);
     Ok(arena)
+}
+
+/// In a child process after `os.fork()`: gives the arena its own copy of the code memory
+/// (see `DualMappedPages::unshare_after_fork`). If that fails the child stops compiling
+/// (the arena refuses every allocation) and the error is returned for a warning.
+pub fn after_fork_in_child() -> Result<(), CodeMemError> {
+    let mut guard = ARENA.lock();
+    let Some(arena) = guard.as_mut() else { return Ok(()) };
+    let result = arena.pages_mut().unshare_after_fork();
+    if result.is_err() {
+        STILL_SHARED.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    result
 }
 
 /// Returns a dead code object's machine code to the arena.

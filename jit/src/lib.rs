@@ -51,6 +51,15 @@ pub unsafe fn compile(code: *mut PyCodeObject, max_code_bytes: u64) -> Result<Co
     Err(CompileFailure::NoCodeGenerator)
 }
 
+/// To run in a child process after `os.fork()`: the child gets its own copy of the code
+/// memory. An error means the child compiles nothing more.
+pub fn after_fork_in_child() -> Result<(), String> {
+    #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+    return compiled::after_fork_in_child().map_err(|e| e.to_string());
+    #[cfg(not(all(py38, target_arch = "x86_64", target_os = "linux")))]
+    Ok(())
+}
+
 impl CompiledCode {
     /// Whether a frame of this code whose last instruction was `f_lasti` can run here (see
     /// [`compiled::MachineCode::can_enter`]); never on versions without a code generator.
