@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import clean_env, run_python
+from conftest import check_python, clean_env, run_python
 
 SPIN = """
 import pyston_lite, sys
@@ -110,3 +110,25 @@ def test_async_exception_reaches_a_compiled_loop():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['stopped'] False"
+
+
+def test_signal_raised_by_a_call_is_handled_inside_the_same_try():
+    # ceval runs the handler before the instruction after the call, so the exception is
+    # raised inside the try block (unittest's test_break relies on it).
+    code = """
+        import os, signal
+        def handler(signum, frame):
+            raise KeyboardInterrupt("from handler")
+        signal.signal(signal.SIGINT, handler)
+        def send():
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                after = "reached"
+            except KeyboardInterrupt as e:
+                return "caught: %s" % e
+            return after
+        print([send() for _ in range(3)])
+    """
+    stock = check_python(code, env=clean_env(DISABLE_PYSTON="1"))
+    assert check_python(code, env=clean_env(PYSTON_LITE_THRESHOLD="0")) == stock
+    assert "caught: from handler" in stock

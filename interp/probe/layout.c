@@ -129,6 +129,7 @@ int main(void) {
     OFF(TUPLE_OB_ITEM, PyTupleObject, ob_item);
     OFF(DICT_MA_VERSION_TAG, PyDictObject, ma_version_tag);
     OFF(FLOAT_OB_FVAL, PyFloatObject, ob_fval);
+    OFF(MEMBER_DESCR_D_MEMBER, PyMemberDescrObject, d_member);
 #if PY_VERSION_HEX >= 0x03080000
     OFF(TYPE_TP_VECTORCALL_OFFSET, PyTypeObject, tp_vectorcall_offset);
 #endif

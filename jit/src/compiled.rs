@@ -16,6 +16,7 @@ pub struct MachineCode {
     resume_points: Vec<usize>,
     /// Inline caches the machine code reads and writes through embedded addresses.
     _global_caches: Box<[std::cell::UnsafeCell<interp::ops::GlobalCache>]>,
+    _attr_caches: Box<[std::cell::UnsafeCell<interp::ops::AttrCache>]>,
 }
 
 impl MachineCode {
@@ -39,6 +40,7 @@ impl MachineCode {
             instruction_offsets: assembled.instruction_offsets,
             resume_points,
             _global_caches: assembled.global_caches,
+            _attr_caches: assembled.attr_caches,
         })
     }
 

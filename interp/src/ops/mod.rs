@@ -10,6 +10,8 @@
 
 mod attr;
 #[cfg(py38)]
+mod attr_cache;
+#[cfg(py38)]
 mod blocks;
 mod breaker;
 #[cfg(py38)]
@@ -23,6 +25,8 @@ mod raise;
 mod number;
 
 pub use attr::*;
+#[cfg(py38)]
+pub use attr_cache::{kind as attr_cache_kind, load_attr_cached, load_method_cached, store_attr_cached, AttrCache};
 #[cfg(py38)]
 pub use blocks::*;
 pub use breaker::*;

@@ -13,7 +13,7 @@ use interp::bytecode::Instruction;
 use interp::cpython::layout;
 use interp::frame::status;
 use interp::opcode::op;
-use interp::ops::{self, GlobalCache};
+use interp::ops::{self, AttrCache, GlobalCache};
 
 mod fast_paths;
 use std::cell::UnsafeCell;
@@ -27,6 +27,8 @@ pub struct Assembled {
     pub instruction_offsets: Vec<usize>,
     /// The `LOAD_GLOBAL` caches the code points into (must live as long as the code).
     pub global_caches: Box<[UnsafeCell<GlobalCache>]>,
+    /// The attribute caches the code points into (must live as long as the code).
+    pub attr_caches: Box<[UnsafeCell<AttrCache>]>,
 }
 
 /// State of one compilation.
@@ -47,6 +49,9 @@ struct Emitter<'a> {
     /// one to hand out.
     global_caches: Box<[UnsafeCell<GlobalCache>]>,
     next_global_cache: usize,
+    /// One cache per `LOAD_ATTR`/`LOAD_METHOD`/`STORE_ATTR`, in code order.
+    attr_caches: Box<[UnsafeCell<AttrCache>]>,
+    next_attr_cache: usize,
 }
 
 type EmitFn = fn(&mut Emitter<'_>, &Instruction) -> Result<(), CompileFailure>;
@@ -73,7 +78,8 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         op::JUMP_ABSOLUTE | op::JUMP_FORWARD => emit_jump,
         op::CALL_FUNCTION => emit_call_function,
         op::BUILD_TUPLE | op::BUILD_LIST => emit_build_sequence,
-        op::LOAD_ATTR | op::STORE_ATTR | op::STORE_GLOBAL | op::LOAD_METHOD | op::CALL_METHOD
+        op::LOAD_ATTR | op::STORE_ATTR | op::LOAD_METHOD => emit_cached_attr,
+        op::STORE_GLOBAL | op::CALL_METHOD
         | op::CALL_FUNCTION_KW | op::GET_ITER | op::UNPACK_SEQUENCE | op::LOAD_DEREF
         | op::UNARY_POSITIVE | op::UNARY_NEGATIVE | op::UNARY_INVERT | op::UNARY_NOT
         | op::STORE_SUBSCR | op::BUILD_MAP | op::BUILD_CONST_KEY_MAP | op::MAKE_FUNCTION
@@ -147,7 +153,21 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, base: usiz
     let raw_opcodes = analysis.instructions.iter().map(|i| i.opcode).collect();
     let load_globals = analysis.instructions.iter().filter(|i| i.opcode == op::LOAD_GLOBAL).count();
     let global_caches = (0..load_globals).map(|_| UnsafeCell::new(GlobalCache::default())).collect();
-    let mut e = Emitter { ops, consts, labels, exit, deopt, co_flags, raw_opcodes, global_caches, next_global_cache: 0 };
+    let attr_ops = analysis.instructions.iter().filter(|i| is_cached_attr_op(i.opcode)).count();
+    let attr_caches = (0..attr_ops).map(|_| UnsafeCell::new(AttrCache::default())).collect();
+    let mut e = Emitter {
+        ops,
+        consts,
+        labels,
+        exit,
+        deopt,
+        co_flags,
+        raw_opcodes,
+        global_caches,
+        next_global_cache: 0,
+        attr_caches,
+        next_attr_cache: 0,
+    };
     e.emit_prologue_and_exit();
     let mut instruction_offsets = vec![usize::MAX; count];
     for instr in &analysis.instructions {
@@ -162,7 +182,7 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, base: usiz
         emit(&mut e, instr)?;
     }
     let code = e.ops.finalize().map_err(|_| CompileFailure::AssemblerError)?;
-    Ok(Assembled { code, instruction_offsets, global_caches: e.global_caches })
+    Ok(Assembled { code, instruction_offsets, global_caches: e.global_caches, attr_caches: e.attr_caches })
 }
 
 impl Emitter<'_> {
@@ -286,13 +306,31 @@ impl Emitter<'_> {
     /// At a backward jump to `target`: if the eval breaker is set, run its work (error exit
     /// on failure; if it turned tracing on, deopt so the evaluator continues at `target`).
     fn check_eval_breaker(&mut self, target: usize) {
+        self.eval_breaker_check(target as i32 - 2);
+    }
+
+    /// After a call: ceval checks the eval breaker before the next instruction unless that
+    /// is one it exempts, so a signal raised by the call (`os.kill(os.getpid(), SIGINT)`)
+    /// is handled inside the same `try` block.
+    fn check_eval_breaker_after(&mut self, instr: &Instruction) {
+        let next = self.raw_opcodes.get(instr.index() + 1).copied();
+        if !matches!(next, Some(op::SETUP_FINALLY | op::SETUP_WITH | op::BEFORE_ASYNC_WITH | op::YIELD_FROM)) {
+            self.eval_breaker_check(instr.offset as i32);
+        }
+    }
+
+    /// If the eval breaker is set, run its work: error exit on failure (with `f_lasti` as it
+    /// is); if it turned tracing on, deopt with `f_lasti = resume_lasti` (the evaluator
+    /// continues after it).
+    fn eval_breaker_check(&mut self, resume_lasti: i32) {
         // SAFETY: the current thread state is alive while we compile under the GIL.
         let breaker = unsafe { interp::cpython::eval_breaker_addr((*interp::cpython::PyThreadState_Get()).interp) };
+        let quiet = self.ops.new_dynamic_label();
         dynasm!(self.ops
             ; .arch x64
             ; mov rax, QWORD breaker as i64
             ; cmp DWORD [rax], 0
-            ; je >quiet
+            ; je =>quiet
             ; mov rdi, r14
         );
         self.call(ops::handle_eval_breaker as *const () as usize);
@@ -301,11 +339,10 @@ impl Emitter<'_> {
         dynasm!(self.ops
             ; .arch x64
             ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0
-            ; je >quiet
-            // The evaluator resumes after f_lasti: point it just before the target.
-            ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], target as i32 - 2
+            ; je =>quiet
+            ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], resume_lasti
             ; jmp =>deopt
-            ; quiet:
+            ; =>quiet
         );
     }
 }
@@ -361,6 +398,34 @@ fn emit_load_global(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     let cache = e.global_caches.get(e.next_global_cache).ok_or(CompileFailure::MalformedBytecode)?.get();
     e.next_global_cache += 1;
     e.cached_load_global(instr.oparg, cache);
+    Ok(())
+}
+
+/// The opcodes that get an [`AttrCache`].
+fn is_cached_attr_op(opcode: u8) -> bool {
+    matches!(opcode, op::LOAD_ATTR | op::STORE_ATTR | op::LOAD_METHOD)
+}
+
+/// `LOAD_ATTR`, `LOAD_METHOD`, `STORE_ATTR` through this instruction's attribute cache.
+fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let cache = e.attr_caches.get(e.next_attr_cache).ok_or(CompileFailure::MalformedBytecode)?.get();
+    e.next_attr_cache += 1;
+    let (helper, effect, error_effect) = match instr.opcode {
+        op::LOAD_ATTR => (ops::load_attr_cached as *const (), 0, 0),
+        op::LOAD_METHOD => (ops::load_method_cached as *const (), 1, 0),
+        _ => (ops::store_attr_cached as *const (), -2, -2),
+    };
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rdi, r12
+        ; mov rsi, r13
+        ; mov edx, instr.oparg as i32
+        ; mov rcx, QWORD cache as i64
+    );
+    e.call(helper as usize);
+    e.check_status(error_effect);
+    dynasm!(e.ops ; .arch x64 ; lea r13, [r13 + effect * 8]);
+    e.check_tracing();
     Ok(())
 }
 
@@ -471,6 +536,7 @@ fn emit_call_function(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Co
     e.check_status(-consumed);
     dynasm!(e.ops ; .arch x64 ; sub r13, consumed * 8);
     e.check_tracing();
+    e.check_eval_breaker_after(instr);
     Ok(())
 }
 
@@ -502,10 +568,7 @@ fn helper_call(instr: &Instruction) -> HelperCall {
     let stack = |helper: *const (), extra: i64, effect, error_effect| HelperCall { helper, takes_frame: false, extra, effect, error_effect };
     let unary = |f: ops::UnaryFn| stack(ops::unary_op as *const (), f as *const () as i64, 0, 0);
     match instr.opcode {
-        op::LOAD_ATTR => frame(ops::load_attr as *const (), 0, 0),
-        op::STORE_ATTR => frame(ops::store_attr as *const (), -2, -2),
         op::STORE_GLOBAL => frame(ops::store_global as *const (), -1, -1),
-        op::LOAD_METHOD => frame(ops::load_method as *const (), 1, 0),
         op::LOAD_DEREF => frame(ops::load_deref as *const (), 1, 1),
         op::CALL_METHOD => stack(ops::call_method as *const (), n as i64, -(n + 1), -(n + 1)),
         op::CALL_FUNCTION_KW => stack(ops::call_function_kw as *const (), n as i64, -(n + 1), -(n + 1)),
@@ -558,6 +621,9 @@ fn emit_call_helper(e: &mut Emitter<'_>, instr: &Instruction, call: HelperCall) 
     e.check_status(call.error_effect);
     dynasm!(e.ops ; .arch x64 ; lea r13, [r13 + call.effect * 8]);
     e.check_tracing();
+    if matches!(instr.opcode, op::CALL_METHOD | op::CALL_FUNCTION_KW | op::CALL_FUNCTION_EX) {
+        e.check_eval_breaker_after(instr);
+    }
     Ok(())
 }
 

@@ -1,0 +1,311 @@
+//! Per-instruction attribute caches for `LOAD_ATTR`, `LOAD_METHOD` and `STORE_ATTR` (3.8).
+//!
+//! A cache remembers how the attribute was found the last time, for one owner type (or
+//! one module), and is trusted only while that type's version tag is unchanged (CPython
+//! invalidates it on any change to the type or its bases) — or, for a module, while its
+//! dict's version is. The kinds cover the cases where the generic lookup is equivalent to a
+//! short cut:
+//! - `SLOT`: a `__slots__` member (`T_OBJECT_EX`, no flags) read or written at its offset;
+//! - `INSTANCE_DICT`: the type has no attribute of that name, so only the instance dict
+//!   can hold it;
+//! - `METHOD`: (`LOAD_METHOD`) the type has a method descriptor, and the instance dict does
+//!   not shadow it;
+//! - `MODULE`: a module's global, for `module.name`.
+//!
+//! Anything else — and every miss — takes the generic helper, and refills the cache.
+//! Only types whose `tp_getattro`/`tp_setattro` are the generic ones are cached, so
+//! `__getattr__`, `__getattribute__` and `__setattr__` always take the generic path.
+
+use super::attr::{load_attr, load_method, name, store_attr};
+use crate::cpython::{layout, PyFrameObject};
+use pyo3_ffi::*;
+use std::os::raw::c_ulong;
+
+extern "C" {
+    fn _PyType_Lookup(ty: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject;
+    fn _PyObject_GetDictPtr(obj: *mut PyObject) -> *mut *mut PyObject;
+    fn _PyDict_GetItem_KnownHash(dict: *mut PyObject, key: *mut PyObject, hash: Py_hash_t) -> *mut PyObject;
+    fn _PyObjectDict_SetItem(ty: *mut PyTypeObject, dictptr: *mut *mut PyObject, name: *mut PyObject, value: *mut PyObject) -> i32;
+}
+
+/// What an [`AttrCache`] holds.
+pub mod kind {
+    pub const EMPTY: u32 = 0;
+    pub const SLOT: u32 = 1;
+    pub const INSTANCE_DICT: u32 = 2;
+    pub const METHOD: u32 = 3;
+    pub const MODULE: u32 = 4;
+}
+
+/// One attribute instruction's cache. Zeroed = empty.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub struct AttrCache {
+    /// The owner's type (or, for `MODULE`, the module itself).
+    owner: usize,
+    /// The type's `tp_version_tag` (or the module dict's version).
+    version: u64,
+    kind: u32,
+    /// `SLOT`: the member's offset in the object.
+    offset: isize,
+    /// `METHOD`: the descriptor; `MODULE`: the value (both borrowed, held by the type's or
+    /// module's dict, which the version check proves unchanged).
+    value: usize,
+}
+
+const T_OBJECT_EX: i32 = 16;
+
+unsafe fn dict_version(dict: *mut PyObject) -> u64 {
+    // SAFETY: `dict` is a live dict (caller); the offset is probed.
+    unsafe { *dict.cast::<u8>().add(layout::DICT_MA_VERSION_TAG).cast::<u64>() }
+}
+
+/// The version of a module's dict; None for a module made by `ModuleType.__new__` alone
+/// (no dict yet).
+unsafe fn module_dict_version(module: *mut PyObject) -> Option<u64> {
+    // SAFETY: `module` is an exact module (caller); its dict, when set, is a live dict.
+    unsafe {
+        let dict = PyModule_GetDict(module);
+        (!dict.is_null()).then(|| dict_version(dict))
+    }
+}
+
+/// Whether `ty` has a valid version tag equal to `version`.
+unsafe fn type_version_is(ty: *mut PyTypeObject, version: u64) -> bool {
+    // SAFETY: live type object (caller).
+    unsafe { (*ty).tp_flags & (Py_TPFLAGS_VALID_VERSION_TAG as c_ulong) != 0 && (*ty).tp_version_tag as u64 == version }
+}
+
+/// The cache entry for `owner` if it is valid for this owner.
+unsafe fn valid_for(cache: &AttrCache, owner: *mut PyObject) -> Option<u32> {
+    // SAFETY: live object (caller).
+    unsafe {
+        match cache.kind {
+            kind::EMPTY => None,
+            kind::MODULE => (owner as usize == cache.owner
+                && Py_TYPE(owner) == std::ptr::addr_of_mut!(PyModule_Type)
+                && module_dict_version(owner) == Some(cache.version))
+                .then_some(kind::MODULE),
+            k => {
+                let ty = Py_TYPE(owner);
+                (ty as usize == cache.owner && type_version_is(ty, cache.version)).then_some(k)
+            }
+        }
+    }
+}
+
+/// The instance dict of `owner`, or NULL.
+unsafe fn instance_dict(owner: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live object (caller).
+    unsafe {
+        let dictptr = _PyObject_GetDictPtr(owner);
+        if dictptr.is_null() {
+            std::ptr::null_mut()
+        } else {
+            *dictptr
+        }
+    }
+}
+
+/// `dict[name]` (borrowed) or NULL; -1 on an error raised by the lookup.
+unsafe fn dict_lookup(dict: *mut PyObject, name: *mut PyObject) -> Result<*mut PyObject, ()> {
+    // SAFETY: live dict and str (caller); a str's hash is cached after the first call.
+    unsafe {
+        let hash = PyObject_Hash(name);
+        if hash == -1 {
+            return Err(());
+        }
+        let found = _PyDict_GetItem_KnownHash(dict, name, hash);
+        if found.is_null() && !PyErr_Occurred().is_null() {
+            return Err(());
+        }
+        Ok(found)
+    }
+}
+
+/// The `__slots__` member descriptor's offset when `descr` is a plain object slot.
+unsafe fn plain_slot_offset(descr: *mut PyObject) -> Option<isize> {
+    // SAFETY: live object (caller); a member descriptor's `d_member` is probed.
+    unsafe {
+        if Py_TYPE(descr) != std::ptr::addr_of_mut!(PyMemberDescr_Type) {
+            return None;
+        }
+        let member = *descr.cast::<u8>().add(layout::MEMBER_DESCR_D_MEMBER).cast::<*const PyMemberDef>();
+        ((*member).type_code == T_OBJECT_EX && (*member).flags == 0).then_some((*member).offset)
+    }
+}
+
+/// Refills `cache` from how the generic lookup would find `name` on `owner` (`for_method`:
+/// as `LOAD_METHOD` would). Leaves it empty when no short cut applies.
+unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObject, for_method: bool, for_store: bool) {
+    // SAFETY: live objects, GIL held (caller). `_PyType_Lookup` runs no Python code.
+    unsafe {
+        *cache = AttrCache::default();
+        if PyUnicode_CheckExact(name) == 0 {
+            return;
+        }
+        let ty = Py_TYPE(owner);
+        if ty == std::ptr::addr_of_mut!(PyModule_Type) && !for_store {
+            if !_PyType_Lookup(ty, name).is_null() {
+                return;
+            }
+            let dict = PyModule_GetDict(owner);
+            if dict.is_null() {
+                return;
+            }
+            let version = dict_version(dict);
+            if let Ok(value) = dict_lookup(dict, name) {
+                if !value.is_null() && dict_version(dict) == version {
+                    *cache = AttrCache { owner: owner as usize, version, kind: kind::MODULE, offset: 0, value: value as usize };
+                }
+            }
+            PyErr_Clear();
+            return;
+        }
+        let generic = if for_store {
+            (*ty).tp_setattro.map(|f| f as usize) == Some(PyObject_GenericSetAttr as *const () as usize)
+        } else {
+            (*ty).tp_getattro.map(|f| f as usize) == Some(PyObject_GenericGetAttr as *const () as usize)
+        };
+        if !generic {
+            return;
+        }
+        let descr = _PyType_Lookup(ty, name);
+        if (*ty).tp_flags & (Py_TPFLAGS_VALID_VERSION_TAG as c_ulong) == 0 {
+            return;
+        }
+        let (k, offset, value) = if descr.is_null() {
+            if (*ty).tp_dictoffset == 0 {
+                return;
+            }
+            (kind::INSTANCE_DICT, 0, 0)
+        } else if let Some(offset) = plain_slot_offset(descr) {
+            (kind::SLOT, offset, 0)
+        } else if for_method && (*Py_TYPE(descr)).tp_flags & (Py_TPFLAGS_METHOD_DESCRIPTOR as c_ulong) != 0 {
+            (kind::METHOD, 0, descr as usize)
+        } else {
+            return;
+        };
+        *cache = AttrCache { owner: ty as usize, version: (*ty).tp_version_tag as u64, kind: k, offset, value };
+    }
+}
+
+/// `LOAD_ATTR namei` through `cache` (see the module doc); as [`load_attr`] otherwise.
+///
+/// # Safety
+/// As [`load_attr`]; `cache` is this instruction's cache.
+pub unsafe extern "C" fn load_attr_cached(frame: *mut PyFrameObject, sp: *mut *mut PyObject, namei: u32, cache: *mut AttrCache) -> i32 {
+    // SAFETY: as the contract; the cache is only touched with the GIL held.
+    unsafe {
+        let owner = *sp.sub(1);
+        let cache = &mut *cache;
+        let found = match valid_for(cache, owner) {
+            Some(kind::SLOT) => *owner.cast::<u8>().offset(cache.offset).cast::<*mut PyObject>(),
+            Some(kind::MODULE) => cache.value as *mut PyObject,
+            Some(kind::INSTANCE_DICT) => {
+                let dict = instance_dict(owner);
+                if dict.is_null() {
+                    std::ptr::null_mut()
+                } else {
+                    match dict_lookup(dict, name(frame, namei)) {
+                        Ok(v) => v,
+                        Err(()) => {
+                            Py_DECREF(owner);
+                            *sp.sub(1) = std::ptr::null_mut();
+                            return -1;
+                        }
+                    }
+                }
+            }
+            _ => {
+                refill(cache, owner, name(frame, namei), false, false);
+                std::ptr::null_mut()
+            }
+        };
+        if found.is_null() {
+            return load_attr(frame, sp, namei);
+        }
+        Py_INCREF(found);
+        Py_DECREF(owner);
+        *sp.sub(1) = found;
+        0
+    }
+}
+
+/// `LOAD_METHOD namei` through `cache`; as [`load_method`] otherwise.
+///
+/// # Safety
+/// As [`load_method`]; `cache` is this instruction's cache.
+pub unsafe extern "C" fn load_method_cached(frame: *mut PyFrameObject, sp: *mut *mut PyObject, namei: u32, cache: *mut AttrCache) -> i32 {
+    // SAFETY: as the contract; the cache is only touched with the GIL held.
+    unsafe {
+        let obj = *sp.sub(1);
+        let cache = &mut *cache;
+        match valid_for(cache, obj) {
+            Some(kind::METHOD) => {
+                let dict = instance_dict(obj);
+                let shadowed = if dict.is_null() {
+                    false
+                } else {
+                    match dict_lookup(dict, name(frame, namei)) {
+                        Ok(v) => !v.is_null(),
+                        Err(()) => return -1,
+                    }
+                };
+                if !shadowed {
+                    let method = cache.value as *mut PyObject;
+                    Py_INCREF(method);
+                    *sp.sub(1) = method;
+                    *sp = obj;
+                    return 0;
+                }
+            }
+            Some(kind::MODULE) => {
+                let value = cache.value as *mut PyObject;
+                Py_INCREF(value);
+                Py_DECREF(obj);
+                *sp.sub(1) = std::ptr::null_mut();
+                *sp = value;
+                return 0;
+            }
+            Some(_) => {}
+            None => refill(cache, obj, name(frame, namei), true, false),
+        }
+        load_method(frame, sp, namei)
+    }
+}
+
+/// `STORE_ATTR namei` through `cache`; as [`store_attr`] otherwise.
+///
+/// # Safety
+/// As [`store_attr`]; `cache` is this instruction's cache.
+pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *mut PyObject, namei: u32, cache: *mut AttrCache) -> i32 {
+    // SAFETY: as the contract; the cache is only touched with the GIL held.
+    unsafe {
+        let owner = *sp.sub(1);
+        let value = *sp.sub(2);
+        let cache = &mut *cache;
+        match valid_for(cache, owner) {
+            Some(kind::SLOT) => {
+                let slot = owner.cast::<u8>().offset(cache.offset).cast::<*mut PyObject>();
+                let old = *slot;
+                *slot = value;
+                Py_XDECREF(old);
+                Py_DECREF(owner);
+                return 0;
+            }
+            Some(kind::INSTANCE_DICT) => {
+                let dictptr = _PyObject_GetDictPtr(owner);
+                if !dictptr.is_null() {
+                    let err = _PyObjectDict_SetItem(Py_TYPE(owner), dictptr, name(frame, namei), value);
+                    Py_DECREF(value);
+                    Py_DECREF(owner);
+                    return if err == 0 { 0 } else { -1 };
+                }
+            }
+            Some(_) => {}
+            None => refill(cache, owner, name(frame, namei), false, true),
+        }
+        store_attr(frame, sp, namei)
+    }
+}
