@@ -197,3 +197,80 @@ pub unsafe extern "C" fn delete_subscr(sp: *mut *mut PyObject) -> i32 {
         }
     }
 }
+
+/// `BINARY_ADD`/`INPLACE_ADD` as ceval does them: two exact strs are concatenated by
+/// `unicode_concatenate` — which, when the left operand's only other reference is the
+/// variable the next instruction stores into, drops that reference first so
+/// `PyUnicode_Append` can resize the string in place (what keeps `s += x` loops linear) —
+/// anything else goes to `number_fn`. `next_unit` is the raw code unit after this
+/// instruction (`opcode << 8 | arg`, the argument without `EXTENDED_ARG`s, as ceval reads
+/// it). Fixed effect −1, like [`binary_op`].
+///
+/// # Safety
+/// GIL held; live frame; both slots hold owned references.
+pub unsafe extern "C" fn add_or_concatenate(frame: *mut crate::cpython::PyFrameObject, sp: *mut *mut PyObject, next_unit: u32, number_fn: BinaryFn) -> i32 {
+    use pyo3_ffi::*;
+    // SAFETY: as the contract.
+    unsafe {
+        let left = *sp.sub(2);
+        let right = *sp.sub(1);
+        if PyUnicode_CheckExact(left) == 0 || PyUnicode_CheckExact(right) == 0 {
+            return binary_op(sp, number_fn);
+        }
+        let mut result = left;
+        if Py_REFCNT(left) == 2 && release_store_target(frame, left, next_unit).is_err() {
+            Py_DECREF(left);
+            result = std::ptr::null_mut();
+        } else {
+            PyUnicode_Append(&mut result, right);
+        }
+        Py_DECREF(right);
+        *sp.sub(2) = result;
+        if result.is_null() {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
+/// `unicode_concatenate`'s first step: if the next instruction stores into the variable
+/// that holds `value`, clear that variable now (its reference is dropped).
+unsafe fn release_store_target(frame: *mut crate::cpython::PyFrameObject, value: *mut PyObject, next_unit: u32) -> Result<(), ()> {
+    use crate::opcode::op;
+    use pyo3_ffi::*;
+    let (opcode, oparg) = ((next_unit >> 8) as u8, (next_unit & 0xff) as usize);
+    // SAFETY: live frame (caller); `oparg` indexes what the compiler emitted it for.
+    unsafe {
+        let code = (*frame).f_code;
+        let locals = (*frame).f_localsplus.as_mut_ptr();
+        match opcode {
+            op::STORE_FAST => {
+                let slot = locals.add(oparg);
+                if *slot == value {
+                    *slot = std::ptr::null_mut();
+                    Py_DECREF(value);
+                }
+            }
+            op::STORE_DEREF => {
+                let cell = (*locals.add((*code).co_nlocals as usize + oparg)).cast::<crate::cpython::PyCellObject>();
+                if (*cell).ob_ref == value {
+                    (*cell).ob_ref = std::ptr::null_mut();
+                    Py_DECREF(value);
+                }
+            }
+            op::STORE_NAME => {
+                let name = PyTuple_GET_ITEM((*code).co_names, oparg as Py_ssize_t);
+                let f_locals = (*frame).f_locals;
+                if !f_locals.is_null() && PyDict_CheckExact(f_locals) != 0 {
+                    let current = PyDict_GetItemWithError(f_locals, name);
+                    if (current == value && PyDict_DelItem(f_locals, name) != 0) || (current.is_null() && !PyErr_Occurred().is_null()) {
+                        return Err(());
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}

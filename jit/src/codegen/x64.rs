@@ -45,6 +45,8 @@ struct Emitter<'a> {
     co_flags: i32,
     /// The raw opcode of each code unit (`EXTENDED_ARG`s included), by offset / 2.
     raw_opcodes: Vec<u8>,
+    /// Each code unit as `opcode << 8 | arg byte`, by offset / 2.
+    raw_units: Vec<u16>,
     /// One inline cache per `LOAD_GLOBAL`, in code order; `next_global_cache` is the next
     /// one to hand out.
     global_caches: Box<[UnsafeCell<GlobalCache>]>,
@@ -151,6 +153,7 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, base: usiz
     let exit = ops.new_dynamic_label();
     let deopt = ops.new_dynamic_label();
     let raw_opcodes = analysis.instructions.iter().map(|i| i.opcode).collect();
+    let raw_units = analysis.instructions.iter().map(|i| (i.opcode as u16) << 8 | (i.oparg & 0xff) as u16).collect();
     let load_globals = analysis.instructions.iter().filter(|i| i.opcode == op::LOAD_GLOBAL).count();
     let global_caches = (0..load_globals).map(|_| UnsafeCell::new(GlobalCache::default())).collect();
     let attr_ops = analysis.instructions.iter().filter(|i| is_cached_attr_op(i.opcode)).count();
@@ -163,6 +166,7 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, base: usiz
         deopt,
         co_flags,
         raw_opcodes,
+        raw_units,
         global_caches,
         next_global_cache: 0,
         attr_caches,
@@ -456,8 +460,21 @@ fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compil
         op::BINARY_SUBSCR => e.sequence_subscript(done),
         _ => {}
     }
-    dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov rsi, QWORD binary_fn(instr.opcode) as *const () as i64);
-    e.call(ops::binary_op as *const () as usize);
+    if matches!(instr.opcode, op::BINARY_ADD | op::INPLACE_ADD) {
+        // str + str goes through ceval's in-place concatenation (see add_or_concatenate).
+        let next_unit = e.raw_units.get(instr.index() + 1).copied().unwrap_or(0) as i32;
+        dynasm!(e.ops
+            ; .arch x64
+            ; mov rdi, r12
+            ; mov rsi, r13
+            ; mov edx, next_unit
+            ; mov rcx, QWORD binary_fn(instr.opcode) as *const () as i64
+        );
+        e.call(ops::add_or_concatenate as *const () as usize);
+    } else {
+        dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov rsi, QWORD binary_fn(instr.opcode) as *const () as i64);
+        e.call(ops::binary_op as *const () as usize);
+    }
     e.check_status(-1);
     dynasm!(e.ops ; .arch x64 ; sub r13, 8);
     e.check_tracing();
