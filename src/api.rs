@@ -86,7 +86,8 @@ fn is_enabled() -> bool {
 
 /// Counters since the process started: `entries`, `code_objects` (that got our state),
 /// `live_code_states` (of those, still alive), `compiled`, `code_bytes`, `deopts` (frames
-/// that left machine code because tracing started) and `failed` (a dict: reason → count).
+/// that left machine code because tracing started), `compile_ns` (time spent compiling)
+/// and `failed` (a dict: reason → count).
 #[pyfunction]
 fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let s = counters::snapshot();
@@ -96,6 +97,7 @@ fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     dict.set_item("live_code_states", s.live_code_states)?;
     dict.set_item("compiled", s.compiled)?;
     dict.set_item("code_bytes", s.code_bytes)?;
+    dict.set_item("compile_ns", s.compile_ns)?;
     dict.set_item("deopts", deopts())?;
     let failed = PyDict::new(py);
     for (reason, count) in s.failed {
@@ -129,28 +131,30 @@ fn code_of<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyCode>> {
 }
 
 /// What the JIT knows of one function: `state` ("cold", "compiled", "failed", "denied"),
-/// `reason` (why it failed, else None), `entries`, `code_bytes`.
+/// `reason` (why it failed, else None), `entries`, `code_bytes`, `compile_ns` (time its
+/// compilation took, 0 if none was tried).
 #[pyfunction]
 fn info<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     let code = code_of(obj)?;
     let dict = PyDict::new(py);
     // SAFETY: `code` is a live code object (we hold a reference) and the GIL is held.
     let state = unsafe { code_state::get(code.as_ptr().cast::<PyCodeObject>()) };
-    let (name, reason, entries, code_bytes) = match state {
-        None => ("cold", None, 0, 0),
+    let (name, reason, entries, code_bytes, compile_ns) = match state {
+        None => ("cold", None, 0, 0, 0),
         Some(state) => {
             let reason = match &state.compile {
                 CompileState::Failed(f) => Some(f.to_string()),
                 _ => None,
             };
             let bytes = state.machine_code.as_ref().map_or(0, |c| c.code_bytes);
-            (state.compile.name(), reason, state.entries, bytes)
+            (state.compile.name(), reason, state.entries, bytes, state.compile_ns)
         }
     };
     dict.set_item("state", name)?;
     dict.set_item("reason", reason)?;
     dict.set_item("entries", entries)?;
     dict.set_item("code_bytes", code_bytes)?;
+    dict.set_item("compile_ns", compile_ns)?;
     Ok(dict)
 }
 

@@ -43,6 +43,10 @@ pub struct CodeState {
     /// The machine code, kept until the code object dies even if the state changes later
     /// (`deny()`), since a frame may be running it.
     pub machine_code: Option<CompiledCode>,
+    /// The bytecode jumps backwards: it is compiled after fewer entries (see the hook).
+    pub loops: bool,
+    /// Nanoseconds spent compiling it (analysis, code generation, installation).
+    pub compile_ns: u64,
 }
 
 impl Drop for CodeState {
@@ -110,7 +114,15 @@ pub unsafe fn get_or_create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeS
         return Some(state);
     }
     let index = extra_index().ok()?;
-    let state = Box::into_raw(Box::new(CodeState { entries: 0, compile: CompileState::Cold, machine_code: None }));
+    // SAFETY: live code object (caller); the bytes are only read during this call.
+    let loops = jit::has_backward_jump(unsafe { interp::cpython::co_code_bytes(code) });
+    let state = Box::into_raw(Box::new(CodeState {
+        entries: 0,
+        compile: CompileState::Cold,
+        machine_code: None,
+        loops,
+        compile_ns: 0,
+    }));
     // SAFETY: live code object, valid index, GIL held (caller).
     if unsafe { _PyCode_SetExtra(code.cast(), index, state.cast()) } != 0 {
         // SAFETY: the code object did not take the pointer; we still own it.

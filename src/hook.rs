@@ -118,7 +118,7 @@ unsafe fn on_frame_entry(tstate: *mut PyThreadState, frame: *mut PyFrameObject, 
     // SAFETY: live code, GIL held, no other reference to its state is alive here.
     let state = unsafe { code_state::get_or_create(code) }?;
     state.entries += 1;
-    if matches!(state.compile, CompileState::Cold) && state.entries > THRESHOLD.load(Relaxed) {
+    if matches!(state.compile, CompileState::Cold) && state.entries > compile_after(state.loops) {
         // SAFETY: live code object, GIL held.
         unsafe { compile_now(state, code) };
     }
@@ -138,6 +138,20 @@ unsafe fn exact_dicts(frame: *mut PyFrameObject) -> bool {
     unsafe { pyo3::ffi::PyDict_CheckExact((*frame).f_globals) != 0 && pyo3::ffi::PyDict_CheckExact((*frame).f_builtins) != 0 }
 }
 
+/// Code that loops is compiled after this fraction of the threshold's entries: each of its
+/// entries is likely to run many instructions (Pyston-lite compiles hot loops early too).
+const LOOP_THRESHOLD_DIVISOR: u64 = 10;
+
+/// Entries after which a code object is compiled.
+fn compile_after(loops: bool) -> u64 {
+    let threshold = THRESHOLD.load(Relaxed);
+    if loops {
+        threshold / LOOP_THRESHOLD_DIVISOR
+    } else {
+        threshold
+    }
+}
+
 /// Compiles `code` and records the outcome in its state. Kept out of line so that the
 /// frame-entry path (which recursion multiplies) has a small stack frame.
 ///
@@ -146,8 +160,12 @@ unsafe fn exact_dicts(frame: *mut PyFrameObject) -> bool {
 #[cold]
 #[inline(never)]
 unsafe fn compile_now(state: &mut code_state::CodeState, code: *mut interp::cpython::PyCodeObject) {
+    let started = std::time::Instant::now();
     // SAFETY: forwarded from the caller.
-    state.compile = match unsafe { jit::compile(code, MAX_CODE_BYTES.load(Relaxed)) } {
+    let outcome = unsafe { jit::compile(code, MAX_CODE_BYTES.load(Relaxed)) };
+    state.compile_ns = started.elapsed().as_nanos() as u64;
+    stats::COMPILE_NS.fetch_add(state.compile_ns, Relaxed);
+    state.compile = match outcome {
         Ok(compiled) => {
             stats::bump(&stats::COMPILED);
             stats::CODE_BYTES.fetch_add(compiled.code_bytes as u64, Relaxed);

@@ -14,6 +14,8 @@ pub static LIVE_CODE_STATES: AtomicU64 = AtomicU64::new(0);
 pub static COMPILED: AtomicU64 = AtomicU64::new(0);
 /// Bytes of machine code currently alive.
 pub static CODE_BYTES: AtomicU64 = AtomicU64::new(0);
+/// Nanoseconds spent compiling (successful or not).
+pub static COMPILE_NS: AtomicU64 = AtomicU64::new(0);
 /// Failed compilations, by reason name.
 pub static FAILED: Mutex<BTreeMap<&'static str, u64>> = Mutex::new(BTreeMap::new());
 
@@ -36,6 +38,7 @@ pub struct Snapshot {
     pub live_code_states: u64,
     pub compiled: u64,
     pub code_bytes: u64,
+    pub compile_ns: u64,
     pub failed: BTreeMap<&'static str, u64>,
 }
 
@@ -46,6 +49,7 @@ pub fn snapshot() -> Snapshot {
         live_code_states: LIVE_CODE_STATES.load(Relaxed),
         compiled: COMPILED.load(Relaxed),
         code_bytes: CODE_BYTES.load(Relaxed),
+        compile_ns: COMPILE_NS.load(Relaxed),
         failed: FAILED.lock().clone(),
     }
 }
@@ -54,8 +58,8 @@ impl std::fmt::Display for Snapshot {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "pyston_lite stats: entries={} code_objects={} compiled={} code_bytes={} failed={{",
-            self.entries, self.code_objects, self.compiled, self.code_bytes
+            "pyston_lite stats: entries={} code_objects={} compiled={} code_bytes={} compile_ms={:.1} failed={{",
+            self.entries, self.code_objects, self.compiled, self.code_bytes, self.compile_ns as f64 / 1e6
         )?;
         for (i, (reason, n)) in self.failed.iter().enumerate() {
             write!(f, "{}{reason}: {n}", if i > 0 { ", " } else { "" })?;

@@ -54,7 +54,7 @@ def test_stats_counts_frames_entered_through_the_hook(stock_env):
     assert before == 0  # nothing counted before enable()
     assert during == 25  # exactly the 25 calls of f (no other frame ran in between)
     assert after_disable == 0
-    assert second == "['code_bytes', 'code_objects', 'compiled', 'deopts', 'entries', 'failed', 'live_code_states'] True"
+    assert second == "['code_bytes', 'code_objects', 'compile_ns', 'compiled', 'deopts', 'entries', 'failed', 'live_code_states'] True"
 
 
 def test_info_of_a_cold_function(stock_env):
@@ -70,8 +70,29 @@ def test_info_of_a_cold_function(stock_env):
         env=stock_env,
     )
     never, ten = out.splitlines()
-    assert never == "{'state': 'cold', 'reason': None, 'entries': 0, 'code_bytes': 0}"
-    assert ten == "{'state': 'cold', 'reason': None, 'entries': 10, 'code_bytes': 0}"
+    assert never == "{'state': 'cold', 'reason': None, 'entries': 0, 'code_bytes': 0, 'compile_ns': 0}"
+    assert ten == "{'state': 'cold', 'reason': None, 'entries': 10, 'code_bytes': 0, 'compile_ns': 0}"
+
+
+def test_looping_code_is_compiled_after_a_tenth_of_the_threshold(stock_env):
+    out = check_python(
+        """
+        import pyston_lite as p
+        p.enable(threshold=100)
+        def loops(n):
+            for _ in range(n):
+                pass
+        def straight():
+            pass
+        for _ in range(11):
+            loops(1)
+            straight()
+        print(p.info(loops)["state"] != "cold", p.info(straight)["state"])
+        print(p.info(loops)["compile_ns"] > 0, p.stats()["compile_ns"] >= p.info(loops)["compile_ns"])
+        """,
+        env=stock_env,
+    )
+    assert out.split() == ["True", "cold", "True", "True"]
 
 
 @pytest.mark.parametrize("threshold", [0, 1, 7])
@@ -137,7 +158,7 @@ def test_deny_keeps_a_function_out_of_the_compiler(stock_env):
         """,
         env=stock_env,
     )
-    assert out.strip() == "{'state': 'denied', 'reason': None, 'entries': 5, 'code_bytes': 0}"
+    assert out.strip() == "{'state': 'denied', 'reason': None, 'entries': 5, 'code_bytes': 0, 'compile_ns': 0}"
 
 
 def test_info_accepts_functions_methods_lambdas_and_code(stock_env):
@@ -286,7 +307,7 @@ def test_stats_printed_at_exit(env, code):
     result = run_python(code, env=clean_env(**env))
     assert result.returncode == 0, result.stderr
     assert re.search(
-        r"^pyston_lite stats: entries=\d+ code_objects=\d+ compiled=\d+ code_bytes=\d+ failed=\{.*\}$",
+        r"^pyston_lite stats: entries=\d+ code_objects=\d+ compiled=\d+ code_bytes=\d+ compile_ms=[0-9.]+ failed=\{.*\}$",
         result.stderr,
         re.M,
     ), result.stderr

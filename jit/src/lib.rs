@@ -51,6 +51,12 @@ pub unsafe fn compile(code: *mut PyCodeObject, max_code_bytes: u64) -> Result<Co
     Err(CompileFailure::NoCodeGenerator)
 }
 
+/// Whether `co_code` jumps backwards anywhere (it has a loop), without allocating: the
+/// hook asks it once per code object to compile looping code earlier.
+pub fn has_backward_jump(co_code: &[u8]) -> bool {
+    interp::bytecode::Instructions::new(co_code).any(|i| i.jump_target().is_some_and(|t| t <= i.offset))
+}
+
 /// To run in a child process after `os.fork()`: the child gets its own copy of the code
 /// memory. An error means the child compiles nothing more.
 pub fn after_fork_in_child() -> Result<(), String> {
