@@ -93,3 +93,70 @@ def test_work_function_is_compiled_where_the_compiler_supports_it():
         assert (state, int(deopts) >= 1) == ("compiled", True)
     else:
         assert (state, deopts) == ("failed", "0")
+
+
+BRANCH_PROGRAMS = {
+    # Tracing starts inside `__bool__` of a POP_JUMP_IF condition: the evaluator must
+    # continue on the branch the condition chose.
+    "settrace_in_bool": """
+class Flag:
+    def __init__(self, v):
+        self.v = v
+    def __bool__(self):
+        if self.v == 3:
+            sys._getframe(1).f_trace = tracer
+            sys.settrace(tracer)
+        return self.v % 2 == 0
+def work(n):
+    total = 0
+    for i in range(n):
+        if Flag(i):
+            total = total + 10
+        else:
+            total = total - 1
+    return total
+""",
+    # Tracing starts inside `__next__` (once with a value, once when exhausted).
+    "settrace_in_next": """
+class Numbers:
+    def __init__(self, n, at):
+        self.i, self.n, self.at = 0, n, at
+    def __iter__(self):
+        return self
+    def __next__(self):
+        if self.i == self.at:
+            sys._getframe(1).f_trace = tracer
+            sys.settrace(tracer)
+        if self.i >= self.n:
+            raise StopIteration
+        self.i += 1
+        return self.i
+def work(n):
+    total = 0
+    for v in Numbers(n, 3):
+        total = total + v
+    sys.settrace(None)
+    for v in Numbers(n, n):
+        total = total * 2 + v
+    return total
+""",
+}
+
+BRANCH_MAIN = """
+def helper(x):
+    return x
+print(work(6))
+sys.settrace(None)
+for event in events:
+    print(event)
+"""
+
+
+@pytest.mark.parametrize("name", sorted(BRANCH_PROGRAMS))
+def test_tracing_started_by_a_branch_condition_or_iterator_keeps_the_branch(name):
+    source = COMMON + textwrap.dedent(BRANCH_PROGRAMS[name]) + BRANCH_MAIN
+    stock = run(source, DISABLE_PYSTON="1")
+    jit = run(source, PYSTON_LITE_THRESHOLD="0")
+    assert stock.returncode == 0, stock.stderr
+    assert (jit.returncode, jit.stdout, jit.stderr) == (stock.returncode, stock.stdout, stock.stderr)
+    assert "'work', 'line'" in stock.stdout

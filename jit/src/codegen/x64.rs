@@ -263,6 +263,31 @@ impl Emitter<'_> {
         );
     }
 
+    /// After a helper whose result in eax (0 or 1) decides a branch: if the helper's code
+    /// turned tracing on, leave for the evaluator with `f_lasti` set so that it continues
+    /// on the chosen branch; `lasti_for` maps each result to that `f_lasti`. eax is kept.
+    fn check_tracing_at_branch(&mut self, lasti_for: &[(i32, i32); 2]) {
+        let quiet = self.ops.new_dynamic_label();
+        let deopt = self.deopt;
+        dynasm!(self.ops
+            ; .arch x64
+            ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0
+            ; je =>quiet
+        );
+        for &(result, lasti) in lasti_for {
+            let other = self.ops.new_dynamic_label();
+            dynasm!(self.ops
+                ; .arch x64
+                ; cmp eax, result
+                ; jne =>other
+                ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], lasti
+                ; jmp =>deopt
+                ; =>other
+            );
+        }
+        dynasm!(self.ops ; .arch x64 ; =>quiet);
+    }
+
     /// After an instruction that can run Python code: if that code turned tracing or
     /// profiling on, leave so the evaluator runs the rest of the frame (it continues after
     /// `f_lasti`, the instruction just completed).
@@ -524,8 +549,10 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     );
     e.call(ops::pop_truth as *const () as usize);
     e.check_status(0);
-    // No tracing check here: a deopt after the branch decision would lose it. A `__bool__`
-    // that turns tracing on is caught at the next check point.
+    // `__bool__` may have turned tracing on: the evaluator continues on the chosen branch.
+    let target_offset = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)? as i32;
+    let (taken, not_taken) = if jump_if_true { (1, 0) } else { (0, 1) };
+    e.check_tracing_at_branch(&[(taken, target_offset - 2), (not_taken, instr.offset as i32)]);
     dynasm!(e.ops ; .arch x64 ; test eax, eax);
     if jump_if_true {
         dynasm!(e.ops ; .arch x64 ; jnz =>target);
@@ -662,16 +689,23 @@ fn emit_for_iter(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compile
     dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
     e.call(ops::for_iter as *const () as usize);
     e.check_status(0);
-    // No tracing check: a deopt here would have to resume either in the body or after the
-    // loop; the body's first call-like instruction checks.
+    // `__next__` may have turned tracing on: the evaluator continues in the body (after
+    // this instruction) or after the loop (at its target).
+    let exhausted_offset = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)? as i32;
+    let deopt = e.deopt;
     dynasm!(e.ops
         ; .arch x64
         ; test eax, eax
         ; jnz >next_value
         ; sub r13, 8
-        ; jmp =>exhausted
+        ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0
+        ; je =>exhausted
+        ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], exhausted_offset - 2
+        ; jmp =>deopt
         ; next_value:
         ; add r13, 8
+        ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0
+        ; jne =>deopt
     );
     Ok(())
 }
