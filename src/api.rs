@@ -55,7 +55,10 @@ fn keyword_value(value: &Bound<'_, PyAny>) -> PyResult<KeywordValue> {
 fn enable(py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
     let options = options_from(kwargs)?;
     code_state::extra_index().map_err(pyo3::exceptions::PyRuntimeError::new_err)?;
-    if options.print_stats_at_exit {
+    if let Some(path) = &options.stats_file {
+        *STATS_FILE.lock() = Some(path.clone());
+    }
+    if options.print_stats_at_exit || options.stats_file.is_some() {
         register_exit_report(py)?;
     }
     hook::enable(&options);
@@ -170,10 +173,28 @@ fn deny(obj: &Bound<'_, PyAny>) -> PyResult<()> {
     Ok(())
 }
 
-/// Prints `stats()` to stderr; registered with `atexit` when the `stats` option is on.
+/// Where the exit report goes instead of stderr (`PYSTON_LITE_STATS_FILE`).
+static STATS_FILE: parking_lot::Mutex<Option<String>> = parking_lot::Mutex::new(None);
+
+/// Prints `stats()` to stderr, or appends it to the stats file; registered with `atexit`
+/// when the `stats` option is on or a stats file is set.
 #[pyfunction]
 fn print_stats() {
-    eprintln!("{}", counters::snapshot());
+    let line = counters::snapshot().to_string();
+    match STATS_FILE.lock().as_deref() {
+        Some(path) => {
+            use std::io::Write;
+            let appended = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .and_then(|mut f| writeln!(f, "{line}"));
+            if let Err(e) = appended {
+                eprintln!("pyston_lite: cannot append stats to {path}: {e}");
+            }
+        }
+        None => eprintln!("{line}"),
+    }
 }
 
 fn register_exit_report(py: Python<'_>) -> PyResult<()> {

@@ -20,6 +20,9 @@ pub struct Options {
     pub max_code_bytes: u64,
     /// Print `stats()` to stderr when the interpreter exits.
     pub print_stats_at_exit: bool,
+    /// Append the exit-time stats line to this file instead (for runs whose stderr is
+    /// captured, such as CPython's test runner's workers).
+    pub stats_file: Option<String>,
 }
 
 impl Default for Options {
@@ -28,6 +31,7 @@ impl Default for Options {
             threshold: DEFAULT_THRESHOLD,
             max_code_bytes: DEFAULT_MAX_CODE_BYTES,
             print_stats_at_exit: false,
+            stats_file: None,
         }
     }
 }
@@ -47,14 +51,15 @@ impl fmt::Display for OptionError {
     }
 }
 
-/// One option as the environment spells it: our name, then Pyston-lite's alias.
+/// One option as the environment spells it: our name, then Pyston-lite's alias ("" when
+/// Pyston-lite has none).
 struct EnvOption {
     name: &'static str,
     alias: &'static str,
     apply: fn(&mut Options, &str, &str) -> Result<(), OptionError>,
 }
 
-const ENV_OPTIONS: [EnvOption; 3] = [
+const ENV_OPTIONS: [EnvOption; 4] = [
     EnvOption { name: "PYSTON_LITE_THRESHOLD", alias: "JIT_MIN_RUNS", apply: |o, n, v| {
         o.threshold = parse_count(n, v)?;
         Ok(())
@@ -68,6 +73,10 @@ const ENV_OPTIONS: [EnvOption; 3] = [
         o.print_stats_at_exit = parse_flag(n, v)?;
         Ok(())
     }},
+    EnvOption { name: "PYSTON_LITE_STATS_FILE", alias: "", apply: |o, _, v| {
+        o.stats_file = (!v.is_empty()).then(|| v.to_string());
+        Ok(())
+    }},
 ];
 
 impl Options {
@@ -76,7 +85,7 @@ impl Options {
     pub fn from_env(lookup: impl Fn(&str) -> Option<String>) -> Result<Options, OptionError> {
         let mut options = Options::default();
         for option in &ENV_OPTIONS {
-            for name in [option.alias, option.name] {
+            for name in [option.alias, option.name].into_iter().filter(|n| !n.is_empty()) {
                 if let Some(value) = lookup(name) {
                     (option.apply)(&mut options, name, &value)?;
                 }

@@ -349,3 +349,13 @@ def test_code_state_is_freed_with_its_code_object(stock_env):
         env=stock_env,
     )
     assert out.split() == ["True", "True", "True"]
+
+
+def test_stats_file_collects_one_line_per_process(tmp_path):
+    path = tmp_path / "stats.txt"
+    env = clean_env(PYSTON_LITE_STATS_FILE=str(path), PYSTON_LITE_THRESHOLD="0")
+    for _ in range(2):
+        result = run_python("print(sum(i for i in range(10)))", env=env)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+    lines = path.read_text().splitlines()
+    assert len(lines) == 2 and all(line.startswith("pyston_lite stats: entries=") for line in lines)
