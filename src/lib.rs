@@ -5,6 +5,7 @@
 mod api;
 mod code_state;
 mod hook;
+mod perf_map;
 pub mod options;
 mod stats;
 

@@ -62,6 +62,7 @@ extern "C" {
 
 /// ceval's `Py_EnterRecursiveCall("")` (a macro on 3.7/3.8): false with RecursionError set
 /// when the limit is exceeded (the check has then already undone the increment).
+#[inline]
 unsafe fn enter_recursive_call(tstate: *mut PyThreadState) -> bool {
     // SAFETY: current thread state, GIL held (caller).
     unsafe {
@@ -71,6 +72,7 @@ unsafe fn enter_recursive_call(tstate: *mut PyThreadState) -> bool {
 }
 
 /// ceval's `Py_LeaveRecursiveCall()`: clears `overflowed` once below the low-water mark.
+#[inline]
 unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
     // SAFETY: current thread state, GIL held (caller).
     unsafe {
@@ -170,6 +172,7 @@ pub unsafe fn run_compiled_frame(
 /// set and the opcode is not one ceval exempts (those that must not be separated from the
 /// instruction before them: `SETUP_FINALLY`, `SETUP_WITH`, `BEFORE_ASYNC_WITH`, `YIELD_FROM`).
 #[cfg(py38)]
+#[inline]
 unsafe fn entry_breaker_applies(tstate: *mut PyThreadState, frame: *mut PyFrameObject, offset: usize) -> bool {
     use crate::opcode::op;
     // SAFETY: live thread state, frame and code (GIL held by the caller).

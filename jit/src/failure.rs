@@ -55,6 +55,14 @@ impl CompileFailure {
 
 impl std::fmt::Display for CompileFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.name(), self.description())
+        write!(f, "{}: {}", self.name(), self.description())?;
+        match self {
+            CompileFailure::UnknownOpcode(op) => write!(f, " ({op})"),
+            CompileFailure::UnsupportedOpcode(op) => {
+                let name = interp::opcode::info(*op).map_or("?", |i| i.name);
+                write!(f, " ({name})")
+            }
+            _ => Ok(()),
+        }
     }
 }

@@ -38,8 +38,6 @@ pub unsafe fn compile(code: *mut PyCodeObject, max_code_bytes: u64) -> Result<Co
     if max_code_bytes == 0 {
         return Err(CompileFailure::CodeMemoryFull);
     }
-    // SAFETY: live code object (caller); the slice is dropped before we return.
-    let _analysis = analysis::analyze(unsafe { interp::cpython::co_code_bytes(code) })?;
     #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
     {
         let mut arena = compiled::arena(max_code_bytes)?;
@@ -48,7 +46,12 @@ pub unsafe fn compile(code: *mut PyCodeObject, max_code_bytes: u64) -> Result<Co
         Ok(CompiledCode { code_bytes: machine.code_bytes(), machine: Some(machine) })
     }
     #[cfg(not(all(py38, target_arch = "x86_64", target_os = "linux")))]
-    Err(CompileFailure::NoCodeGenerator)
+    {
+        // Bytecode no evaluator could run is reported as such even without a generator.
+        // SAFETY: live code object (caller); the slice is dropped before we return.
+        analysis::analyze(unsafe { interp::cpython::co_code_bytes(code) })?;
+        Err(CompileFailure::NoCodeGenerator)
+    }
 }
 
 /// Whether `co_code` jumps backwards anywhere (it has a loop), without allocating: the
@@ -67,6 +70,14 @@ pub fn after_fork_in_child() -> Result<(), String> {
 }
 
 impl CompiledCode {
+    /// Address of the first byte of the machine code (for profilers' symbol maps).
+    pub fn code_address(&self) -> usize {
+        #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+        return self.machine.as_ref().map_or(0, |m| m.entry() as usize);
+        #[cfg(not(all(py38, target_arch = "x86_64", target_os = "linux")))]
+        0
+    }
+
     /// Whether a frame of this code whose last instruction was `f_lasti` can run here (see
     /// [`compiled::MachineCode::can_enter`]); never on versions without a code generator.
     pub fn can_enter(&self, f_lasti: i32) -> bool {

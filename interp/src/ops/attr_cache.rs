@@ -35,7 +35,12 @@ pub mod kind {
     pub const INSTANCE_DICT: u32 = 2;
     pub const METHOD: u32 = 3;
     pub const MODULE: u32 = 4;
+    /// Refilled too often (the site sees many types): go straight to the generic path.
+    pub const MEGAMORPHIC: u32 = 5;
 }
+
+/// Refills after which a site is treated as megamorphic.
+const MAX_REFILLS: u32 = 16;
 
 /// One attribute instruction's cache. Zeroed = empty.
 #[repr(C)]
@@ -51,6 +56,8 @@ pub struct AttrCache {
     /// `METHOD`: the descriptor; `MODULE`: the value (both borrowed, held by the type's or
     /// module's dict, which the version check proves unchanged).
     value: usize,
+    /// How often the cache was refilled.
+    refills: u32,
 }
 
 const T_OBJECT_EX: i32 = 16;
@@ -81,7 +88,7 @@ unsafe fn valid_for(cache: &AttrCache, owner: *mut PyObject) -> Option<u32> {
     // SAFETY: live object (caller).
     unsafe {
         match cache.kind {
-            kind::EMPTY => None,
+            kind::EMPTY | kind::MEGAMORPHIC => None,
             kind::MODULE => (owner as usize == cache.owner
                 && Py_TYPE(owner) == std::ptr::addr_of_mut!(PyModule_Type)
                 && module_dict_version(owner) == Some(cache.version))
@@ -138,9 +145,17 @@ unsafe fn plain_slot_offset(descr: *mut PyObject) -> Option<isize> {
 /// Refills `cache` from how the generic lookup would find `name` on `owner` (`for_method`:
 /// as `LOAD_METHOD` would). Leaves it empty when no short cut applies.
 unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObject, for_method: bool, for_store: bool) {
+    if cache.kind == kind::MEGAMORPHIC {
+        return;
+    }
+    let refills = cache.refills + 1;
+    *cache = AttrCache { refills, ..AttrCache::default() };
+    if refills > MAX_REFILLS {
+        cache.kind = kind::MEGAMORPHIC;
+        return;
+    }
     // SAFETY: live objects, GIL held (caller). `_PyType_Lookup` runs no Python code.
     unsafe {
-        *cache = AttrCache::default();
         if PyUnicode_CheckExact(name) == 0 {
             return;
         }
@@ -156,7 +171,7 @@ unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObjec
             let version = dict_version(dict);
             if let Ok(value) = dict_lookup(dict, name) {
                 if !value.is_null() && dict_version(dict) == version {
-                    *cache = AttrCache { owner: owner as usize, version, kind: kind::MODULE, offset: 0, value: value as usize };
+                    *cache = AttrCache { owner: owner as usize, version, kind: kind::MODULE, offset: 0, value: value as usize, refills };
                 }
             }
             PyErr_Clear();
@@ -186,7 +201,7 @@ unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObjec
         } else {
             return;
         };
-        *cache = AttrCache { owner: ty as usize, version: (*ty).tp_version_tag as u64, kind: k, offset, value };
+        *cache = AttrCache { owner: ty as usize, version: (*ty).tp_version_tag as u64, kind: k, offset, value, refills };
     }
 }
 
