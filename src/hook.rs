@@ -58,7 +58,6 @@ pub enum DisableOutcome {
 /// Idempotent. The caller holds the GIL.
 pub fn enable(options: &Options) {
     THRESHOLD.store(options.threshold, Relaxed);
-    crate::perf_map::ENABLED.store(options.perf_map, Relaxed);
     MAX_CODE_BYTES.store(options.max_code_bytes, Relaxed);
     let mut chain = CHAIN.lock();
     if !chain.in_chain {
@@ -168,10 +167,6 @@ unsafe fn compile_now(state: &mut code_state::CodeState, code: *mut interp::cpyt
     stats::COMPILE_NS.fetch_add(state.compile_ns, Relaxed);
     state.compile = match outcome {
         Ok(compiled) => {
-            if crate::perf_map::ENABLED.load(Relaxed) {
-                // SAFETY: live code object, GIL held (caller).
-                crate::perf_map::record(compiled.code_address(), compiled.code_bytes, &unsafe { code_label(code) });
-            }
             stats::bump(&stats::COMPILED);
             stats::CODE_BYTES.fetch_add(compiled.code_bytes as u64, Relaxed);
             state.machine_code = Some(compiled);
@@ -182,26 +177,6 @@ unsafe fn compile_now(state: &mut code_state::CodeState, code: *mut interp::cpyt
             CompileState::Failed(failure)
         }
     };
-}
-
-/// `name (file:line)` of a code object, for the perf map.
-///
-/// # Safety
-/// `code` is a live code object; the GIL is held.
-unsafe fn code_label(code: *mut interp::cpython::PyCodeObject) -> String {
-    let text = |s: *mut PyObject| {
-        // SAFETY: co_name/co_filename are str objects owned by the live code object.
-        let utf8 = unsafe { pyo3::ffi::PyUnicode_AsUTF8(s) };
-        if utf8.is_null() {
-            // SAFETY: GIL held; a failed conversion must not leave an exception behind.
-            unsafe { pyo3::ffi::PyErr_Clear() };
-            return String::from("?");
-        }
-        // SAFETY: a NUL-terminated UTF-8 buffer owned by the str.
-        unsafe { std::ffi::CStr::from_ptr(utf8) }.to_string_lossy().into_owned()
-    };
-    // SAFETY: live code object (caller).
-    unsafe { format!("{} ({}:{})", text((*code).co_name), text((*code).co_filename), (*code).co_firstlineno) }
 }
 
 /// The evaluator installed before ours (CPython's default when there was none).

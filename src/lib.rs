@@ -5,7 +5,6 @@
 mod api;
 mod code_state;
 mod hook;
-mod perf_map;
 pub mod options;
 mod stats;
 

@@ -23,8 +23,6 @@ pub struct Options {
     /// Append the exit-time stats line to this file instead (for runs whose stderr is
     /// captured, such as CPython's test runner's workers).
     pub stats_file: Option<String>,
-    /// Write `/tmp/perf-<pid>.map` so that `perf report` names compiled code.
-    pub perf_map: bool,
 }
 
 impl Default for Options {
@@ -34,7 +32,6 @@ impl Default for Options {
             max_code_bytes: DEFAULT_MAX_CODE_BYTES,
             print_stats_at_exit: false,
             stats_file: None,
-            perf_map: false,
         }
     }
 }
@@ -62,7 +59,7 @@ struct EnvOption {
     apply: fn(&mut Options, &str, &str) -> Result<(), OptionError>,
 }
 
-const ENV_OPTIONS: [EnvOption; 5] = [
+const ENV_OPTIONS: [EnvOption; 4] = [
     EnvOption { name: "PYSTON_LITE_THRESHOLD", alias: "JIT_MIN_RUNS", apply: |o, n, v| {
         o.threshold = parse_count(n, v)?;
         Ok(())
@@ -74,10 +71,6 @@ const ENV_OPTIONS: [EnvOption; 5] = [
     }},
     EnvOption { name: "PYSTON_LITE_STATS", alias: "JIT_SHOW_STATS", apply: |o, n, v| {
         o.print_stats_at_exit = parse_flag(n, v)?;
-        Ok(())
-    }},
-    EnvOption { name: "PYSTON_LITE_PERF_MAP", alias: "", apply: |o, n, v| {
-        o.perf_map = parse_flag(n, v)?;
         Ok(())
     }},
     EnvOption { name: "PYSTON_LITE_STATS_FILE", alias: "", apply: |o, _, v| {

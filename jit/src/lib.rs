@@ -70,14 +70,6 @@ pub fn after_fork_in_child() -> Result<(), String> {
 }
 
 impl CompiledCode {
-    /// Address of the first byte of the machine code (for profilers' symbol maps).
-    pub fn code_address(&self) -> usize {
-        #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
-        return self.machine.as_ref().map_or(0, |m| m.entry() as usize);
-        #[cfg(not(all(py38, target_arch = "x86_64", target_os = "linux")))]
-        0
-    }
-
     /// Whether a frame of this code whose last instruction was `f_lasti` can run here (see
     /// [`compiled::MachineCode::can_enter`]); never on versions without a code generator.
     pub fn can_enter(&self, f_lasti: i32) -> bool {
