@@ -182,3 +182,17 @@ def test_dropped_code_returns_its_code_memory():
         env=jit_env(),
     )
     assert out.split() == ["True", "True", "True"]
+
+
+def test_no_file_descriptor_is_left_open():
+    # Programs (and CPython's test_subprocess) list their open descriptors; code memory
+    # must not add one.
+    code = """
+        import os
+        def work(n):
+            return sum(i * i for i in range(n))
+        work(100)
+        print(sorted(os.listdir("/proc/self/fd")))
+    """
+    stock = check_python(code, env=clean_env(DISABLE_PYSTON="1"))
+    assert check_python(code, env=jit_env()) == stock

@@ -11,9 +11,13 @@
 //!   changes protection, so another thread may execute code in any RX page while we write new
 //!   code somewhere else. Both views are reserved up front at their full size
 //!   (`MAP_NORESERVE`, beyond the end of the file), so code addresses are stable and lie within
-//!   one contiguous range (rel32 calls between regions always reach); the file is grown with
-//!   `ftruncate` (+ `fallocate`, so a full disk or tmpfs reports an error instead of `SIGBUS`)
-//!   as code is added, in chunks of [`COMMIT_CHUNK`].
+//!   one contiguous range (rel32 calls between regions always reach). The file is sized to
+//!   the whole reservation at once (sparse: pages cost memory only once written) and its
+//!   descriptor is closed as soon as both views exist, so the process's file descriptors are
+//!   exactly those it would have without the JIT (programs and tests list them). Memory is
+//!   committed in chunks of [`COMMIT_CHUNK`] with `madvise(MADV_POPULATE_WRITE)` (Linux
+//!   5.14+), so running out of memory is an error there rather than `SIGBUS` on a write; on
+//!   older kernels pages are simply faulted in by the trap fill.
 //! * **Allocation.** Regions start on [`ALIGN`] (16-byte) boundaries and their sizes are
 //!   rounded up to a multiple of it — the alignment x86-64 optimization manuals recommend for
 //!   function entries, without the waste of 64-byte cache-line alignment. Free space is kept
@@ -686,7 +690,6 @@ mod dual {
     /// ever changes protection. Unmapped (and the file closed) on drop.
     #[derive(Debug)]
     pub struct DualMappedPages {
-        fd: libc::c_int,
         rw: *mut u8,
         rx: *mut u8,
         reserved: usize,
@@ -800,6 +803,13 @@ mod dual {
             page_size: usize,
             backing: Backing,
         ) -> Result<Self, CodeMemError> {
+            let size = libc::off_t::try_from(reserved).map_err(|_| CodeMemError::ReserveFailed(libc::EFBIG))?;
+            // SAFETY: `fd` is our new, empty file; a sparse size costs no memory.
+            if unsafe { libc::ftruncate(fd, size) } != 0 {
+                let e = errno();
+                close(fd);
+                return Err(CodeMemError::BackingFailed(e));
+            }
             let flags = libc::MAP_SHARED | libc::MAP_NORESERVE;
             // SAFETY: a new mapping at a kernel-chosen address; nothing is touched before `commit`.
             let rw = unsafe {
@@ -835,8 +845,9 @@ mod dual {
                 close(fd);
                 return Err(CodeMemError::ReserveFailed(e));
             }
+            // The mappings keep the file alive; the descriptor is not needed any more.
+            close(fd);
             Ok(DualMappedPages {
-                fd,
                 rw: rw.cast(),
                 rx: rx.cast(),
                 reserved,
@@ -859,11 +870,10 @@ mod dual {
                     .find_map(|dir| temp_file(dir).ok())
                     .ok_or(CodeMemError::BackingFailed(libc::ENOENT))?,
             };
-            let size = self.committed as libc::off_t;
             // SAFETY: `fd` is the new file; `rw` is readable for `committed` bytes.
             let copied = unsafe {
-                libc::ftruncate(fd, size) == 0
-                    && libc::pwrite(fd, self.rw.cast(), self.committed, 0) == size as isize
+                libc::ftruncate(fd, self.reserved as libc::off_t) == 0
+                    && libc::pwrite(fd, self.rw.cast(), self.committed, 0) == self.committed as isize
             };
             if !copied {
                 let e = errno();
@@ -884,8 +894,7 @@ mod dual {
                     return Err(CodeMemError::ReserveFailed(e));
                 }
             }
-            close(self.fd);
-            self.fd = fd;
+            close(fd);
             Ok(())
         }
 
@@ -934,21 +943,14 @@ mod dual {
                     && new_len <= self.reserved
                     && new_len.is_multiple_of(self.page_size)
             );
-            let old = self.committed as libc::off_t;
-            let new = libc::off_t::try_from(new_len)
-                .map_err(|_| CodeMemError::CommitFailed(libc::EFBIG))?;
-            // SAFETY: `fd` is our open file; growing it only makes more of both views accessible.
-            if unsafe { libc::ftruncate(self.fd, new) } != 0 {
-                return Err(CodeMemError::CommitFailed(errno()));
-            }
-            // Allocate the blocks now so that running out of space is an error here rather
-            // than SIGBUS on a later write; filesystems without fallocate keep the sparse file.
-            // SAFETY: `fd` is our open file and the range lies within its new size.
-            if unsafe { libc::fallocate(self.fd, 0, old, new - old) } != 0 {
+            // SAFETY: the range lies inside our RW view, within the file's size.
+            let populated = unsafe {
+                libc::madvise(self.rw.add(self.committed).cast(), new_len - self.committed, libc::MADV_POPULATE_WRITE)
+            };
+            if populated != 0 {
                 let e = errno();
-                if !matches!(e, libc::EOPNOTSUPP | libc::ENOSYS | libc::EINVAL) {
-                    // SAFETY: this drops only the just-added pages, which nothing has touched.
-                    unsafe { libc::ftruncate(self.fd, old) };
+                // Kernels before 5.14 do not know the advice: the trap fill faults pages in.
+                if e != libc::EINVAL {
                     return Err(CodeMemError::CommitFailed(e));
                 }
             }
@@ -1003,7 +1005,6 @@ mod dual {
                 libc::munmap(self.rw.cast(), self.reserved);
                 libc::munmap(self.rx.cast(), self.reserved);
             }
-            close(self.fd);
         }
     }
 }
