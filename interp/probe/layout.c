@@ -119,6 +119,7 @@ int main(void) {
     OFF(OBJECT_OB_TYPE, PyObject, ob_type);
     OFF(TYPE_TP_DEALLOC, PyTypeObject, tp_dealloc);
     OFF(TYPE_TP_FLAGS, PyTypeObject, tp_flags);
+    OFF(TYPE_TP_ITERNEXT, PyTypeObject, tp_iternext);
 
     /* For the machine code's fast paths on exact ints, lists, tuples and dicts. */
     OFF(VAR_OB_SIZE, PyVarObject, ob_size);

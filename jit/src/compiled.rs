@@ -32,7 +32,8 @@ impl MachineCode {
         // The emitted code is position-independent (helpers are called through absolute
         // addresses), so it is assembled once and then copied into the arena.
         // SAFETY: live code object (caller).
-        let assembled = codegen::x64::assemble(&analysis, &consts, unsafe { (*code).co_flags }, 0)?;
+        let (co_flags, co_nlocals) = unsafe { ((*code).co_flags, (*code).co_nlocals) };
+        let assembled = codegen::x64::assemble(&analysis, &consts, co_flags, co_nlocals, 0)?;
         let region = arena.install(&assembled.code)?;
         let resume_points = analysis.resume_points.iter().copied().collect();
         Ok(MachineCode {

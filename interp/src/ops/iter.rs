@@ -1,4 +1,5 @@
-//! Iteration and unpacking: `GET_ITER`, `FOR_ITER`, `UNPACK_SEQUENCE` (with 3.7–3.9's
+//! Iteration and unpacking: `GET_ITER`, the end of `FOR_ITER` (machine code calls
+//! `tp_iternext` itself), `UNPACK_SEQUENCE` (with 3.7–3.9's
 //! `unpack_iterable` messages).
 
 use pyo3_ffi::{PyErr_Clear, PyErr_ExceptionMatches, PyErr_Occurred, PyExc_StopIteration, PyObject, Py_DECREF};
@@ -22,28 +23,22 @@ pub unsafe extern "C" fn get_iter(sp: *mut *mut PyObject) -> i32 {
     }
 }
 
-/// `FOR_ITER`: 1 = next value pushed; 0 = exhausted, iterator popped (jump to the loop's
-/// end); -1 = error, stack unchanged.
+/// `FOR_ITER` after the iterator's `tp_iternext` (called by machine code) returned NULL:
+/// 0 = exhausted (a `StopIteration`, if any, cleared; the iterator popped), -1 = error
+/// (stack unchanged).
 ///
 /// # Safety
-/// GIL held; `sp[-1]` an owned iterator; room for one more slot.
-pub unsafe extern "C" fn for_iter(sp: *mut *mut PyObject) -> i32 {
-    // SAFETY: the iterator is owned by the stack (caller); tp_iternext exists for iterators
-    // (GET_ITER produced it).
+/// GIL held; `sp[-1]` an owned iterator.
+pub unsafe extern "C" fn for_iter_end(sp: *mut *mut PyObject) -> i32 {
+    // SAFETY: the iterator is owned by the stack (caller).
     unsafe {
-        let iter = *sp.sub(1);
-        let next = ((*(*iter).ob_type).tp_iternext.expect("iterator"))(iter);
-        if !next.is_null() {
-            *sp = next;
-            return 1;
-        }
         if !PyErr_Occurred().is_null() {
             if PyErr_ExceptionMatches(PyExc_StopIteration) == 0 {
                 return -1;
             }
             PyErr_Clear();
         }
-        Py_DECREF(iter);
+        Py_DECREF(*sp.sub(1));
         0
     }
 }

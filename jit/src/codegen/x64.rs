@@ -43,6 +43,8 @@ struct Emitter<'a> {
     deopt: DynamicLabel,
     /// `co_flags` (async generators wrap the values they yield).
     co_flags: i32,
+    /// `co_nlocals`: cells and free variables follow the locals in `f_localsplus`.
+    co_nlocals: i32,
     /// The raw opcode of each code unit (`EXTENDED_ARG`s included), by offset / 2.
     raw_opcodes: Vec<u8>,
     /// Each code unit as `opcode << 8 | arg byte`, by offset / 2.
@@ -82,7 +84,7 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         op::BUILD_TUPLE | op::BUILD_LIST => emit_build_sequence,
         op::LOAD_ATTR | op::STORE_ATTR | op::LOAD_METHOD => emit_cached_attr,
         op::STORE_GLOBAL | op::CALL_METHOD
-        | op::CALL_FUNCTION_KW | op::GET_ITER | op::UNPACK_SEQUENCE | op::LOAD_DEREF
+        | op::CALL_FUNCTION_KW | op::GET_ITER | op::UNPACK_SEQUENCE
         | op::UNARY_POSITIVE | op::UNARY_NEGATIVE | op::UNARY_INVERT | op::UNARY_NOT
         | op::STORE_SUBSCR | op::BUILD_MAP | op::BUILD_CONST_KEY_MAP | op::MAKE_FUNCTION
         | op::LIST_APPEND | op::SET_ADD | op::MAP_ADD | op::BUILD_SET | op::BUILD_SLICE
@@ -96,7 +98,7 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         op::END_FINALLY => emit_end_finally,
         op::POP_EXCEPT | op::POP_FINALLY | op::WITH_CLEANUP_START | op::WITH_CLEANUP_FINISH => emit_block_helper,
         op::RAISE_VARARGS => emit_raise_varargs,
-        op::STORE_DEREF | op::LOAD_CLOSURE => emit_cell_access,
+        op::LOAD_DEREF | op::STORE_DEREF | op::LOAD_CLOSURE => emit_cell_access,
         op::FOR_ITER => emit_for_iter,
         op::DUP_TOP | op::DUP_TOP_TWO | op::ROT_TWO | op::ROT_THREE | op::ROT_FOUR => emit_stack_shuffle,
         op::JUMP_IF_FALSE_OR_POP | op::JUMP_IF_TRUE_OR_POP => emit_jump_if_or_pop,
@@ -146,7 +148,7 @@ fn binary_fn(opcode: u8) -> ops::BinaryFn {
 
 /// Compiles the analysed bytecode for execution at `base` (the code's final address).
 /// `consts` is `co_consts` (items are embedded as addresses; the code object keeps them alive).
-pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, base: usize) -> Result<Assembled, CompileFailure> {
+pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, co_nlocals: i32, base: usize) -> Result<Assembled, CompileFailure> {
     let mut ops = VecAssembler::<X64Relocation>::new(base);
     let count = analysis.instructions.last().map_or(0, |i| i.index() + 1);
     let labels = (0..count).map(|_| ops.new_dynamic_label()).collect();
@@ -165,6 +167,7 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, base: usiz
         exit,
         deopt,
         co_flags,
+        co_nlocals,
         raw_opcodes,
         raw_units,
         global_caches,
@@ -613,7 +616,6 @@ fn helper_call(instr: &Instruction) -> HelperCall {
     let unary = |f: ops::UnaryFn| stack(ops::unary_op as *const (), f as *const () as i64, 0, 0);
     match instr.opcode {
         op::STORE_GLOBAL => frame(ops::store_global as *const (), -1, -1),
-        op::LOAD_DEREF => frame(ops::load_deref as *const (), 1, 1),
         op::CALL_METHOD => stack(ops::call_method as *const (), n as i64, -(n + 1), -(n + 1)),
         op::CALL_FUNCTION_KW => stack(ops::call_function_kw as *const (), n as i64, -(n + 1), -(n + 1)),
         op::GET_ITER => stack(ops::get_iter as *const (), 0, 0, 0),
@@ -671,26 +673,82 @@ fn emit_call_helper(e: &mut Emitter<'_>, instr: &Instruction, call: HelperCall) 
     Ok(())
 }
 
-/// `STORE_DEREF`/`LOAD_CLOSURE`: helpers that cannot fail.
+/// `LOAD_DEREF`, `STORE_DEREF`, `LOAD_CLOSURE` on the cells after the locals in
+/// `f_localsplus`; only reading an empty cell calls a helper (for its error).
 fn emit_cell_access(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
-    let (helper, effect) = if instr.opcode == op::STORE_DEREF {
-        (ops::store_deref as *const (), -1)
-    } else {
-        (ops::load_closure as *const (), 1)
-    };
-    dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13 ; mov edx, instr.oparg as i32);
-    e.call(helper as usize);
-    dynasm!(e.ops ; .arch x64 ; lea r13, [r13 + effect * 8]);
+    let slot = (e.co_nlocals + instr.oparg as i32) * 8;
+    match instr.opcode {
+        op::LOAD_CLOSURE => dynasm!(e.ops
+            ; .arch x64
+            ; mov rax, [r15 + slot]
+            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+            ; mov [r13], rax
+            ; add r13, 8
+        ),
+        op::STORE_DEREF => {
+            // As ceval: set the cell first, then drop the old value.
+            dynasm!(e.ops
+                ; .arch x64
+                ; sub r13, 8
+                ; mov rax, [r13]
+                ; mov rcx, [r15 + slot]
+                ; mov rdi, [rcx + layout::CELL_OB_REF as i32]
+                ; mov [rcx + layout::CELL_OB_REF as i32], rax
+                ; test rdi, rdi
+                ; jz >done
+            );
+            e.decref_rdi();
+            dynasm!(e.ops ; .arch x64 ; done:);
+        }
+        _ => {
+            let (empty, done) = (e.ops.new_dynamic_label(), e.ops.new_dynamic_label());
+            dynasm!(e.ops
+                ; .arch x64
+                ; mov rax, [r15 + slot]
+                ; mov rax, [rax + layout::CELL_OB_REF as i32]
+                ; test rax, rax
+                ; jz =>empty
+                ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+                ; mov [r13], rax
+                ; add r13, 8
+                ; jmp =>done
+                ; =>empty
+                ; mov rdi, r12
+                ; mov rsi, r13
+                ; mov edx, instr.oparg as i32
+            );
+            e.call(ops::load_deref as *const () as usize);
+            e.check_status(1);
+            dynasm!(e.ops ; .arch x64 ; =>done);
+        }
+    }
     Ok(())
 }
 
 fn emit_for_iter(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let exhausted = e.target_label(instr)?;
-    dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
-    e.call(ops::for_iter as *const () as usize);
+    // The iterator's tp_iternext directly (as ceval); the helper only sorts out its end.
+    let (got, decided) = (e.ops.new_dynamic_label(), e.ops.new_dynamic_label());
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rdi, [r13 - 8]
+        ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
+        ; call QWORD [rax + layout::TYPE_TP_ITERNEXT as i32]
+        ; test rax, rax
+        ; jnz =>got
+        ; mov rdi, r13
+    );
+    e.call(ops::for_iter_end as *const () as usize);
     e.check_status(0);
-    // `__next__` may have turned tracing on: the evaluator continues in the body (after
-    // this instruction) or after the loop (at its target).
+    dynasm!(e.ops
+        ; .arch x64
+        ; xor eax, eax
+        ; jmp =>decided
+        ; =>got
+        ; mov [r13], rax
+        ; mov eax, 1
+        ; =>decided
+    );
     let exhausted_offset = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)? as i32;
     let deopt = e.deopt;
     dynasm!(e.ops
