@@ -131,6 +131,7 @@ int main(void) {
     OFF(DICT_MA_VERSION_TAG, PyDictObject, ma_version_tag);
     OFF(FLOAT_OB_FVAL, PyFloatObject, ob_fval);
     OFF(MEMBER_DESCR_D_MEMBER, PyMemberDescrObject, d_member);
+    OFF(ASCII_OBJECT_HASH, PyASCIIObject, hash);
 #if PY_VERSION_HEX >= 0x03080000
     OFF(TYPE_TP_VECTORCALL_OFFSET, PyTypeObject, tp_vectorcall_offset);
 #endif

@@ -102,9 +102,14 @@ unsafe fn valid_for(cache: &AttrCache, owner: *mut PyObject) -> Option<u32> {
 }
 
 /// The instance dict of `owner`, or NULL.
+#[inline]
 unsafe fn instance_dict(owner: *mut PyObject) -> *mut PyObject {
-    // SAFETY: live object (caller).
+    // SAFETY: live object (caller); a positive `tp_dictoffset` is the dict slot's offset.
     unsafe {
+        let offset = (*Py_TYPE(owner)).tp_dictoffset;
+        if offset > 0 {
+            return *owner.cast::<u8>().offset(offset).cast::<*mut PyObject>();
+        }
         let dictptr = _PyObject_GetDictPtr(owner);
         if dictptr.is_null() {
             std::ptr::null_mut()
@@ -115,10 +120,12 @@ unsafe fn instance_dict(owner: *mut PyObject) -> *mut PyObject {
 }
 
 /// `dict[name]` (borrowed) or NULL; -1 on an error raised by the lookup.
+#[inline]
 unsafe fn dict_lookup(dict: *mut PyObject, name: *mut PyObject) -> Result<*mut PyObject, ()> {
-    // SAFETY: live dict and str (caller); a str's hash is cached after the first call.
+    // SAFETY: live dict and exact str (caller); a str caches its hash (-1 until computed).
     unsafe {
-        let hash = PyObject_Hash(name);
+        let cached = *name.cast::<u8>().add(layout::ASCII_OBJECT_HASH).cast::<Py_hash_t>();
+        let hash = if cached != -1 { cached } else { PyObject_Hash(name) };
         if hash == -1 {
             return Err(());
         }
