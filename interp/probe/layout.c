@@ -137,6 +137,7 @@ int main(void) {
 #endif
 
     OFF(INTERP_EVAL_FRAME, PyInterpreterState, eval_frame);
+    OFF(INTERP_IMPORT_FUNC, PyInterpreterState, import_func);
 #if PY_VERSION_HEX >= 0x03090000
     /* 3.9 moved the eval breaker into the interpreter state. */
     OFF(INTERP_EVAL_BREAKER, PyInterpreterState, ceval.eval_breaker);

@@ -8,6 +8,21 @@
 //!   holds an owned reference or NULL, so the unwinder can `Py_XDECREF` it.
 //! - Helpers that take a `frame` need it for names, constants or `f_globals`.
 
+/// An interned str for an identifier, made once (GIL held).
+macro_rules! interned {
+    ($text:literal) => {{
+        static CELL: std::sync::atomic::AtomicPtr<pyo3_ffi::PyObject> =
+            std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+        let mut s = CELL.load(std::sync::atomic::Ordering::Relaxed);
+        if s.is_null() {
+            s = pyo3_ffi::PyUnicode_InternFromString($text.as_ptr());
+            CELL.store(s, std::sync::atomic::Ordering::Relaxed);
+        }
+        s
+    }};
+}
+pub(crate) use interned;
+
 mod attr;
 #[cfg(py38)]
 mod attr_cache;
@@ -19,9 +34,13 @@ mod generators;
 mod build;
 #[cfg(py38)]
 mod call;
+#[cfg(py38)]
+mod imports;
 mod iter;
 mod names;
 mod raise;
+#[cfg(py38)]
+mod star_args;
 mod number;
 
 pub use attr::*;
@@ -35,9 +54,13 @@ pub use generators::*;
 pub use build::*;
 #[cfg(py38)]
 pub use call::*;
+#[cfg(py38)]
+pub use imports::*;
 pub use iter::*;
 pub use names::*;
 pub use raise::*;
+#[cfg(py38)]
+pub use star_args::*;
 pub use number::*;
 
 use pyo3_ffi::{PyObject, Py_DECREF};

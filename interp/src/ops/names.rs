@@ -129,17 +129,208 @@ pub unsafe extern "C" fn load_deref(frame: *mut PyFrameObject, sp: *mut *mut PyO
             return 0;
         }
         if PyErr_Occurred().is_null() {
-            let code = (*frame).f_code;
-            let ncells = pyo3_ffi::PyTuple_GET_SIZE((*code).co_cellvars);
-            if (index as pyo3_ffi::Py_ssize_t) < ncells {
-                let name = pyo3_ffi::PyTuple_GET_ITEM((*code).co_cellvars, index as pyo3_ffi::Py_ssize_t);
-                raise_with_name(PyExc_UnboundLocalError, UNBOUNDLOCAL_ERROR_MSG, name);
-            } else {
-                let name = pyo3_ffi::PyTuple_GET_ITEM((*code).co_freevars, index as pyo3_ffi::Py_ssize_t - ncells);
-                raise_with_name(PyExc_NameError, UNBOUNDFREE_ERROR_MSG, name);
-            }
+            raise_unbound_cell(frame, index);
         }
         -1
+    }
+}
+
+/// ceval's `format_exc_unbound`: UnboundLocalError for an empty cell variable, NameError
+/// for an empty free variable.
+unsafe fn raise_unbound_cell(frame: *mut PyFrameObject, index: u32) {
+    // SAFETY: live frame; `index` is a cell or free variable index of its code.
+    unsafe {
+        let code = (*frame).f_code;
+        let ncells = pyo3_ffi::PyTuple_GET_SIZE((*code).co_cellvars);
+        if (index as pyo3_ffi::Py_ssize_t) < ncells {
+            let name = pyo3_ffi::PyTuple_GET_ITEM((*code).co_cellvars, index as pyo3_ffi::Py_ssize_t);
+            raise_with_name(PyExc_UnboundLocalError, UNBOUNDLOCAL_ERROR_MSG, name);
+        } else {
+            let name = pyo3_ffi::PyTuple_GET_ITEM((*code).co_freevars, index as pyo3_ffi::Py_ssize_t - ncells);
+            raise_with_name(PyExc_NameError, UNBOUNDFREE_ERROR_MSG, name);
+        }
+    }
+}
+
+/// `LOAD_CLASSDEREF index`: in a class body, a free variable is looked up in the class
+/// namespace first, then in its cell. Effect +1 (NULL pushed on error).
+///
+/// # Safety
+/// GIL held; live frame with `f_locals`; room for one slot.
+pub unsafe extern "C" fn load_classderef(frame: *mut PyFrameObject, sp: *mut *mut PyObject, index: u32) -> i32 {
+    use pyo3_ffi::*;
+    // SAFETY: as the contract; `index` names a free variable (the compiler guarantees it).
+    unsafe {
+        *sp = std::ptr::null_mut();
+        let code = (*frame).f_code;
+        let free_index = index as Py_ssize_t - PyTuple_GET_SIZE((*code).co_cellvars);
+        let name = PyTuple_GET_ITEM((*code).co_freevars, free_index);
+        let locals = (*frame).f_locals;
+        let mut value = if PyDict_CheckExact(locals) != 0 {
+            let v = PyDict_GetItemWithError(locals, name);
+            if v.is_null() && !PyErr_Occurred().is_null() {
+                return -1;
+            }
+            Py_XINCREF(v);
+            v
+        } else {
+            let v = PyObject_GetItem(locals, name);
+            if v.is_null() {
+                if PyErr_ExceptionMatches(PyExc_KeyError) == 0 {
+                    return -1;
+                }
+                PyErr_Clear();
+            }
+            v
+        };
+        if value.is_null() {
+            value = (*cell(frame, index).cast::<crate::cpython::PyCellObject>()).ob_ref;
+            if value.is_null() {
+                raise_unbound_cell(frame, index);
+                return -1;
+            }
+            Py_INCREF(value);
+        }
+        *sp = value;
+        0
+    }
+}
+
+/// `DELETE_DEREF index`: empties the cell, or raises as an unbound read would. Effect 0.
+///
+/// # Safety
+/// GIL held; live frame.
+pub unsafe extern "C" fn delete_deref(frame: *mut PyFrameObject, _sp: *mut *mut PyObject, index: u32) -> i32 {
+    // SAFETY: live frame; the cell's old value is released after the cell is cleared.
+    unsafe {
+        let cell = cell(frame, index).cast::<crate::cpython::PyCellObject>();
+        let old = (*cell).ob_ref;
+        if old.is_null() {
+            raise_unbound_cell(frame, index);
+            return -1;
+        }
+        (*cell).ob_ref = std::ptr::null_mut();
+        pyo3_ffi::Py_DECREF(old);
+        0
+    }
+}
+
+/// `DELETE_GLOBAL namei`: `del globals()[name]`; a missing name is NameError. Effect 0.
+///
+/// # Safety
+/// GIL held; live frame with dict globals.
+pub unsafe extern "C" fn delete_global(frame: *mut PyFrameObject, _sp: *mut *mut PyObject, namei: u32) -> i32 {
+    use pyo3_ffi::*;
+    // SAFETY: as the contract.
+    unsafe {
+        let name = super::attr::name(frame, namei);
+        if PyDict_DelItem((*frame).f_globals, name) != 0 {
+            if PyErr_ExceptionMatches(PyExc_KeyError) != 0 {
+                raise_with_name(PyExc_NameError, NAME_ERROR_MSG, name);
+            }
+            return -1;
+        }
+        0
+    }
+}
+
+/// `DELETE_NAME namei`: `del locals()[name]`; any failure becomes NameError (as in ceval).
+/// Effect 0.
+///
+/// # Safety
+/// GIL held; live frame.
+pub unsafe extern "C" fn delete_name(frame: *mut PyFrameObject, _sp: *mut *mut PyObject, namei: u32) -> i32 {
+    use pyo3_ffi::*;
+    // SAFETY: as the contract.
+    unsafe {
+        let name = super::attr::name(frame, namei);
+        let locals = (*frame).f_locals;
+        if locals.is_null() {
+            PyErr_Format(PyExc_SystemError, c"no locals when deleting %R".as_ptr(), name);
+            return -1;
+        }
+        if PyObject_DelItem(locals, name) != 0 {
+            raise_with_name(PyExc_NameError, NAME_ERROR_MSG, name);
+            return -1;
+        }
+        0
+    }
+}
+
+/// `SETUP_ANNOTATIONS`: makes sure the class or module namespace has `__annotations__`.
+/// Effect 0.
+///
+/// # Safety
+/// GIL held; live frame.
+pub unsafe extern "C" fn setup_annotations(frame: *mut PyFrameObject, _sp: *mut *mut PyObject, _: u32) -> i32 {
+    use pyo3_ffi::*;
+    // SAFETY: as the contract.
+    unsafe {
+        let locals = (*frame).f_locals;
+        if locals.is_null() {
+            PyErr_SetString(PyExc_SystemError, c"no locals found when setting up annotations".as_ptr());
+            return -1;
+        }
+        let key = crate::ops::interned!(c"__annotations__");
+        if PyDict_CheckExact(locals) != 0 {
+            if !PyDict_GetItemWithError(locals, key).is_null() {
+                return 0;
+            }
+            if !PyErr_Occurred().is_null() {
+                return -1;
+            }
+        } else {
+            let existing = PyObject_GetItem(locals, key);
+            if !existing.is_null() {
+                Py_DECREF(existing);
+                return 0;
+            }
+            if PyErr_ExceptionMatches(PyExc_KeyError) == 0 {
+                return -1;
+            }
+            PyErr_Clear();
+        }
+        let annotations = PyDict_New();
+        if annotations.is_null() {
+            return -1;
+        }
+        let err = if PyDict_CheckExact(locals) != 0 {
+            PyDict_SetItem(locals, key, annotations)
+        } else {
+            PyObject_SetItem(locals, key, annotations)
+        };
+        Py_DECREF(annotations);
+        if err != 0 {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
+/// `PRINT_EXPR` (the interactive interpreter's expression statements): passes `sp[-1]`
+/// (consumed) to `sys.displayhook`. Effect −1.
+///
+/// # Safety
+/// GIL held; `sp[-1]` owned.
+pub unsafe extern "C" fn print_expr(sp: *mut *mut PyObject, _: u64) -> i32 {
+    use pyo3_ffi::*;
+    // SAFETY: as the contract.
+    unsafe {
+        let value = *sp.sub(1);
+        let hook = PySys_GetObject(c"displayhook".as_ptr());
+        if hook.is_null() {
+            PyErr_SetString(PyExc_RuntimeError, c"lost sys.displayhook".as_ptr());
+            Py_DECREF(value);
+            return -1;
+        }
+        let result = PyObject_CallFunctionObjArgs(hook, value, std::ptr::null_mut::<PyObject>());
+        Py_DECREF(value);
+        if result.is_null() {
+            return -1;
+        }
+        Py_DECREF(result);
+        0
     }
 }
 

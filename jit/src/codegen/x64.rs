@@ -89,7 +89,12 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         | op::STORE_SUBSCR | op::BUILD_MAP | op::BUILD_CONST_KEY_MAP | op::MAKE_FUNCTION
         | op::LIST_APPEND | op::SET_ADD | op::MAP_ADD | op::BUILD_SET | op::BUILD_SLICE
         | op::FORMAT_VALUE | op::BUILD_STRING | op::DELETE_SUBSCR | op::DELETE_ATTR
-        | op::LOAD_NAME | op::STORE_NAME | op::LOAD_BUILD_CLASS => emit_helper_call,
+        | op::LOAD_NAME | op::STORE_NAME | op::LOAD_BUILD_CLASS | op::IMPORT_FROM | op::IMPORT_STAR
+        | op::CALL_FUNCTION_EX | op::BUILD_LIST_UNPACK | op::BUILD_TUPLE_UNPACK
+        | op::BUILD_TUPLE_UNPACK_WITH_CALL | op::BUILD_SET_UNPACK | op::BUILD_MAP_UNPACK
+        | op::BUILD_MAP_UNPACK_WITH_CALL | op::UNPACK_EX | op::SETUP_ANNOTATIONS | op::PRINT_EXPR
+        | op::LOAD_CLASSDEREF | op::DELETE_GLOBAL | op::DELETE_NAME | op::DELETE_DEREF => emit_helper_call,
+        op::IMPORT_NAME => emit_import_name,
         op::DELETE_FAST => emit_delete_fast,
         op::SETUP_FINALLY | op::SETUP_WITH => emit_setup_block,
         op::POP_BLOCK => emit_pop_block,
@@ -644,6 +649,35 @@ fn helper_call(instr: &Instruction) -> HelperCall {
         op::LOAD_BUILD_CLASS => frame(ops::load_build_class as *const (), 1, 1),
         op::MAKE_FUNCTION => frame(ops::make_function as *const (), -1 - (instr.oparg & 0xf).count_ones() as i32, -2),
         op::GET_YIELD_FROM_ITER => frame(ops::get_yield_from_iter as *const (), 0, 0),
+        op::IMPORT_FROM => frame(ops::import_from as *const (), 1, 1),
+        op::IMPORT_STAR => frame(ops::import_star as *const (), -1, -1),
+        op::CALL_FUNCTION_EX => {
+            let consumed = 1 + (instr.oparg & 1) as i32;
+            stack(ops::call_function_ex as *const (), n as i64, -consumed, -consumed)
+        }
+        op::BUILD_LIST_UNPACK | op::BUILD_TUPLE_UNPACK | op::BUILD_TUPLE_UNPACK_WITH_CALL | op::BUILD_SET_UNPACK
+        | op::BUILD_MAP_UNPACK | op::BUILD_MAP_UNPACK_WITH_CALL => {
+            use ops::unpack_kind::*;
+            let kind = match instr.opcode {
+                op::BUILD_LIST_UNPACK => LIST,
+                op::BUILD_TUPLE_UNPACK => TUPLE,
+                op::BUILD_TUPLE_UNPACK_WITH_CALL => TUPLE_WITH_CALL,
+                op::BUILD_SET_UNPACK => SET,
+                op::BUILD_MAP_UNPACK => MAP,
+                _ => MAP_WITH_CALL,
+            };
+            stack(ops::build_unpack as *const (), (n as i64 & 0xffff) | (kind as i64) << 16, 1 - n, 0)
+        }
+        op::UNPACK_EX => {
+            let pushed = (instr.oparg & 0xff) as i32 + (instr.oparg >> 8) as i32;
+            stack(ops::unpack_ex as *const (), n as i64, pushed, -1)
+        }
+        op::SETUP_ANNOTATIONS => frame(ops::setup_annotations as *const (), 0, 0),
+        op::PRINT_EXPR => stack(ops::print_expr as *const (), 0, -1, -1),
+        op::LOAD_CLASSDEREF => frame(ops::load_classderef as *const (), 1, 1),
+        op::DELETE_GLOBAL => frame(ops::delete_global as *const (), 0, 0),
+        op::DELETE_NAME => frame(ops::delete_name as *const (), 0, 0),
+        op::DELETE_DEREF => frame(ops::delete_deref as *const (), 0, 0),
         op::GET_AITER => stack(ops::get_aiter as *const (), 0, 0, 0),
         op::GET_ANEXT => stack(ops::get_anext as *const (), 0, 1, 0),
         op::BEFORE_ASYNC_WITH => stack(ops::before_async_with as *const (), 0, 1, 0),
@@ -1075,6 +1109,23 @@ fn emit_get_awaitable(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Co
         error_effect: 0,
     };
     emit_call_helper(e, instr, call)
+}
+
+/// `IMPORT_NAME`: `[level, fromlist]` → `[module]` (needs the thread state for the
+/// interpreter's own `__import__`).
+fn emit_import_name(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rdi, r14
+        ; mov rsi, r12
+        ; mov rdx, r13
+        ; mov ecx, instr.oparg as i32
+    );
+    e.call(ops::import_name as *const () as usize);
+    e.check_status(-1);
+    dynasm!(e.ops ; .arch x64 ; sub r13, 8);
+    e.check_tracing();
+    Ok(())
 }
 
 /// `SETUP_ASYNC_WITH`: a finally block below the `__aenter__` result on top of the stack.
