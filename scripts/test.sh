@@ -17,7 +17,7 @@ for v in $VERSIONS; do
   step "Python $v: wheels"
   build_wheels "$v" "$python"
   step "Python $v: test venv"
-  venv_python="$(make_venv "test-$v" "$python" pytest)"
+  venv_python="$(make_venv "test-$v" "$python" pytest "coverage>=6,<8")"
   step "Python $v: pytest"
   (cd "$ROOT" && PYSTON_LITE_WHEELHOUSE="$DIST" "$venv_python" -m pytest tests ${PYTEST_ARGS:-})
 done
