@@ -115,6 +115,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn backward_jumps_mark_looping_code() {
+        use interp::opcode::{op, JumpKind};
+        // 0 LOAD_CONST 0; 2 POP_TOP; 4 JUMP_ABSOLUTE 0 (a loop), then straight-line code.
+        let back_arg = 0u8;
+        assert_eq!(interp::opcode::info(op::JUMP_ABSOLUTE).unwrap().jump, JumpKind::Absolute);
+        let looping = [op::LOAD_CONST, 0, op::POP_TOP, 0, op::JUMP_ABSOLUTE, back_arg];
+        let straight = [op::LOAD_CONST, 0, op::RETURN_VALUE, 0];
+        assert!(has_backward_jump(&looping));
+        assert!(!has_backward_jump(&straight));
+    }
+
+    #[test]
     fn exhausted_budget_is_reported_before_anything_else() {
         // SAFETY: compile() does not dereference `code` when the budget is zero.
         let result = unsafe { compile(std::ptr::null_mut(), 0) };
