@@ -60,6 +60,11 @@ impl Drop for CodeState {
 
 static EXTRA_INDEX: OnceCell<Py_ssize_t> = OnceCell::new();
 
+/// Whether `co_extra` blocks were checked to be `{Py_ssize_t ce_size; void *ce_extras[]}`
+/// (CPython's private `_PyCodeObjectExtra`, the same in 3.7–3.10), so that
+/// [`attach`] may create a block sized for our index only.
+static EXTRA_LAYOUT_CHECKED: OnceCell<bool> = OnceCell::new();
+
 /// Requests our `co_extra` index (once per process; CPython offers 255 of them).
 pub fn extra_index() -> Result<Py_ssize_t, &'static str> {
     EXTRA_INDEX
@@ -70,10 +75,81 @@ pub fn extra_index() -> Result<Py_ssize_t, &'static str> {
             if index < 0 {
                 Err("no co_extra index left (too many PEP 523 users in this process)")
             } else {
+                // SAFETY: GIL held (as above).
+                EXTRA_LAYOUT_CHECKED.get_or_init(|| unsafe { check_extra_layout(index) });
                 Ok(index)
             }
         })
         .copied()
+}
+
+/// Stores a sentinel through `_PyCode_SetExtra` on a scratch code object and checks where
+/// it landed: the runtime probe of a layout no header declares.
+///
+/// # Safety
+/// GIL held; `index` is ours.
+unsafe fn check_extra_layout(index: Py_ssize_t) -> bool {
+    // SAFETY: a new empty code object we own; the sentinel is removed before it dies (our
+    // free function is never called with it), or the object is kept alive.
+    unsafe {
+        let code = pyo3::ffi::PyCode_NewEmpty(c"<probe>".as_ptr(), c"<probe>".as_ptr(), 1);
+        if code.is_null() {
+            pyo3::ffi::PyErr_Clear();
+            return false;
+        }
+        let code = code.cast::<PyCodeObject>();
+        let sentinel = 0x5eed_usize as *mut c_void;
+        let mut ok = _PyCode_SetExtra(code.cast(), index, sentinel) == 0;
+        if ok {
+            let block = (*code).co_extra.cast::<Py_ssize_t>();
+            ok = !block.is_null() && *block > index && *block.add(1 + index as usize) == sentinel as Py_ssize_t;
+            // Clear the slot by hand: _PyCode_SetExtra would pass the sentinel to our free
+            // function. Without a verified layout, leak the scratch code object instead.
+            if ok {
+                *block.add(1 + index as usize) = 0;
+            } else {
+                return false;
+            }
+        }
+        pyo3::ffi::PyErr_Clear();
+        pyo3::ffi::Py_DECREF(code.cast());
+        ok
+    }
+}
+
+/// Stores `state` in our slot of `code`. CPython's `_PyCode_SetExtra` sizes a new block for
+/// every index registered so far, and `code_dealloc` then calls *every* registered free
+/// function, also for empty slots — so another `co_extra` user registered after us would be
+/// called (with NULL) for each code object we touched, where without us it is not called at
+/// all (CPython's test_code frees through a Python function and crashes on that). When the
+/// code object has no block yet and the layout check passed, the block is made just large
+/// enough for our index.
+///
+/// # Safety
+/// Live code object, GIL held, `index` ours.
+unsafe fn attach(code: *mut PyCodeObject, index: Py_ssize_t, state: *mut c_void) -> bool {
+    // SAFETY: as the contract; the block is allocated with PyMem (code_dealloc frees it so).
+    unsafe {
+        if (*code).co_extra.is_null() && EXTRA_LAYOUT_CHECKED.get() == Some(&true) {
+            let slots = index as usize + 1;
+            let block = pyo3::ffi::PyMem_Malloc(std::mem::size_of::<Py_ssize_t>() * (1 + slots)).cast::<Py_ssize_t>();
+            if block.is_null() {
+                return false;
+            }
+            *block = slots as Py_ssize_t;
+            for i in 0..slots {
+                *block.add(1 + i) = 0;
+            }
+            *block.add(1 + index as usize) = state as Py_ssize_t;
+            (*code).co_extra = block.cast();
+            return true;
+        }
+        if _PyCode_SetExtra(code.cast(), index, state) != 0 {
+            pyo3::ffi::PyErr_Clear();
+            return false;
+        }
+        true
+    }
 }
 
 /// Frees a `CodeState`; CPython calls it when the code object is deallocated.
@@ -124,11 +200,9 @@ pub unsafe fn get_or_create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeS
         compile_ns: 0,
     }));
     // SAFETY: live code object, valid index, GIL held (caller).
-    if unsafe { _PyCode_SetExtra(code.cast(), index, state.cast()) } != 0 {
+    if !unsafe { attach(code, index, state.cast()) } {
         // SAFETY: the code object did not take the pointer; we still own it.
         drop(unsafe { Box::from_raw(state) });
-        // SAFETY: GIL held; the caller falls back instead of raising.
-        unsafe { pyo3::ffi::PyErr_Clear() };
         return None;
     }
     stats::bump(&stats::CODE_OBJECTS);

@@ -89,3 +89,19 @@ pub unsafe extern "C" fn pop_truth(sp: *mut *mut PyObject) -> i32 {
         result
     }
 }
+
+/// Releases every value-stack slot of `frame` below `sp` (owned or NULL), as ceval does
+/// when a frame returns with values left on its stack.
+///
+/// # Safety
+/// GIL held; `sp` within the frame's value stack.
+pub unsafe extern "C" fn release_value_stack(frame: *mut crate::cpython::PyFrameObject, mut sp: *mut *mut PyObject) {
+    // SAFETY: as the contract.
+    unsafe {
+        while sp > (*frame).f_valuestack {
+            sp = sp.sub(1);
+            pyo3_ffi::Py_XDECREF(*sp);
+            *sp = std::ptr::null_mut();
+        }
+    }
+}

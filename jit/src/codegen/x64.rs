@@ -474,10 +474,22 @@ fn emit_pop_top(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailu
 
 fn emit_return_value(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
     let exit = e.exit;
+    // ceval's exit_returning: whatever is still on the value stack is released (bytecode
+    // from the compiler leaves nothing; hand-made bytecode may).
     dynasm!(e.ops
         ; .arch x64
         ; sub r13, 8
-        ; mov rdx, [r13]
+        ; mov rbx, [r13]
+        ; cmp r13, [r12 + layout::FRAME_F_VALUESTACK as i32]
+        ; jbe >empty
+        ; mov rdi, r12
+        ; mov rsi, r13
+    );
+    e.call(ops::release_value_stack as *const () as usize);
+    dynasm!(e.ops
+        ; .arch x64
+        ; empty:
+        ; mov rdx, rbx
         ; mov eax, status::RETURN as i32
         ; jmp =>exit
     );
