@@ -23,6 +23,8 @@ pub struct Options {
     /// Append the exit-time stats line to this file instead (for runs whose stderr is
     /// captured, such as CPython's test runner's workers).
     pub stats_file: Option<String>,
+    /// Inline caches in compiled code (on by default; off to measure or rule them out).
+    pub inline_caches: bool,
 }
 
 impl Default for Options {
@@ -32,6 +34,7 @@ impl Default for Options {
             max_code_bytes: DEFAULT_MAX_CODE_BYTES,
             print_stats_at_exit: false,
             stats_file: None,
+            inline_caches: true,
         }
     }
 }
@@ -59,7 +62,7 @@ struct EnvOption {
     apply: fn(&mut Options, &str, &str) -> Result<(), OptionError>,
 }
 
-const ENV_OPTIONS: [EnvOption; 4] = [
+const ENV_OPTIONS: [EnvOption; 5] = [
     EnvOption { name: "PYSTON_LITE_THRESHOLD", alias: "JIT_MIN_RUNS", apply: |o, n, v| {
         o.threshold = parse_count(n, v)?;
         Ok(())
@@ -71,6 +74,10 @@ const ENV_OPTIONS: [EnvOption; 4] = [
     }},
     EnvOption { name: "PYSTON_LITE_STATS", alias: "JIT_SHOW_STATS", apply: |o, n, v| {
         o.print_stats_at_exit = parse_flag(n, v)?;
+        Ok(())
+    }},
+    EnvOption { name: "PYSTON_LITE_INLINE_CACHES", alias: "", apply: |o, n, v| {
+        o.inline_caches = parse_flag(n, v)?;
         Ok(())
     }},
     EnvOption { name: "PYSTON_LITE_STATS_FILE", alias: "", apply: |o, _, v| {

@@ -30,6 +30,10 @@ impl std::fmt::Debug for CompiledCode {
     }
 }
 
+/// Whether compiled code uses inline caches (`LOAD_GLOBAL`, `LOAD_ATTR`, `LOAD_METHOD`,
+/// `STORE_ATTR`); off, those opcodes call their generic helpers. Read at compile time.
+pub static INLINE_CACHES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
 /// Compiles `code` into the process's code arena, whose budget is `max_code_bytes`.
 ///
 /// # Safety
