@@ -220,14 +220,14 @@ unsafe extern "C" fn eval_frame(
 ///
 /// # Safety
 /// As `jit::CompiledCode::run`; `compiled` points into the live state of the frame's code.
-#[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+#[cfg(codegen)]
 unsafe fn run_compiled(compiled: *const jit::CompiledCode, tstate: *mut PyThreadState, frame: *mut PyFrameObject) -> *mut PyObject {
     // SAFETY: forwarded from the caller.
     unsafe { (*compiled).run(tstate, frame, fallback()) }
 }
 
 /// No version other than 3.8 produces machine code yet, so this is never reached.
-#[cfg(not(all(py38, target_arch = "x86_64", target_os = "linux")))]
+#[cfg(not(codegen))]
 unsafe fn run_compiled(_: *const jit::CompiledCode, _: *mut PyThreadState, _: *mut PyFrameObject) -> *mut PyObject {
     unreachable!("jit::compile produces no machine code for this version")
 }

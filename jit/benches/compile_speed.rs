@@ -6,7 +6,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
-#[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+#[cfg(codegen)]
 fn compile_speed(c: &mut Criterion) {
     use jit::codemem::CodeMemory;
     use jit::compiled::MachineCode;
@@ -51,7 +51,7 @@ fn compile_speed(c: &mut Criterion) {
     });
 }
 
-#[cfg(not(all(py38, target_arch = "x86_64", target_os = "linux")))]
+#[cfg(not(codegen))]
 fn compile_speed(_: &mut Criterion) {
     eprintln!("compile_speed: no code generator for this interpreter version yet");
 }

@@ -6,7 +6,7 @@
 
 pub mod analysis;
 pub mod codegen;
-#[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+#[cfg(codegen)]
 pub mod compiled;
 mod failure;
 pub mod codemem;
@@ -18,7 +18,7 @@ use interp::cpython::PyCodeObject;
 /// Machine code for one code object, ready to run; its memory returns to the arena when
 /// this is dropped (with its code object, so no frame can be running it).
 pub struct CompiledCode {
-    #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+    #[cfg(codegen)]
     machine: Option<compiled::MachineCode>,
     /// Bytes of code memory it occupies.
     pub code_bytes: usize,
@@ -42,14 +42,14 @@ pub unsafe fn compile(code: *mut PyCodeObject, max_code_bytes: u64) -> Result<Co
     if max_code_bytes == 0 {
         return Err(CompileFailure::CodeMemoryFull);
     }
-    #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+    #[cfg(codegen)]
     {
         let mut arena = compiled::arena(max_code_bytes)?;
         // SAFETY: forwarded from the caller.
         let machine = unsafe { compiled::MachineCode::compile(code, &mut arena)? };
         Ok(CompiledCode { code_bytes: machine.code_bytes(), machine: Some(machine) })
     }
-    #[cfg(not(all(py38, target_arch = "x86_64", target_os = "linux")))]
+    #[cfg(not(codegen))]
     {
         // Bytecode no evaluator could run is reported as such even without a generator.
         // SAFETY: live code object (caller); the slice is dropped before we return.
@@ -67,9 +67,9 @@ pub fn has_backward_jump(co_code: &[u8]) -> bool {
 /// To run in a child process after `os.fork()`: the child gets its own copy of the code
 /// memory. An error means the child compiles nothing more.
 pub fn after_fork_in_child() -> Result<(), String> {
-    #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+    #[cfg(codegen)]
     return compiled::after_fork_in_child().map_err(|e| e.to_string());
-    #[cfg(not(all(py38, target_arch = "x86_64", target_os = "linux")))]
+    #[cfg(not(codegen))]
     Ok(())
 }
 
@@ -77,9 +77,9 @@ impl CompiledCode {
     /// Whether a frame of this code whose last instruction was `f_lasti` can run here (see
     /// [`compiled::MachineCode::can_enter`]); never on versions without a code generator.
     pub fn can_enter(&self, f_lasti: i32) -> bool {
-        #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+        #[cfg(codegen)]
         return self.machine.as_ref().is_some_and(|m| m.can_enter(f_lasti));
-        #[cfg(not(all(py38, target_arch = "x86_64", target_os = "linux")))]
+        #[cfg(not(codegen))]
         {
             let _ = f_lasti;
             false
@@ -91,7 +91,7 @@ impl CompiledCode {
     /// # Safety
     /// GIL held; `frame` is a frame of the code this was compiled from, not thrown into, for
     /// which [`Self::can_enter`] holds, with exact-dict globals and builtins; tracing is off.
-    #[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+    #[cfg(codegen)]
     pub unsafe fn run(
         &self,
         tstate: *mut interp::cpython::PyThreadState,
@@ -105,7 +105,7 @@ impl CompiledCode {
     }
 }
 
-#[cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+#[cfg(codegen)]
 impl Drop for CompiledCode {
     fn drop(&mut self) {
         if let Some(machine) = self.machine.take() {

@@ -1,7 +1,7 @@
 //! End to end on an embedded 3.8 interpreter: compile a function's code object to x86-64,
 //! run a fresh frame of it through the driver, and compare with what CPython computes —
 //! results, exceptions and tracebacks.
-#![cfg(all(py38, target_arch = "x86_64", target_os = "linux"))]
+#![cfg(codegen)]
 
 use interp::cpython::{PyCodeObject, PyFrameObject, PyThreadState, PyThreadState_Get};
 use interp::frame::run_compiled_frame;

@@ -2,5 +2,5 @@
 //! table per architecture. An opcode without an entry makes the whole code object fail to
 //! compile with the named reason `unsupported_opcode`.
 
-#[cfg(all(py38, target_arch = "x86_64"))]
+#[cfg(codegen)]
 pub mod x64;
