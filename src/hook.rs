@@ -58,7 +58,7 @@ pub enum DisableOutcome {
 /// Idempotent. The caller holds the GIL.
 pub fn enable(options: &Options) {
     THRESHOLD.store(options.threshold, Relaxed);
-    jit::INLINE_CACHES.store(options.inline_caches, Relaxed);
+    jit::set_inline_caches(options.inline_caches);
     MAX_CODE_BYTES.store(options.max_code_bytes, Relaxed);
     let mut chain = CHAIN.lock();
     if !chain.in_chain {

@@ -23,8 +23,8 @@ pub struct Options {
     /// Append the exit-time stats line to this file instead (for runs whose stderr is
     /// captured, such as CPython's test runner's workers).
     pub stats_file: Option<String>,
-    /// Inline caches in compiled code (on by default; off to measure or rule them out).
-    pub inline_caches: bool,
+    /// Inline caches in compiled code (all by default; fewer to measure or rule them out).
+    pub inline_caches: jit::InlineCaches,
 }
 
 impl Default for Options {
@@ -34,7 +34,7 @@ impl Default for Options {
             max_code_bytes: DEFAULT_MAX_CODE_BYTES,
             print_stats_at_exit: false,
             stats_file: None,
-            inline_caches: true,
+            inline_caches: jit::InlineCaches::All,
         }
     }
 }
@@ -77,7 +77,14 @@ const ENV_OPTIONS: [EnvOption; 5] = [
         Ok(())
     }},
     EnvOption { name: "PYSTON_LITE_INLINE_CACHES", alias: "", apply: |o, n, v| {
-        o.inline_caches = parse_flag(n, v)?;
+        o.inline_caches = match v.trim().to_ascii_lowercase().as_str() {
+            "globals" => jit::InlineCaches::Globals,
+            _ => match parse_flag(n, v) {
+                Ok(true) => jit::InlineCaches::All,
+                Ok(false) => jit::InlineCaches::None,
+                Err(e) => return Err(OptionError { expected: "1, 0 or globals", ..e }),
+            },
+        };
         Ok(())
     }},
     EnvOption { name: "PYSTON_LITE_STATS_FILE", alias: "", apply: |o, _, v| {
@@ -214,6 +221,16 @@ mod tests {
         assert_eq!(e.to_string(), "invalid value \"-1\" for PYSTON_LITE_THRESHOLD: expected a non-negative integer");
         assert!(Options::from_env(env(&[("PYSTON_LITE_MAX_CODE_MB", "lots")])).is_err());
         assert!(Options::from_env(env(&[("JIT_SHOW_STATS", "maybe")])).is_err());
+    }
+
+    #[test]
+    fn inline_cache_levels() {
+        let level = |v: &str| Options::from_env(env(&[("PYSTON_LITE_INLINE_CACHES", v)])).map(|o| o.inline_caches);
+        assert_eq!(level("1"), Ok(jit::InlineCaches::All));
+        assert_eq!(level("0"), Ok(jit::InlineCaches::None));
+        assert_eq!(level("Globals"), Ok(jit::InlineCaches::Globals));
+        let e = level("some").unwrap_err();
+        assert_eq!(e.to_string(), "invalid value \"some\" for PYSTON_LITE_INLINE_CACHES: expected 1, 0 or globals");
     }
 
     #[test]

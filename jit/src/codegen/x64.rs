@@ -56,8 +56,8 @@ struct Emitter<'a> {
     /// One cache per `LOAD_ATTR`/`LOAD_METHOD`/`STORE_ATTR`, in code order.
     attr_caches: Box<[UnsafeCell<AttrCache>]>,
     next_attr_cache: usize,
-    /// `crate::INLINE_CACHES` when compilation started.
-    inline_caches: bool,
+    /// [`crate::inline_caches`] when compilation started.
+    inline_caches: crate::InlineCaches,
 }
 
 type EmitFn = fn(&mut Emitter<'_>, &Instruction) -> Result<(), CompileFailure>;
@@ -181,7 +181,7 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, co_nlocals
         next_global_cache: 0,
         attr_caches,
         next_attr_cache: 0,
-        inline_caches: crate::INLINE_CACHES.load(std::sync::atomic::Ordering::Relaxed),
+        inline_caches: crate::inline_caches(),
     };
     e.emit_prologue_and_exit();
     let mut instruction_offsets = vec![usize::MAX; count];
@@ -435,7 +435,7 @@ fn emit_store_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
 }
 
 fn emit_load_global(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
-    if !e.inline_caches {
+    if e.inline_caches == crate::InlineCaches::None {
         let call = HelperCall { helper: ops::load_global as *const (), takes_frame: true, extra: 0, effect: 1, error_effect: 1 };
         return emit_call_helper(e, instr, call);
     }
@@ -452,7 +452,7 @@ fn is_cached_attr_op(opcode: u8) -> bool {
 
 /// `LOAD_ATTR`, `LOAD_METHOD`, `STORE_ATTR` through this instruction's attribute cache.
 fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
-    if !e.inline_caches {
+    if e.inline_caches != crate::InlineCaches::All {
         let (helper, effect, error_effect) = match instr.opcode {
             op::LOAD_ATTR => (ops::load_attr as *const (), 0, 0),
             op::LOAD_METHOD => (ops::load_method as *const (), 1, 0),
