@@ -17,7 +17,7 @@ use interp::ops::{self, AttrCache, GlobalCache};
 
 mod fast_paths;
 use std::cell::UnsafeCell;
-use fast_paths::IntArith;
+use fast_paths::{FloatArith, IntArith};
 
 /// Machine code for one code object, assembled for a known base address.
 pub struct Assembled {
@@ -514,9 +514,19 @@ fn emit_return_value(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), Compile
 fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let done = e.ops.new_dynamic_label();
     match instr.opcode {
-        op::BINARY_ADD | op::INPLACE_ADD => e.small_int_arith(IntArith::Add, done),
-        op::BINARY_SUBTRACT | op::INPLACE_SUBTRACT => e.small_int_arith(IntArith::Subtract, done),
-        op::BINARY_MULTIPLY | op::INPLACE_MULTIPLY => e.small_int_arith(IntArith::Multiply, done),
+        op::BINARY_ADD | op::INPLACE_ADD => {
+            e.small_int_arith(IntArith::Add, done);
+            e.float_arith(FloatArith::Add, done);
+        }
+        op::BINARY_SUBTRACT | op::INPLACE_SUBTRACT => {
+            e.small_int_arith(IntArith::Subtract, done);
+            e.float_arith(FloatArith::Subtract, done);
+        }
+        op::BINARY_MULTIPLY | op::INPLACE_MULTIPLY => {
+            e.small_int_arith(IntArith::Multiply, done);
+            e.float_arith(FloatArith::Multiply, done);
+        }
+        op::BINARY_TRUE_DIVIDE | op::INPLACE_TRUE_DIVIDE => e.float_arith(FloatArith::Divide, done),
         op::BINARY_SUBSCR => e.sequence_subscript(done),
         _ => {}
     }
@@ -546,6 +556,7 @@ fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
     let done = e.ops.new_dynamic_label();
     if fast_paths::is_rich_compare(instr.oparg) {
         e.small_int_compare(instr.oparg, done);
+        e.float_compare(instr.oparg, done);
     }
     dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, instr.oparg as i32);
     e.call(ops::compare_op as *const () as usize);

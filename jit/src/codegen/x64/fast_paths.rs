@@ -1,5 +1,6 @@
 //! Inline fast paths for the commonest operand types, tried before the generic helper:
-//! comparisons and `+ - *` on small exact ints, `list[i]`/`tuple[i]` with a small
+//! comparisons and `+ - *` on small exact ints, comparisons and `+ - * /` on two exact
+//! floats (IEEE double arithmetic, as `float`'s own slots do), `list[i]`/`tuple[i]` with a small
 //! non-negative exact-int index, and `LOAD_GLOBAL` through a per-instruction cache keyed
 //! on the globals' and builtins' dict versions. Each fast path either finishes the
 //! instruction and jumps to `done`, or falls through untouched (nothing consumed, no
@@ -26,6 +27,16 @@ pub enum IntArith {
     Add,
     Subtract,
     Multiply,
+}
+
+/// The arithmetic a float fast path can do inline.
+#[derive(Clone, Copy)]
+pub enum FloatArith {
+    Add,
+    Subtract,
+    Multiply,
+    /// True division; a zero divisor takes the generic path (which raises).
+    Divide,
 }
 
 impl Emitter<'_> {
@@ -94,6 +105,82 @@ impl Emitter<'_> {
             3 => dynasm!(self.ops ; .arch x64 ; cmovne rbx, rax),
             4 => dynasm!(self.ops ; .arch x64 ; cmovg rbx, rax),
             _ => dynasm!(self.ops ; .arch x64 ; cmovge rbx, rax),
+        }
+        dynasm!(self.ops ; .arch x64 ; add QWORD [rbx + layout::OBJECT_OB_REFCNT as i32], 1);
+        self.replace_top_two_with_rbx(done);
+        dynasm!(self.ops ; .arch x64 ; =>slow);
+    }
+
+    /// Jumps to `slow` unless the two top stack items are exact floats; leaves their values
+    /// in xmm0 (second from top) and xmm1 (top). Clobbers rax, rdi, rsi.
+    fn load_two_floats(&mut self, slow: DynamicLabel) {
+        let float_type = std::ptr::addr_of_mut!(pyo3_ffi::PyFloat_Type) as i64;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, [r13 - 16]
+            ; mov rsi, [r13 - 8]
+            ; mov rax, QWORD float_type
+            ; cmp [rdi + layout::OBJECT_OB_TYPE as i32], rax
+            ; jne =>slow
+            ; cmp [rsi + layout::OBJECT_OB_TYPE as i32], rax
+            ; jne =>slow
+            ; movsd xmm0, [rdi + layout::FLOAT_OB_FVAL as i32]
+            ; movsd xmm1, [rsi + layout::FLOAT_OB_FVAL as i32]
+        );
+    }
+
+    /// `BINARY_*`/`INPLACE_*` add, subtract, multiply, true-divide on two exact floats
+    /// (`float` has no in-place slots, so both forms are its binary slot); the result is
+    /// made by `PyFloat_FromDouble`, whose failure leaves with ERROR and both operands still
+    /// on the stack. Falls through otherwise, and for division by zero.
+    pub(super) fn float_arith(&mut self, arith: FloatArith, done: DynamicLabel) {
+        let slow = self.new_label();
+        self.load_two_floats(slow);
+        match arith {
+            FloatArith::Add => dynasm!(self.ops ; .arch x64 ; addsd xmm0, xmm1),
+            FloatArith::Subtract => dynasm!(self.ops ; .arch x64 ; subsd xmm0, xmm1),
+            FloatArith::Multiply => dynasm!(self.ops ; .arch x64 ; mulsd xmm0, xmm1),
+            FloatArith::Divide => dynasm!(self.ops
+                ; .arch x64
+                ; xorpd xmm2, xmm2
+                ; ucomisd xmm1, xmm2
+                ; je =>slow // zero (or NaN, which the generic path divides by just the same)
+                ; divsd xmm0, xmm1
+            ),
+        }
+        self.call(pyo3_ffi::PyFloat_FromDouble as *const () as usize);
+        self.check_null_rax(0);
+        dynasm!(self.ops ; .arch x64 ; mov rbx, rax);
+        self.replace_top_two_with_rbx(done);
+        dynasm!(self.ops ; .arch x64 ; =>slow);
+    }
+
+    /// `COMPARE_OP` (`<` … `>=`) on two exact floats, with IEEE semantics (any comparison
+    /// with a NaN is false except `!=`), as `float`'s rich comparison of two floats; falls
+    /// through otherwise.
+    pub(super) fn float_compare(&mut self, oparg: u32, done: DynamicLabel) {
+        let slow = self.new_label();
+        self.load_two_floats(slow);
+        // SAFETY: the addresses of the True/False singletons (static objects of libpython).
+        let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
+        // rbx = the result when the condition is false, rax = when it is true.
+        let (if_false, if_true) = if oparg == 3 { (py_true, py_false) } else { (py_false, py_true) };
+        dynasm!(self.ops ; .arch x64 ; mov rbx, QWORD if_false ; mov rax, QWORD if_true);
+        match oparg {
+            // a < b is b > a; "above" needs CF=0 and ZF=0, which an unordered result clears.
+            0 => dynasm!(self.ops ; .arch x64 ; ucomisd xmm1, xmm0 ; cmova rbx, rax),
+            1 => dynasm!(self.ops ; .arch x64 ; ucomisd xmm1, xmm0 ; cmovae rbx, rax),
+            4 => dynasm!(self.ops ; .arch x64 ; ucomisd xmm0, xmm1 ; cmova rbx, rax),
+            5 => dynasm!(self.ops ; .arch x64 ; ucomisd xmm0, xmm1 ; cmovae rbx, rax),
+            // ==: ZF=1 and PF=0. !=: the same test with the results swapped (rbx starts as
+            // True, becomes False when equal, back to True when unordered).
+            _ => dynasm!(self.ops
+                ; .arch x64
+                ; mov rcx, rbx
+                ; ucomisd xmm0, xmm1
+                ; cmove rbx, rax
+                ; cmovp rbx, rcx
+            ),
         }
         dynasm!(self.ops ; .arch x64 ; add QWORD [rbx + layout::OBJECT_OB_REFCNT as i32], 1);
         self.replace_top_two_with_rbx(done);
