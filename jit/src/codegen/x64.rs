@@ -86,7 +86,7 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         op::BUILD_TUPLE | op::BUILD_LIST => emit_build_sequence,
         op::LOAD_ATTR | op::STORE_ATTR | op::LOAD_METHOD => emit_cached_attr,
         op::STORE_GLOBAL | op::CALL_METHOD
-        | op::CALL_FUNCTION_KW | op::GET_ITER | op::UNPACK_SEQUENCE
+        | op::CALL_FUNCTION_KW | op::GET_ITER
         | op::UNARY_POSITIVE | op::UNARY_NEGATIVE | op::UNARY_INVERT | op::UNARY_NOT
         | op::STORE_SUBSCR | op::BUILD_MAP | op::BUILD_CONST_KEY_MAP | op::MAKE_FUNCTION
         | op::LIST_APPEND | op::SET_ADD | op::MAP_ADD | op::BUILD_SET | op::BUILD_SLICE
@@ -96,6 +96,7 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         | op::BUILD_TUPLE_UNPACK_WITH_CALL | op::BUILD_SET_UNPACK | op::BUILD_MAP_UNPACK
         | op::BUILD_MAP_UNPACK_WITH_CALL | op::UNPACK_EX | op::SETUP_ANNOTATIONS | op::PRINT_EXPR
         | op::LOAD_CLASSDEREF | op::DELETE_GLOBAL | op::DELETE_NAME | op::DELETE_DEREF => emit_helper_call,
+        op::UNPACK_SEQUENCE => emit_unpack_sequence,
         op::IMPORT_NAME => emit_import_name,
         op::DELETE_FAST => emit_delete_fast,
         op::SETUP_FINALLY | op::SETUP_WITH => emit_setup_block,
@@ -554,6 +555,12 @@ fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compil
 
 fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let done = e.ops.new_dynamic_label();
+    #[cfg(any(py37, py38))] // 3.9 made `is` / `is not` an opcode of its own (IS_OP)
+    if matches!(instr.oparg, ops::cmp::IS | ops::cmp::IS_NOT) {
+        e.identity_compare(instr.oparg == ops::cmp::IS_NOT, done);
+        dynasm!(e.ops ; .arch x64 ; =>done);
+        return Ok(());
+    }
     if fast_paths::is_rich_compare(instr.oparg) {
         e.small_int_compare(instr.oparg, done);
         e.float_compare(instr.oparg, done);
@@ -725,6 +732,19 @@ fn helper_call(instr: &Instruction) -> HelperCall {
 
 /// One call of a status-returning helper (see `ops`' conventions), then the tracing check:
 /// every helper routed here may run Python code.
+/// Most unpackings are short: longer ones go straight to the helper (no unrolled copy).
+const MAX_INLINE_UNPACK: u32 = 8;
+
+fn emit_unpack_sequence(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let done = e.ops.new_dynamic_label();
+    if instr.oparg <= MAX_INLINE_UNPACK {
+        e.unpack_exact_sequence(instr.oparg, done);
+    }
+    emit_helper_call(e, instr)?;
+    dynasm!(e.ops ; .arch x64 ; =>done);
+    Ok(())
+}
+
 fn emit_helper_call(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     emit_call_helper(e, instr, helper_call(instr))
 }

@@ -1,6 +1,7 @@
 //! Inline fast paths for the commonest operand types, tried before the generic helper:
 //! comparisons and `+ - *` on small exact ints, comparisons and `+ - * /` on two exact
-//! floats (IEEE double arithmetic, as `float`'s own slots do), `list[i]`/`tuple[i]` with a small
+//! floats (IEEE double arithmetic, as `float`'s own slots do), identity comparisons,
+//! unpacking an exact tuple or list of the expected length, `list[i]`/`tuple[i]` with a small
 //! non-negative exact-int index, and `LOAD_GLOBAL` through a per-instruction cache keyed
 //! on the globals' and builtins' dict versions. Each fast path either finishes the
 //! instruction and jumps to `done`, or falls through untouched (nothing consumed, no
@@ -185,6 +186,68 @@ impl Emitter<'_> {
         dynasm!(self.ops ; .arch x64 ; add QWORD [rbx + layout::OBJECT_OB_REFCNT as i32], 1);
         self.replace_top_two_with_rbx(done);
         dynasm!(self.ops ; .arch x64 ; =>slow);
+    }
+
+    /// `is` / `is not` (3.7/3.8 `COMPARE_OP` 8/9): a pointer comparison that cannot fail,
+    /// so it always finishes the instruction (jumps to `done`).
+    pub(super) fn identity_compare(&mut self, negate: bool, done: DynamicLabel) {
+        // SAFETY: the addresses of the True/False singletons (static objects of libpython).
+        let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
+        let (if_same, if_different) = if negate { (py_false, py_true) } else { (py_true, py_false) };
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, [r13 - 16]
+            ; mov rbx, QWORD if_different
+            ; mov rax, QWORD if_same
+            ; cmp rdi, [r13 - 8]
+            ; cmove rbx, rax
+            ; add QWORD [rbx + layout::OBJECT_OB_REFCNT as i32], 1
+        );
+        self.replace_top_two_with_rbx(done);
+    }
+
+    /// `UNPACK_SEQUENCE n` of an exact tuple or list with exactly `n` items (ceval's own
+    /// fast path): the items replace it, first item on top; the sequence is released. Falls
+    /// through for anything else, which the generic helper unpacks or rejects.
+    pub(super) fn unpack_exact_sequence(&mut self, n: u32, done: DynamicLabel) {
+        let slow = self.new_label();
+        let list = self.new_label();
+        let items_in_rsi = self.new_label();
+        let (list_type, tuple_type) = (
+            std::ptr::addr_of_mut!(pyo3_ffi::PyList_Type) as i64,
+            std::ptr::addr_of_mut!(pyo3_ffi::PyTuple_Type) as i64,
+        );
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, [r13 - 8]
+            ; cmp QWORD [rdi + layout::VAR_OB_SIZE as i32], n as i32
+            ; jne =>slow
+            ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
+            ; mov rdx, QWORD tuple_type
+            ; cmp rax, rdx
+            ; jne =>list
+            ; lea rsi, [rdi + layout::TUPLE_OB_ITEM as i32]
+            ; jmp =>items_in_rsi
+            ; =>list
+            ; mov rdx, QWORD list_type
+            ; cmp rax, rdx
+            ; jne =>slow
+            ; mov rsi, [rdi + layout::LIST_OB_ITEM as i32]
+            ; =>items_in_rsi
+        );
+        for i in 0..n as i32 {
+            // Item i goes n-1-i slots above the sequence's slot (item 0 ends on top).
+            let slot = -8 + 8 * (n as i32 - 1 - i);
+            dynasm!(self.ops
+                ; .arch x64
+                ; mov rax, [rsi + 8 * i]
+                ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+                ; mov [r13 + slot], rax
+            );
+        }
+        dynasm!(self.ops ; .arch x64 ; lea r13, [r13 + 8 * (n as i32 - 1)]);
+        self.decref_rdi();
+        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>slow);
     }
 
     /// `BINARY_*`/`INPLACE_*` add, subtract, multiply on two small ints (the result is made
