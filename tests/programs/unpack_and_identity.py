@@ -89,3 +89,45 @@ def identity_in_branches(values):
 
 
 print(identity_in_branches([None, sentinel, 0, "", None]))
+
+
+# Truth tests of None, ints, lists and tuples (inline), and of everything else.
+class Falsy:
+    def __bool__(self):
+        return False
+
+
+class Sized:
+    def __len__(self):
+        return 3
+
+
+class IntSub(int):
+    def __bool__(self):
+        return True
+
+
+conditions = [None, 0, 1, -1, 2 ** 100, -(2 ** 100), [], [0], (), (None,), True, False, "",
+              "x", {}, {1: 2}, 0.0, Falsy(), Sized(), IntSub(0), [x for x in range(1000)]]
+for c in conditions:
+    verdicts = []
+    if c:
+        verdicts.append("if")
+    if not c:
+        verdicts.append("if not")
+    while c:
+        verdicts.append("while")
+        break
+    verdicts.append("and" if (c and True) else "and-false")
+    print(type(c).__name__, verdicts)
+
+
+def drain(stack):
+    popped = 0
+    while stack:
+        stack.pop()
+        popped += 1
+    return popped
+
+
+print(drain(list(range(100))), drain([]))

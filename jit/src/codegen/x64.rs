@@ -580,6 +580,7 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     // SAFETY: the address of the True/False singletons (static objects of libpython).
     let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
     let (jump_on, fall_on) = if jump_if_true { (py_true, py_false) } else { (py_false, py_true) };
+    let next_label = e.ops.new_dynamic_label();
     // Exact bools skip PyObject_IsTrue and need no decref (the singletons are immortal in
     // practice, but we still drop the reference as ceval does).
     dynasm!(e.ops
@@ -596,10 +597,12 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         ; cmp rdi, rax
         ; jne >generic
         ; sub QWORD [rdi], 1
-        ; jmp >next
+        ; jmp =>next_label
         ; generic:
-        ; lea rdi, [r13 + 8]
     );
+    let (on_true, on_false) = if jump_if_true { (target, next_label) } else { (next_label, target) };
+    e.truth_of_common_types(on_true, on_false);
+    dynasm!(e.ops ; .arch x64 ; lea rdi, [r13 + 8]);
     e.call(ops::pop_truth as *const () as usize);
     e.check_status(0);
     // `__bool__` may have turned tracing on: the evaluator continues on the chosen branch.
@@ -612,7 +615,7 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     } else {
         dynasm!(e.ops ; .arch x64 ; jz =>target);
     }
-    dynasm!(e.ops ; .arch x64 ; next:);
+    dynasm!(e.ops ; .arch x64 ; =>next_label);
     Ok(())
 }
 

@@ -188,6 +188,51 @@ impl Emitter<'_> {
         dynasm!(self.ops ; .arch x64 ; =>slow);
     }
 
+    /// The truth of the popped condition in rdi (its slot already popped) for `None`, exact
+    /// ints, lists and tuples — false exactly when the size is 0, as their slots say —
+    /// releasing it and jumping to `on_true` / `on_false`; falls through for other types
+    /// with rdi unchanged.
+    pub(super) fn truth_of_common_types(&mut self, on_true: DynamicLabel, on_false: DynamicLabel) {
+        let sized = self.new_label();
+        let other = self.new_label();
+        // SAFETY: the address of the None singleton (a static object of libpython).
+        let py_none = unsafe { pyo3_ffi::Py_None() as i64 };
+        let (long_type, list_type, tuple_type) = (
+            std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type) as i64,
+            std::ptr::addr_of_mut!(pyo3_ffi::PyList_Type) as i64,
+            std::ptr::addr_of_mut!(pyo3_ffi::PyTuple_Type) as i64,
+        );
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD py_none
+            ; cmp rdi, rax
+            ; jne >not_none
+            ; sub QWORD [rdi + layout::OBJECT_OB_REFCNT as i32], 1
+            ; jmp =>on_false
+            ; not_none:
+            ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
+            ; mov rdx, QWORD long_type
+            ; cmp rax, rdx
+            ; je =>sized
+            ; mov rdx, QWORD list_type
+            ; cmp rax, rdx
+            ; je =>sized
+            ; mov rdx, QWORD tuple_type
+            ; cmp rax, rdx
+            ; jne =>other
+            ; =>sized
+            ; mov rbx, [rdi + layout::VAR_OB_SIZE as i32]
+        );
+        self.decref_rdi();
+        dynasm!(self.ops
+            ; .arch x64
+            ; test rbx, rbx
+            ; jnz =>on_true
+            ; jmp =>on_false
+            ; =>other
+        );
+    }
+
     /// `is` / `is not` (3.7/3.8 `COMPARE_OP` 8/9): a pointer comparison that cannot fail,
     /// so it always finishes the instruction (jumps to `done`).
     pub(super) fn identity_compare(&mut self, negate: bool, done: DynamicLabel) {
