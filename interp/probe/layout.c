@@ -136,6 +136,12 @@ int main(void) {
     OFF(TYPE_TP_VECTORCALL_OFFSET, PyTypeObject, tp_vectorcall_offset);
 #endif
 
+    /* Generators and coroutines (3.9+ helpers port _PyGen_yf / _PyCoro_GetAwaitableIter). */
+    OFF(GEN_GI_FRAME, PyGenObject, gi_frame);
+    OFF(GEN_GI_CODE, PyGenObject, gi_code);
+    OFF(CORO_CR_FRAME, PyCoroObject, cr_frame);
+    OFF(CORO_CR_CODE, PyCoroObject, cr_code);
+
     OFF(INTERP_EVAL_FRAME, PyInterpreterState, eval_frame);
     OFF(INTERP_IMPORT_FUNC, PyInterpreterState, import_func);
 #if PY_VERSION_HEX >= 0x03090000

@@ -54,14 +54,81 @@ pub mod status {
 pub type EntryFn = unsafe extern "C" fn(*mut PyFrameObject, *mut *mut PyObject, *mut PyThreadState, usize) -> Exit;
 
 extern "C" {
+    #[cfg(py38)]
     static _Py_CheckRecursionLimit: c_int;
+    #[cfg(py38)]
     fn _Py_CheckRecursiveCall(location: *const c_char) -> c_int;
+    /// 3.9+: exported functions (they were macros up to 3.8).
+    #[cfg(not(py38))]
+    fn Py_EnterRecursiveCall(location: *const c_char) -> c_int;
+    #[cfg(not(py38))]
+    fn Py_LeaveRecursiveCall();
     fn PyTraceBack_Here(frame: *mut PyFrameObject) -> c_int;
+    #[cfg(py38)]
     fn _Py_CheckFunctionResult(callable: *mut PyObject, result: *mut PyObject, location: *const c_char) -> *mut PyObject;
+    /// 3.9 added the thread state as first argument.
+    #[cfg(not(py38))]
+    fn _Py_CheckFunctionResult(
+        tstate: *mut PyThreadState,
+        callable: *mut PyObject,
+        result: *mut PyObject,
+        location: *const c_char,
+    ) -> *mut PyObject;
+}
+
+/// The evaluator's last step on every exit: `_Py_CheckFunctionResult` with the name ceval
+/// passes on that version.
+#[inline]
+unsafe fn check_function_result(tstate: *mut PyThreadState, result: *mut PyObject) -> *mut PyObject {
+    #[cfg(py38)]
+    // SAFETY: GIL held (caller); `result` is owned or NULL.
+    unsafe {
+        let _ = tstate;
+        _Py_CheckFunctionResult(std::ptr::null_mut(), result, c"PyEval_EvalFrameEx".as_ptr())
+    }
+    #[cfg(not(py38))]
+    // SAFETY: GIL held, `tstate` current (caller); `result` is owned or NULL.
+    unsafe {
+        _Py_CheckFunctionResult(tstate, std::ptr::null_mut(), result, c"_PyEval_EvalFrameDefault".as_ptr())
+    }
+}
+
+/// Calls the fallback evaluator with the version's PEP 523 signature.
+#[inline]
+unsafe fn call_fallback(fallback: EvalFrameFn, tstate: *mut PyThreadState, frame: *mut PyFrameObject, throwflag: c_int) -> *mut PyObject {
+    #[cfg(py38)]
+    // SAFETY: an evaluator called as CPython calls it (caller's contract).
+    unsafe {
+        let _ = tstate;
+        fallback(frame, throwflag)
+    }
+    #[cfg(not(py38))]
+    // SAFETY: an evaluator called as CPython calls it (caller's contract).
+    unsafe {
+        fallback(tstate, frame, throwflag)
+    }
+}
+
+/// 3.9+: `Py_EnterRecursiveCall("")` (an exported function; the limit is per interpreter and
+/// there is no low-water mark): false with RecursionError set when the limit is exceeded.
+#[cfg(not(py38))]
+#[inline]
+unsafe fn enter_recursive_call(_tstate: *mut PyThreadState) -> bool {
+    // SAFETY: GIL held by the current thread (caller).
+    unsafe { Py_EnterRecursiveCall(c"".as_ptr()) == 0 }
+}
+
+/// 3.9+: `Py_LeaveRecursiveCall()`, a plain decrement.
+#[cfg(not(py38))]
+#[inline]
+unsafe fn leave_recursive_call(_tstate: *mut PyThreadState) {
+    // SAFETY: GIL held by the current thread (caller), after a successful enter.
+    unsafe { Py_LeaveRecursiveCall() }
 }
 
 /// ceval's `Py_EnterRecursiveCall("")` (a macro on 3.7/3.8): false with RecursionError set
 /// when the limit is exceeded (the check has then already undone the increment).
+#[cfg(py38)]
 #[inline]
 unsafe fn enter_recursive_call(tstate: *mut PyThreadState) -> bool {
     // SAFETY: current thread state, GIL held (caller).
@@ -72,6 +139,7 @@ unsafe fn enter_recursive_call(tstate: *mut PyThreadState) -> bool {
 }
 
 /// ceval's `Py_LeaveRecursiveCall()`: clears `overflowed` once below the low-water mark.
+#[cfg(py38)]
 #[inline]
 unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
     // SAFETY: current thread state, GIL held (caller).
@@ -93,7 +161,6 @@ unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
 /// # Safety
 /// GIL held; `tstate` current; `frame` is a frame of the code `entry` was compiled from,
 /// not thrown into, and `address_of` knows the offset it continues at; tracing off.
-#[cfg(py38)]
 pub unsafe fn run_compiled_frame(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
@@ -126,6 +193,8 @@ pub unsafe fn run_compiled_frame(
             match status::kind(exit.status) {
                 status::RETURN | status::YIELD => break exit.value as *mut PyObject,
                 status::DEOPT => return continue_in_evaluator(tstate, frame, sp, fallback, 0),
+                // 3.8's END_FINALLY returning to a CALL_FINALLY site (3.9 has no such opcode).
+                #[cfg(py38)]
                 status::JUMP => {
                     let offset = (exit.status >> status::JUMP_TARGET_SHIFT) as usize;
                     match address_of(offset) {
@@ -164,14 +233,13 @@ pub unsafe fn run_compiled_frame(
         leave_recursive_call(tstate);
         (*frame).f_executing = 0;
         (*tstate).frame = (*frame).f_back;
-        _Py_CheckFunctionResult(std::ptr::null_mut(), result, c"PyEval_EvalFrameEx".as_ptr())
+        check_function_result(tstate, result)
     }
 }
 
 /// Whether ceval's eval-breaker check runs before the instruction at `offset`: the word is
 /// set and the opcode is not one ceval exempts (those that must not be separated from the
 /// instruction before them: `SETUP_FINALLY`, `SETUP_WITH`, `BEFORE_ASYNC_WITH`, `YIELD_FROM`).
-#[cfg(py38)]
 #[inline]
 unsafe fn entry_breaker_applies(tstate: *mut PyThreadState, frame: *mut PyFrameObject, offset: usize) -> bool {
     use crate::opcode::op;
@@ -197,12 +265,11 @@ unsafe fn record_error(frame: *mut PyFrameObject) {
     }
 }
 
-/// The evaluator's `exception_unwind:` loop (3.8): pops blocks until a `SETUP_FINALLY`
+/// The evaluator's `exception_unwind:` loop (3.8 and 3.9 alike): pops blocks until a `SETUP_FINALLY`
 /// block, whose handler gets the six exception values pushed (previous handled exception,
 /// then the raised one, normalised) and becomes the thread's handled exception. Returns the
 /// stack pointer and the handler's byte offset, or None (exception still set) if no block
 /// handles it. The stack pointer is returned in both cases.
-#[cfg(py38)]
 unsafe fn unwind_to_handler(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
@@ -299,7 +366,6 @@ struct Swapped {
 ///
 /// # Safety
 /// GIL held; `frame` is running in [`run_compiled_frame`] with stack pointer `sp`.
-#[cfg(py38)]
 unsafe fn continue_in_evaluator(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
@@ -323,7 +389,7 @@ unsafe fn continue_in_evaluator(
         if swapped.profile.is_some() {
             *slots.1 = Some(swallow_profile_call);
         }
-        let result = fallback(frame, throwflag);
+        let result = call_fallback(fallback, tstate, frame, throwflag);
         // The shims put the functions back when called; if the evaluator never called them
         // (it failed before), do it here.
         let slots = trace_slots(tstate);

@@ -99,9 +99,26 @@ pub unsafe extern "C" fn load_global_cached(frame: *mut PyFrameObject, sp: *mut 
     }
 }
 
+#[cfg(any(py37, py38))]
 extern "C" {
     /// Looks `key` up in `globals`, then `builtins` (both exact dicts); borrowed result.
     fn _PyDict_LoadGlobal(globals: *mut PyObject, builtins: *mut PyObject, key: *mut PyObject) -> *mut PyObject;
+}
+
+/// 3.9+: dictobject.c's `_PyDict_LoadGlobal` is no longer exported. Same lookups on the two
+/// exact dicts: `globals[key]`, else `builtins[key]`; a borrowed result, or NULL (with an
+/// exception only if a key comparison raised).
+#[cfg(not(any(py37, py38)))]
+#[allow(non_snake_case)] // named after the CPython function it stands in for
+unsafe fn _PyDict_LoadGlobal(globals: *mut PyObject, builtins: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live exact dicts and key, GIL held (caller).
+    unsafe {
+        let value = pyo3_ffi::PyDict_GetItemWithError(globals, key);
+        if !value.is_null() || !PyErr_Occurred().is_null() {
+            return value;
+        }
+        pyo3_ffi::PyDict_GetItemWithError(builtins, key)
+    }
 }
 
 const UNBOUNDFREE_ERROR_MSG: &std::ffi::CStr =

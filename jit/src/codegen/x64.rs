@@ -1,4 +1,4 @@
-//! x86-64 code generation for CPython 3.8 bytecode (dynasm-rs).
+//! x86-64 code generation for CPython 3.8 and 3.9 bytecode (dynasm-rs).
 //!
 //! Register plan for the whole function: r12 = frame, r13 = value-stack pointer (one past
 //! the top, as ceval's `stack_pointer`), r14 = thread state, r15 = `&f_localsplus[0]`.
@@ -92,18 +92,38 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         | op::LIST_APPEND | op::SET_ADD | op::MAP_ADD | op::BUILD_SET | op::BUILD_SLICE
         | op::FORMAT_VALUE | op::BUILD_STRING | op::DELETE_SUBSCR | op::DELETE_ATTR
         | op::LOAD_NAME | op::STORE_NAME | op::LOAD_BUILD_CLASS | op::IMPORT_FROM | op::IMPORT_STAR
-        | op::CALL_FUNCTION_EX | op::BUILD_LIST_UNPACK | op::BUILD_TUPLE_UNPACK
-        | op::BUILD_TUPLE_UNPACK_WITH_CALL | op::BUILD_SET_UNPACK | op::BUILD_MAP_UNPACK
-        | op::BUILD_MAP_UNPACK_WITH_CALL | op::UNPACK_EX | op::SETUP_ANNOTATIONS | op::PRINT_EXPR
+        | op::CALL_FUNCTION_EX | op::UNPACK_EX | op::SETUP_ANNOTATIONS | op::PRINT_EXPR
         | op::LOAD_CLASSDEREF | op::DELETE_GLOBAL | op::DELETE_NAME | op::DELETE_DEREF => emit_helper_call,
+        // 3.8: the BUILD_*_UNPACK family (3.9 builds with LIST_EXTEND & co. instead).
+        #[cfg(py38)]
+        op::BUILD_LIST_UNPACK | op::BUILD_TUPLE_UNPACK | op::BUILD_TUPLE_UNPACK_WITH_CALL
+        | op::BUILD_SET_UNPACK | op::BUILD_MAP_UNPACK | op::BUILD_MAP_UNPACK_WITH_CALL => emit_helper_call,
+        // 3.9: the opcodes that replaced BUILD_*_UNPACK and COMPARE_OP's non-rich cases.
+        #[cfg(py39)]
+        op::LIST_EXTEND | op::SET_UPDATE | op::DICT_UPDATE | op::DICT_MERGE | op::LIST_TO_TUPLE
+        | op::IS_OP | op::CONTAINS_OP => emit_helper_call,
+        #[cfg(py39)]
+        op::LOAD_ASSERTION_ERROR => emit_load_assertion_error,
+        #[cfg(py39)]
+        op::JUMP_IF_NOT_EXC_MATCH => emit_jump_if_not_exc_match,
         op::IMPORT_NAME => emit_import_name,
         op::DELETE_FAST => emit_delete_fast,
         op::SETUP_FINALLY | op::SETUP_WITH => emit_setup_block,
         op::POP_BLOCK => emit_pop_block,
+        // 3.8's finally protocol (3.9 duplicates finally bodies and re-raises with RERAISE).
+        #[cfg(py38)]
         op::BEGIN_FINALLY => emit_begin_finally,
+        #[cfg(py38)]
         op::CALL_FINALLY => emit_call_finally,
+        #[cfg(py38)]
         op::END_FINALLY => emit_end_finally,
-        op::POP_EXCEPT | op::POP_FINALLY | op::WITH_CLEANUP_START | op::WITH_CLEANUP_FINISH => emit_block_helper,
+        #[cfg(py38)]
+        op::POP_FINALLY | op::WITH_CLEANUP_START | op::WITH_CLEANUP_FINISH => emit_block_helper,
+        op::POP_EXCEPT => emit_block_helper,
+        #[cfg(py39)]
+        op::RERAISE => emit_reraise,
+        #[cfg(py39)]
+        op::WITH_EXCEPT_START => emit_with_except_start,
         op::RAISE_VARARGS => emit_raise_varargs,
         op::LOAD_DEREF | op::STORE_DEREF | op::LOAD_CLOSURE => emit_cell_access,
         op::FOR_ITER => emit_for_iter,
@@ -682,6 +702,7 @@ fn helper_call(instr: &Instruction) -> HelperCall {
             let consumed = 1 + (instr.oparg & 1) as i32;
             stack(ops::call_function_ex as *const (), n as i64, -consumed, -consumed)
         }
+        #[cfg(py38)]
         op::BUILD_LIST_UNPACK | op::BUILD_TUPLE_UNPACK | op::BUILD_TUPLE_UNPACK_WITH_CALL | op::BUILD_SET_UNPACK
         | op::BUILD_MAP_UNPACK | op::BUILD_MAP_UNPACK_WITH_CALL => {
             use ops::unpack_kind::*;
@@ -705,6 +726,20 @@ fn helper_call(instr: &Instruction) -> HelperCall {
         op::DELETE_GLOBAL => frame(ops::delete_global as *const (), 0, 0),
         op::DELETE_NAME => frame(ops::delete_name as *const (), 0, 0),
         op::DELETE_DEREF => frame(ops::delete_deref as *const (), 0, 0),
+        #[cfg(py39)]
+        op::LIST_EXTEND => stack(ops::list_extend as *const (), n as i64, -1, -1),
+        #[cfg(py39)]
+        op::SET_UPDATE => stack(ops::set_update as *const (), n as i64, -1, -1),
+        #[cfg(py39)]
+        op::DICT_UPDATE => stack(ops::dict_update as *const (), n as i64, -1, -1),
+        #[cfg(py39)]
+        op::DICT_MERGE => stack(ops::dict_merge as *const (), n as i64, -1, -1),
+        #[cfg(py39)]
+        op::LIST_TO_TUPLE => stack(ops::list_to_tuple as *const (), 0, 0, 0),
+        #[cfg(py39)]
+        op::IS_OP => stack(ops::is_op as *const (), n as i64, -1, -1),
+        #[cfg(py39)]
+        op::CONTAINS_OP => stack(ops::contains_op as *const (), n as i64, -1, -1),
         op::GET_AITER => stack(ops::get_aiter as *const (), 0, 0, 0),
         op::GET_ANEXT => stack(ops::get_anext as *const (), 0, 1, 0),
         op::BEFORE_ASYNC_WITH => stack(ops::before_async_with as *const (), 0, 1, 0),
@@ -965,12 +1000,14 @@ fn emit_pop_block(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFai
 }
 
 /// `BEGIN_FINALLY`: push NULL ("no exception, no return address").
+#[cfg(py38)]
 fn emit_begin_finally(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
     dynasm!(e.ops ; .arch x64 ; mov QWORD [r13], 0 ; add r13, 8);
     Ok(())
 }
 
 /// `CALL_FINALLY`: push the offset after it (as an int) and jump into the finally body.
+#[cfg(py38)]
 fn emit_call_finally(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let target = e.target_label(instr)?;
     dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, instr.next_offset() as i32);
@@ -996,35 +1033,96 @@ fn take_sp_and_check(e: &mut Emitter<'_>) {
     );
 }
 
-/// `POP_EXCEPT`, `POP_FINALLY`, `WITH_CLEANUP_START`, `WITH_CLEANUP_FINISH`.
+/// `POP_EXCEPT`; 3.8's `POP_FINALLY`, `WITH_CLEANUP_START`, `WITH_CLEANUP_FINISH`.
 fn emit_block_helper(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     match instr.opcode {
         op::POP_EXCEPT => {
             dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13);
             e.call(ops::pop_except as *const () as usize);
         }
+        #[cfg(py38)]
         op::POP_FINALLY => {
             dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13 ; mov ecx, instr.oparg as i32);
             e.call(ops::pop_finally as *const () as usize);
         }
+        #[cfg(py38)]
         op::WITH_CLEANUP_START => {
             dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13);
             e.call(ops::with_cleanup_start as *const () as usize);
         }
-        _ => {
+        #[cfg(py38)]
+        op::WITH_CLEANUP_FINISH => {
             dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13);
             e.call(ops::with_cleanup_finish as *const () as usize);
         }
+        _ => unreachable!("emit_fn routes only the opcodes above here"),
     }
     take_sp_and_check(e);
+    #[cfg(py38)]
     if instr.opcode == op::WITH_CLEANUP_START {
         e.check_tracing();
     }
     Ok(())
 }
 
+/// 3.9 `RERAISE`: restores the exception the handler was entered with (three slots) and
+/// leaves with `RERAISE` (ceval unwinds without a new traceback entry).
+#[cfg(py39)]
+fn emit_reraise(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    let exit = e.exit;
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
+    e.call(ops::reraise as *const () as usize);
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov r13, rax
+        ; mov rdx, r13
+        ; mov eax, status::RERAISE as i32
+        ; jmp =>exit
+    );
+    Ok(())
+}
+
+/// 3.9 `WITH_EXCEPT_START`: calls `__exit__(exc, val, tb)` and pushes its result.
+#[cfg(py39)]
+fn emit_with_except_start(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let call = HelperCall { helper: ops::with_except_start as *const (), takes_frame: false, extra: 0, effect: 1, error_effect: 0 };
+    emit_call_helper(e, instr, call)
+}
+
+/// 3.9 `LOAD_ASSERTION_ERROR`: pushes the `AssertionError` class (a new reference).
+#[cfg(py39)]
+fn emit_load_assertion_error(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    // SAFETY: reading the address of a static exception class of libpython.
+    let class = unsafe { pyo3_ffi::PyExc_AssertionError } as i64;
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rax, QWORD class
+        ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+        ; mov [r13], rax
+        ; add r13, 8
+    );
+    Ok(())
+}
+
+/// 3.9 `JUMP_IF_NOT_EXC_MATCH target`: pops the raised type and the `except` classes; jumps
+/// when they do not match.
+#[cfg(py39)]
+fn emit_jump_if_not_exc_match(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let target = e.target_label(instr)?;
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
+    e.call(ops::jump_if_not_exc_match as *const () as usize);
+    dynasm!(e.ops ; .arch x64 ; sub r13, 16);
+    e.check_status(0);
+    // A class's __subclasscheck__ may have turned tracing on: continue on the chosen branch.
+    let target_offset = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)? as i32;
+    e.check_tracing_at_branch(&[(0, target_offset - 2), (1, instr.offset as i32)]);
+    dynasm!(e.ops ; .arch x64 ; test eax, eax ; jz =>target);
+    Ok(())
+}
+
 /// `END_FINALLY`: fall through (NULL), return to a `CALL_FINALLY` site (JUMP exit), or
 /// re-raise (RERAISE exit, no new traceback entry).
+#[cfg(py38)]
 fn emit_end_finally(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
     let exit = e.exit;
     dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
@@ -1124,7 +1222,11 @@ fn emit_get_awaitable(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Co
     let (prev, prev_prev) = (before(1), if unit >= 2 { before(2) } else { None });
     let context = match prev {
         Some(op::BEFORE_ASYNC_WITH) => AENTER,
+        // The exceptional `async with` exit: 3.8's WITH_CLEANUP_START, 3.9's WITH_EXCEPT_START.
+        #[cfg(py38)]
         Some(op::WITH_CLEANUP_START) => AEXIT,
+        #[cfg(py39)]
+        Some(op::WITH_EXCEPT_START) => AEXIT,
         Some(op::CALL_FUNCTION) if prev_prev == Some(op::DUP_TOP) => AEXIT,
         _ => OTHER,
     };
