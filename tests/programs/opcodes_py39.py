@@ -183,6 +183,15 @@ class NoAenter:
         return 5
 
 
+class OnlyAenter:
+    async def __aenter__(self):
+        return self
+
+
+class Neither:
+    pass
+
+
 class BadAenter:
     def __aenter__(self):
         return 1
@@ -242,6 +251,8 @@ def check_async():
     print("async with bad aexit", drive(async_with(NoAenter(), False)))
     print("async with bad aexit raising", drive(async_with(NoAenter(), True)))
     print("async with bad aenter", drive(async_with(BadAenter(), False)))
+    print("async with no __aexit__", drive(async_with(OnlyAenter(), False)))
+    print("async with neither", drive(async_with(Neither(), False)))
     print("async for", drive(consume(3)))
     inner = awaits(Awaitable())
     outer1 = awaits(inner)

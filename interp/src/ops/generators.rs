@@ -381,16 +381,37 @@ pub unsafe extern "C" fn before_async_with(sp: *mut *mut PyObject) -> i32 {
     // SAFETY: as the contract; the identifiers are only touched with the GIL held.
     unsafe {
         let mgr = *sp.sub(1);
-        let exit = special_lookup(mgr, c"__aexit__", addr_of_mut!(AEXIT_ID).cast());
-        if exit.is_null() {
-            return -1;
-        }
-        *sp.sub(1) = exit;
-        let enter = special_lookup(mgr, c"__aenter__", addr_of_mut!(AENTER_ID).cast());
-        Py_DECREF(mgr);
-        if enter.is_null() {
-            return -1;
-        }
+        // 3.8 looks up __aexit__ first, 3.9 __aenter__ first: the AttributeError of a manager
+        // lacking both names the first one looked up.
+        #[cfg(py38)]
+        let enter = {
+            let exit = special_lookup(mgr, c"__aexit__", addr_of_mut!(AEXIT_ID).cast());
+            if exit.is_null() {
+                return -1;
+            }
+            *sp.sub(1) = exit;
+            let enter = special_lookup(mgr, c"__aenter__", addr_of_mut!(AENTER_ID).cast());
+            Py_DECREF(mgr);
+            if enter.is_null() {
+                return -1;
+            }
+            enter
+        };
+        #[cfg(not(py38))]
+        let enter = {
+            let enter = special_lookup(mgr, c"__aenter__", addr_of_mut!(AENTER_ID).cast());
+            if enter.is_null() {
+                return -1;
+            }
+            let exit = special_lookup(mgr, c"__aexit__", addr_of_mut!(AEXIT_ID).cast());
+            if exit.is_null() {
+                Py_DECREF(enter);
+                return -1;
+            }
+            *sp.sub(1) = exit;
+            Py_DECREF(mgr);
+            enter
+        };
         let res = PyObject_CallObject(enter, null_mut());
         Py_DECREF(enter);
         if res.is_null() {
