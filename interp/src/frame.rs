@@ -35,7 +35,9 @@ pub mod status {
     pub const ERROR: u64 = 1;
     /// Tracing started: `value` is the stack pointer; `f_lasti` is the last instruction done.
     pub const DEOPT: u64 = 2;
-    /// As `ERROR`, for a bare `raise`: no new traceback entry (ceval skips `error:`).
+    /// As `ERROR`, for a bare `raise`: no new traceback entry (ceval skips `error:`). On
+    /// 3.10, `status >> JUMP_TARGET_SHIFT`, when non-zero, is 1 + the index of a `RERAISE`
+    /// that moved `f_lasti` (the unwinder records the instruction that raised).
     pub const RERAISE: u64 = 3;
     /// `END_FINALLY` returning to the instruction after a `CALL_FINALLY`: `value` is the
     /// stack pointer; the byte offset to continue at is `status >> JUMP_TARGET_SHIFT`.
@@ -174,10 +176,8 @@ pub unsafe fn run_compiled_frame(
             return std::ptr::null_mut();
         }
         (*tstate).frame = frame;
-        let mut sp = (*frame).f_stacktop;
-        (*frame).f_stacktop = std::ptr::null_mut();
-        (*frame).f_executing = 1;
-        let start = ((*frame).f_lasti + 2) as usize & !1;
+        let mut sp = take_value_stack(frame);
+        let start = crate::opcode::resume_offset((*frame).f_lasti);
         let mut target = address_of(start).expect("the caller checked the frame can be entered here");
         let mut pending_exit = None;
         if entry_breaker_applies(tstate, frame, start) {
@@ -191,7 +191,17 @@ pub unsafe fn run_compiled_frame(
             let exit = pending_exit.take().unwrap_or_else(|| entry(frame, sp, tstate, target));
             sp = exit.value as *mut *mut PyObject;
             match status::kind(exit.status) {
-                status::RETURN | status::YIELD => break exit.value as *mut PyObject,
+                status::RETURN => {
+                    // 3.10: a returned frame is RETURNED with an empty stack (YIELD leaves it
+                    // SUSPENDED; machine code did that).
+                    #[cfg(py310)]
+                    {
+                        (*frame).f_stackdepth = 0;
+                        (*frame).f_state = crate::cpython::frame_state::RETURNED;
+                    }
+                    break exit.value as *mut PyObject;
+                }
+                status::YIELD => break exit.value as *mut PyObject,
                 status::DEOPT => return continue_in_evaluator(tstate, frame, sp, fallback, 0),
                 // 3.8's END_FINALLY returning to a CALL_FINALLY site (3.9 has no such opcode).
                 #[cfg(py38)]
@@ -216,12 +226,26 @@ pub unsafe fn run_compiled_frame(
                     } else if kind == status::ERROR {
                         record_error(frame);
                     }
-                    let (unwound_sp, handler) = unwind_to_handler(tstate, frame, sp);
+                    // 3.10: a RERAISE that restored f_lasti says where it was (the unwinder
+                    // records the raising instruction, not f_lasti); elsewhere, f_lasti.
+                    let raised_at = match exit.status >> status::JUMP_TARGET_SHIFT {
+                        0 => (*frame).f_lasti,
+                        at => at as i32 - 1,
+                    };
+                    #[cfg(py310)]
+                    {
+                        (*frame).f_state = crate::cpython::frame_state::UNWINDING;
+                    }
+                    let (unwound_sp, handler) = unwind_to_handler(tstate, frame, sp, raised_at);
                     sp = unwound_sp;
+                    #[cfg(py310)]
+                    if handler.is_some() {
+                        (*frame).f_state = crate::cpython::frame_state::EXECUTING;
+                    }
                     match handler {
                         Some(handler) if (*tstate).use_tracing() => {
                             // Continue at the handler in the evaluator (it resumes after f_lasti).
-                            (*frame).f_lasti = handler as i32 - 2;
+                            (*frame).f_lasti = crate::opcode::lasti_before(handler);
                             return continue_in_evaluator(tstate, frame, sp, fallback, 0);
                         }
                         Some(handler) => target = address_of(handler).expect("handlers are entry points"),
@@ -231,9 +255,55 @@ pub unsafe fn run_compiled_frame(
             }
         };
         leave_recursive_call(tstate);
-        (*frame).f_executing = 0;
+        #[cfg(not(py310))]
+        {
+            (*frame).f_executing = 0;
+        }
         (*tstate).frame = (*frame).f_back;
         check_function_result(tstate, result)
+    }
+}
+
+/// Frame entry: the value-stack pointer of a fresh or suspended frame, marking the frame as
+/// executing (≤3.9: `f_stacktop` becomes NULL and `f_executing` 1; 3.10: `f_stackdepth`
+/// becomes -1 and `f_state` EXECUTING).
+#[inline]
+unsafe fn take_value_stack(frame: *mut PyFrameObject) -> *mut *mut PyObject {
+    // SAFETY: live frame (caller) whose saved stack top/depth is within its value stack.
+    unsafe {
+        #[cfg(not(py310))]
+        {
+            let sp = (*frame).f_stacktop;
+            (*frame).f_stacktop = std::ptr::null_mut();
+            (*frame).f_executing = 1;
+            sp
+        }
+        #[cfg(py310)]
+        {
+            let sp = (*frame).f_valuestack.add((*frame).f_stackdepth.max(0) as usize);
+            (*frame).f_stackdepth = -1;
+            (*frame).f_state = crate::cpython::frame_state::EXECUTING;
+            sp
+        }
+    }
+}
+
+/// The reverse of [`take_value_stack`] for a frame handed to the evaluator mid-way: the
+/// stack top is saved as a suspended generator's is, and the frame is no longer executing.
+#[inline]
+unsafe fn save_value_stack(frame: *mut PyFrameObject, sp: *mut *mut PyObject) {
+    // SAFETY: live frame (caller); `sp` within its value stack.
+    unsafe {
+        #[cfg(not(py310))]
+        {
+            (*frame).f_stacktop = sp;
+            (*frame).f_executing = 0;
+        }
+        #[cfg(py310)]
+        {
+            (*frame).f_stackdepth = sp.offset_from((*frame).f_valuestack) as std::os::raw::c_int;
+            (*frame).f_state = crate::cpython::frame_state::SUSPENDED;
+        }
     }
 }
 
@@ -265,7 +335,8 @@ unsafe fn record_error(frame: *mut PyFrameObject) {
     }
 }
 
-/// The evaluator's `exception_unwind:` loop (3.8 and 3.9 alike): pops blocks until a `SETUP_FINALLY`
+/// The evaluator's `exception_unwind:` loop (3.8–3.10 alike; 3.10's except-handler block
+/// records `raised_at`, the raising instruction, where ≤3.9 record -1): pops blocks until a `SETUP_FINALLY`
 /// block, whose handler gets the six exception values pushed (previous handled exception,
 /// then the raised one, normalised) and becomes the thread's handled exception. Returns the
 /// stack pointer and the handler's byte offset, or None (exception still set) if no block
@@ -274,6 +345,7 @@ unsafe fn unwind_to_handler(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
     mut sp: *mut *mut PyObject,
+    raised_at: i32,
 ) -> (*mut *mut PyObject, Option<usize>) {
     use crate::ops::{unwind_except_handler, EXCEPT_HANDLER};
     use pyo3_ffi::*;
@@ -296,7 +368,8 @@ unsafe fn unwind_to_handler(
                 continue;
             }
             let level = sp.offset_from((*frame).f_valuestack) as i32;
-            (*frame).f_blockstack[(*frame).f_iblock as usize] = crate::cpython::PyTryBlock { b_type: EXCEPT_HANDLER, b_handler: -1, b_level: level };
+            let b_handler = if cfg!(py310) { raised_at } else { -1 };
+            (*frame).f_blockstack[(*frame).f_iblock as usize] = crate::cpython::PyTryBlock { b_type: EXCEPT_HANDLER, b_handler, b_level: level };
             (*frame).f_iblock += 1;
             let info = (*tstate).exc_info;
             let mut push = |v: *mut PyObject| {
@@ -325,7 +398,7 @@ unsafe fn unwind_to_handler(
             push(tb);
             push(val);
             push(exc);
-            return (sp, Some(block.b_handler as usize));
+            return (sp, Some(crate::opcode::handler_offset(block.b_handler)));
         }
         (sp, None)
     }
@@ -338,6 +411,12 @@ unsafe fn unwind_and_exit(_tstate: *mut PyThreadState, frame: *mut PyFrameObject
         while sp > (*frame).f_valuestack {
             sp = sp.sub(1);
             Py_XDECREF(*sp);
+        }
+        // 3.10: the frame raised, with an empty stack.
+        #[cfg(py310)]
+        {
+            (*frame).f_stackdepth = 0;
+            (*frame).f_state = crate::cpython::frame_state::RAISED;
         }
     }
     std::ptr::null_mut()
@@ -376,9 +455,8 @@ unsafe fn continue_in_evaluator(
     // SAFETY: current thread state (caller); the trace slots hold Py_tracefunc or NULL.
     unsafe {
         DEOPTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        (*frame).f_stacktop = sp;
+        save_value_stack(frame, sp);
         leave_recursive_call(tstate);
-        (*frame).f_executing = 0;
         (*tstate).frame = (*frame).f_back;
         let slots = trace_slots(tstate);
         let swapped = Swapped { trace: *slots.0, profile: *slots.1, frame };

@@ -213,7 +213,8 @@ pub(crate) unsafe fn special_lookup(obj: *mut PyObject, name: &'static std::ffi:
     }
 }
 
-/// A `_Py_Identifier`: a C string and its cached interned str (filled by CPython).
+/// A `_Py_Identifier` up to 3.9: a C string and its cached interned str (filled by CPython).
+#[cfg(not(py310))]
 #[repr(C)]
 pub(crate) struct Identifier {
     next: *mut Identifier,
@@ -221,11 +222,31 @@ pub(crate) struct Identifier {
     object: *mut PyObject,
 }
 
+#[cfg(not(py310))]
 impl Identifier {
     pub(crate) const fn new(name: &'static std::ffi::CStr) -> Self {
         Identifier { next: std::ptr::null_mut(), string: name.as_ptr(), object: std::ptr::null_mut() }
     }
 }
+
+/// A `_Py_Identifier` on 3.10: a C string and its index in the interpreter's identifier
+/// table, -1 until CPython assigns one.
+#[cfg(py310)]
+#[repr(C)]
+pub(crate) struct Identifier {
+    string: *const std::os::raw::c_char,
+    index: isize,
+}
+
+#[cfg(py310)]
+impl Identifier {
+    pub(crate) const fn new(name: &'static std::ffi::CStr) -> Self {
+        Identifier { string: name.as_ptr(), index: -1 }
+    }
+}
+
+const _: () = assert!(std::mem::size_of::<Identifier>() == crate::cpython::layout::SIZEOF_IDENTIFIER);
+crate::cpython::check_offset!(Identifier, string, crate::cpython::layout::IDENTIFIER_STRING);
 
 static mut ENTER_ID: Identifier = Identifier::new(c"__enter__");
 static mut EXIT_ID: Identifier = Identifier::new(c"__exit__");
@@ -346,6 +367,25 @@ pub unsafe extern "C" fn reraise(sp: *mut *mut PyObject) -> *mut *mut PyObject {
         let value = *sp.sub(2);
         let tb = *sp.sub(3);
         PyErr_Restore(exc, value, tb);
+        sp.sub(3)
+    }
+}
+
+/// 3.10 `RERAISE restore_lasti`: as 3.9's, and when `restore_lasti` is non-zero `f_lasti`
+/// first goes back to the instruction the handler's block recorded (where the exception
+/// was raised). Returns the new stack pointer.
+///
+/// # Safety
+/// GIL held; live frame inside an except handler (a block on its stack); the three slots
+/// below `sp` are owned (type on top).
+#[cfg(py310)]
+pub unsafe extern "C" fn reraise(frame: *mut PyFrameObject, sp: *mut *mut PyObject, restore_lasti: u32) -> *mut *mut PyObject {
+    // SAFETY: as the contract; PyErr_Restore steals the three references.
+    unsafe {
+        if restore_lasti != 0 && (*frame).f_iblock > 0 {
+            (*frame).f_lasti = (*frame).f_blockstack[(*frame).f_iblock as usize - 1].b_handler;
+        }
+        PyErr_Restore(*sp.sub(1), *sp.sub(2), *sp.sub(3));
         sp.sub(3)
     }
 }

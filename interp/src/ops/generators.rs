@@ -17,6 +17,7 @@ extern "C" {
 }
 
 extern "C" {
+    #[cfg(not(py310))]
     fn _PyGen_Send(gen: *mut PyObject, arg: *mut PyObject) -> *mut PyObject;
     fn _PyGen_FetchStopIterationValue(value: *mut *mut PyObject) -> c_int;
     fn _PyErr_FormatFromCause(exc: *mut PyObject, format: *const c_char, ...) -> *mut PyObject;
@@ -26,6 +27,7 @@ extern "C" {
 const CO_COROUTINE: c_int = 0x0080;
 const CO_ITERABLE_COROUTINE: c_int = 0x0100;
 
+#[cfg(not(py310))] // 3.10 sends through PyIter_Send
 static mut SEND_ID: Identifier = Identifier::new(c"send");
 static mut AENTER_ID: Identifier = Identifier::new(c"__aenter__");
 static mut AEXIT_ID: Identifier = Identifier::new(c"__aexit__");
@@ -117,6 +119,28 @@ unsafe fn _PyCoro_GetAwaitableIter(o: *mut PyObject) -> *mut PyObject {
     }
 }
 
+/// 3.10: genobject.c's `_PyGen_yf`, with `f_lasti` in instructions and the stack depth in
+/// `f_stackdepth`.
+#[cfg(py310)]
+#[allow(non_snake_case)] // named after the CPython function it stands in for
+unsafe fn _PyGen_yf(gen: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live generator/coroutine (caller); its frame, when present, is live and a
+    // positive f_stackdepth counts owned slots of its value stack.
+    unsafe {
+        let f = crate::cpython::gen_frame(gen);
+        if f.is_null() || (*f).f_lasti < 0 || (*f).f_stackdepth <= 0 {
+            return null_mut();
+        }
+        let code = crate::cpython::co_code_bytes((*f).f_code);
+        if code.get(((*f).f_lasti as usize + 1) * 2).copied() != Some(crate::opcode::op::YIELD_FROM) {
+            return null_mut();
+        }
+        let yf = *(*f).f_valuestack.add((*f).f_stackdepth as usize - 1);
+        Py_INCREF(yf);
+        yf
+    }
+}
+
 /// 3.9+: genobject.c's `_PyGen_yf` (no longer exported): the object a suspended generator or
 /// coroutine is delegating to (it is parked on `YIELD_FROM` after its first run), as a new
 /// reference, else NULL.
@@ -174,6 +198,31 @@ pub struct YieldFromOutcome {
 /// GIL held; both slots owned.
 pub unsafe extern "C" fn yield_from(sp: *mut *mut PyObject) -> YieldFromOutcome {
     // SAFETY: as the contract; the identifier is only touched with the GIL held.
+    #[cfg(py310)]
+    // SAFETY: as the contract.
+    unsafe {
+        // 3.10: PyIter_Send (am_send, else __next__ for None, else .send()).
+        extern "C" {
+            fn PyIter_Send(iter: *mut PyObject, arg: *mut PyObject, presult: *mut *mut PyObject) -> c_int;
+        }
+        const PYGEN_RETURN: c_int = 0;
+        const PYGEN_NEXT: c_int = 1;
+        let value = *sp.sub(1);
+        let receiver = *sp.sub(2);
+        let mut retval = null_mut();
+        let status = PyIter_Send(receiver, value, &mut retval);
+        Py_DECREF(value);
+        match status {
+            PYGEN_NEXT => YieldFromOutcome { kind: 1, value: retval },
+            PYGEN_RETURN => {
+                Py_DECREF(receiver);
+                *sp.sub(2) = retval;
+                YieldFromOutcome { kind: 0, value: null_mut() }
+            }
+            _ => YieldFromOutcome { kind: -1, value: null_mut() },
+        }
+    }
+    #[cfg(not(py310))]
     unsafe {
         let value = *sp.sub(1);
         let receiver = *sp.sub(2);

@@ -22,6 +22,22 @@ unsafe fn raise_with_name(exc: *mut PyObject, format: &std::ffi::CStr, name: *mu
             return;
         }
         PyErr_Format(exc, format.as_ptr(), utf8);
+        // 3.10: a NameError carries the name (`name` attribute) for the "Did you mean"
+        // suggestion printed with its traceback.
+        #[cfg(py310)]
+        if exc == PyExc_NameError {
+            use pyo3_ffi::*;
+            let (mut ty, mut value, mut tb) = (std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
+            PyErr_Fetch(&mut ty, &mut value, &mut tb);
+            PyErr_NormalizeException(&mut ty, &mut value, &mut tb);
+            if PyErr_GivenExceptionMatches(value, PyExc_NameError) != 0 {
+                // Failure does not matter: the NameError is restored either way.
+                if PyObject_SetAttrString(value, c"name".as_ptr(), name) < 0 {
+                    PyErr_Clear();
+                }
+            }
+            PyErr_Restore(ty, value, tb);
+        }
     }
 }
 
