@@ -590,7 +590,12 @@ fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
 }
 
 fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
-    let target = e.target_label(instr)?;
+    let target_label = e.target_label(instr)?;
+    let target_offset = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)?;
+    // A backward branch closes a loop (3.10 ends `while cond:` loops this way, with no
+    // JUMP_ABSOLUTE): taking it goes through the eval-breaker check, as ceval's does.
+    let backward = target_offset <= instr.offset;
+    let target = if backward { e.ops.new_dynamic_label() } else { target_label };
     let jump_if_true = instr.opcode == op::POP_JUMP_IF_TRUE;
     // SAFETY: the address of the True/False singletons (static objects of libpython).
     let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
@@ -618,7 +623,6 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     e.call(ops::pop_truth as *const () as usize);
     e.check_status(0);
     // `__bool__` may have turned tracing on: the evaluator continues on the chosen branch.
-    let target_offset = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)?;
     let (taken, not_taken) = if jump_if_true { (1, 0) } else { (0, 1) };
     e.check_tracing_at_branch(&[(taken, lasti_before(target_offset)), (not_taken, lasti_at(instr.offset))]);
     dynasm!(e.ops ; .arch x64 ; test eax, eax);
@@ -628,6 +632,13 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         dynasm!(e.ops ; .arch x64 ; jz =>target);
     }
     dynasm!(e.ops ; .arch x64 ; next:);
+    if backward {
+        // Out of line: the taken back-edge checks the eval breaker, then loops.
+        let after = e.ops.new_dynamic_label();
+        dynasm!(e.ops ; .arch x64 ; jmp =>after ; =>target);
+        e.check_eval_breaker(target_offset);
+        dynasm!(e.ops ; .arch x64 ; jmp =>target_label ; =>after);
+    }
     Ok(())
 }
 
