@@ -14,6 +14,12 @@ ROOT = os.path.dirname(TESTS_DIR)
 JIT_VARIABLES = ("DISABLE_PYSTON", "JIT_MIN_RUNS", "JIT_MAX_MEM", "JIT_SHOW_STATS")
 
 
+# The CPython versions whose builds have a code generator (build_support/python_version.rs,
+# CODEGEN_VERSIONS); on the others every code object fails with no_code_generator.
+CODEGEN_VERSIONS = {(3, 8), (3, 9), (3, 10)}
+COMPILES = tuple(sys.version_info[:2]) in CODEGEN_VERSIONS
+
+
 def clean_env(**overrides):
     """os.environ without any JIT-related variable, plus `overrides`."""
     env = {

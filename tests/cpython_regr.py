@@ -26,7 +26,7 @@ comment, and a module may be followed by version conditions such as ``>=3.8`` or
 Command line::
 
     python tests/cpython_regr.py [--jobs 2] [--python PY] [--timeout 300] [--log-dir DIR]
-                                 [--modes threshold0,disabled] [modules...]
+                                 [--modes threshold0,disabled] [--stats-file FILE] [modules...]
 
 runs the modules (default: every module of the list for this interpreter), two runs at a
 time, and prints one summary line per module as it completes, followed by the differences
@@ -602,6 +602,9 @@ def main(argv=None):
     parser.add_argument("--modes", default=",".join(DEFAULT_MODES),
                         help="comma-separated modes, the last is the reference (default %(default)s)")
     parser.add_argument("--list", default=MODULE_LIST, help="module list (default tests/cpython_regr_modules.txt)")
+    parser.add_argument("--stats-file", help="append the JIT's exit statistics of every run that has "
+                                             "the JIT enabled to this file (PYSTON_LITE_STATS_FILE), "
+                                             "to count compile failures over the list")
     parser.add_argument("--log-dir", help="write every run's log there (default: only the logs of "
                                           "differing modules, to a new temporary directory)")
     args = parser.parse_args(argv)
@@ -631,7 +634,10 @@ def main(argv=None):
     futures = {}
     for module in modules:
         for label, mode in zip(names, modes):
-            future = pool.submit(run_module, module, mode, args.python, args.timeout)
+            extra = None
+            if args.stats_file and mode != "disabled":
+                extra = {"PYSTON_LITE_STATS_FILE": os.path.abspath(args.stats_file)}
+            future = pool.submit(run_module, module, mode, args.python, args.timeout, extra)
             futures[future] = (module, label)
     def terminate(signum, frame):
         raise KeyboardInterrupt

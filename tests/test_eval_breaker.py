@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import check_python, clean_env, run_python
+from conftest import COMPILES, check_python, clean_env, run_python
 
 SPIN = """
 import pyston_lite, sys
@@ -47,6 +47,40 @@ def test_ctrl_c_interrupts_a_compiled_infinite_loop():
     assert status == stock_status  # 1 on 3.7; killed by SIGINT (-2) from 3.8 on
     assert err.rstrip().endswith("KeyboardInterrupt")
     assert "in spin" in err and "in spin" in stock_err
+
+
+def test_a_conditional_back_edge_lets_other_threads_run():
+    """3.10 closes `while cond:` loops with a backward POP_JUMP_IF_TRUE (no JUMP_ABSOLUTE):
+    taking it must check the eval breaker too, or the spinning thread keeps the GIL (the
+    shape of CPython's test_threading.test_can_interrupt_tight_loops)."""
+    out = run_python(
+        """
+        import threading, pyston_lite
+        cont = [True]
+        started = [False]
+        interrupted = [False]
+        def worker():
+            iterations = 100_000_000
+            started[0] = True
+            while cont[0]:
+                if iterations:
+                    iterations -= 1
+                else:
+                    return
+            interrupted[0] = True
+        t = threading.Thread(target=worker)
+        t.start()
+        while not started[0]:
+            pass
+        cont[0] = False
+        t.join()
+        print(interrupted[0], pyston_lite.info(worker)["state"])
+        """,
+        env=clean_env(PYSTON_LITE_THRESHOLD="0"),
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "compiled" if COMPILES else "failed"]
 
 
 def test_other_threads_run_while_one_spins():

@@ -136,6 +136,25 @@ int main(void) {
     OFF(TYPE_TP_VECTORCALL_OFFSET, PyTypeObject, tp_vectorcall_offset);
 #endif
 
+    /* Generators and coroutines (3.9+ helpers port _PyGen_yf / _PyCoro_GetAwaitableIter). */
+    OFF(GEN_GI_FRAME, PyGenObject, gi_frame);
+    OFF(GEN_GI_CODE, PyGenObject, gi_code);
+    OFF(CORO_CR_FRAME, PyCoroObject, cr_frame);
+    OFF(CORO_CR_CODE, PyCoroObject, cr_code);
+
+#if PY_VERSION_HEX >= 0x030A0000
+    /* 3.10 pattern matching: the type flags MATCH_MAPPING/SEQUENCE/CLASS test. */
+    P(TPFLAGS_MAPPING, Py_TPFLAGS_MAPPING);
+    P(TPFLAGS_SEQUENCE, Py_TPFLAGS_SEQUENCE);
+    P(TPFLAGS_MATCH_SELF, _Py_TPFLAGS_MATCH_SELF);
+#endif
+
+    OFF(FUNCTION_FUNC_ANNOTATIONS, PyFunctionObject, func_annotations);
+
+    /* _Py_Identifier (3.10 replaced its cache pointer by an index). */
+    P(SIZEOF_IDENTIFIER, sizeof(_Py_Identifier));
+    OFF(IDENTIFIER_STRING, _Py_Identifier, string);
+
     OFF(INTERP_EVAL_FRAME, PyInterpreterState, eval_frame);
     OFF(INTERP_IMPORT_FUNC, PyInterpreterState, import_func);
 #if PY_VERSION_HEX >= 0x03090000

@@ -35,7 +35,9 @@ pub mod status {
     pub const ERROR: u64 = 1;
     /// Tracing started: `value` is the stack pointer; `f_lasti` is the last instruction done.
     pub const DEOPT: u64 = 2;
-    /// As `ERROR`, for a bare `raise`: no new traceback entry (ceval skips `error:`).
+    /// As `ERROR`, for a bare `raise`: no new traceback entry (ceval skips `error:`). On
+    /// 3.10, `status >> JUMP_TARGET_SHIFT`, when non-zero, is 1 + the index of a `RERAISE`
+    /// that moved `f_lasti` (the unwinder records the instruction that raised).
     pub const RERAISE: u64 = 3;
     /// `END_FINALLY` returning to the instruction after a `CALL_FINALLY`: `value` is the
     /// stack pointer; the byte offset to continue at is `status >> JUMP_TARGET_SHIFT`.
@@ -54,14 +56,81 @@ pub mod status {
 pub type EntryFn = unsafe extern "C" fn(*mut PyFrameObject, *mut *mut PyObject, *mut PyThreadState, usize) -> Exit;
 
 extern "C" {
+    #[cfg(py38)]
     static _Py_CheckRecursionLimit: c_int;
+    #[cfg(py38)]
     fn _Py_CheckRecursiveCall(location: *const c_char) -> c_int;
+    /// 3.9+: exported functions (they were macros up to 3.8).
+    #[cfg(not(py38))]
+    fn Py_EnterRecursiveCall(location: *const c_char) -> c_int;
+    #[cfg(not(py38))]
+    fn Py_LeaveRecursiveCall();
     fn PyTraceBack_Here(frame: *mut PyFrameObject) -> c_int;
+    #[cfg(py38)]
     fn _Py_CheckFunctionResult(callable: *mut PyObject, result: *mut PyObject, location: *const c_char) -> *mut PyObject;
+    /// 3.9 added the thread state as first argument.
+    #[cfg(not(py38))]
+    fn _Py_CheckFunctionResult(
+        tstate: *mut PyThreadState,
+        callable: *mut PyObject,
+        result: *mut PyObject,
+        location: *const c_char,
+    ) -> *mut PyObject;
+}
+
+/// The evaluator's last step on every exit: `_Py_CheckFunctionResult` with the name ceval
+/// passes on that version.
+#[inline]
+unsafe fn check_function_result(tstate: *mut PyThreadState, result: *mut PyObject) -> *mut PyObject {
+    #[cfg(py38)]
+    // SAFETY: GIL held (caller); `result` is owned or NULL.
+    unsafe {
+        let _ = tstate;
+        _Py_CheckFunctionResult(std::ptr::null_mut(), result, c"PyEval_EvalFrameEx".as_ptr())
+    }
+    #[cfg(not(py38))]
+    // SAFETY: GIL held, `tstate` current (caller); `result` is owned or NULL.
+    unsafe {
+        _Py_CheckFunctionResult(tstate, std::ptr::null_mut(), result, c"_PyEval_EvalFrameDefault".as_ptr())
+    }
+}
+
+/// Calls the fallback evaluator with the version's PEP 523 signature.
+#[inline]
+unsafe fn call_fallback(fallback: EvalFrameFn, tstate: *mut PyThreadState, frame: *mut PyFrameObject, throwflag: c_int) -> *mut PyObject {
+    #[cfg(py38)]
+    // SAFETY: an evaluator called as CPython calls it (caller's contract).
+    unsafe {
+        let _ = tstate;
+        fallback(frame, throwflag)
+    }
+    #[cfg(not(py38))]
+    // SAFETY: an evaluator called as CPython calls it (caller's contract).
+    unsafe {
+        fallback(tstate, frame, throwflag)
+    }
+}
+
+/// 3.9+: `Py_EnterRecursiveCall("")` (an exported function; the limit is per interpreter and
+/// there is no low-water mark): false with RecursionError set when the limit is exceeded.
+#[cfg(not(py38))]
+#[inline]
+unsafe fn enter_recursive_call(_tstate: *mut PyThreadState) -> bool {
+    // SAFETY: GIL held by the current thread (caller).
+    unsafe { Py_EnterRecursiveCall(c"".as_ptr()) == 0 }
+}
+
+/// 3.9+: `Py_LeaveRecursiveCall()`, a plain decrement.
+#[cfg(not(py38))]
+#[inline]
+unsafe fn leave_recursive_call(_tstate: *mut PyThreadState) {
+    // SAFETY: GIL held by the current thread (caller), after a successful enter.
+    unsafe { Py_LeaveRecursiveCall() }
 }
 
 /// ceval's `Py_EnterRecursiveCall("")` (a macro on 3.7/3.8): false with RecursionError set
 /// when the limit is exceeded (the check has then already undone the increment).
+#[cfg(py38)]
 #[inline]
 unsafe fn enter_recursive_call(tstate: *mut PyThreadState) -> bool {
     // SAFETY: current thread state, GIL held (caller).
@@ -72,6 +141,7 @@ unsafe fn enter_recursive_call(tstate: *mut PyThreadState) -> bool {
 }
 
 /// ceval's `Py_LeaveRecursiveCall()`: clears `overflowed` once below the low-water mark.
+#[cfg(py38)]
 #[inline]
 unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
     // SAFETY: current thread state, GIL held (caller).
@@ -93,7 +163,6 @@ unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
 /// # Safety
 /// GIL held; `tstate` current; `frame` is a frame of the code `entry` was compiled from,
 /// not thrown into, and `address_of` knows the offset it continues at; tracing off.
-#[cfg(py38)]
 pub unsafe fn run_compiled_frame(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
@@ -107,10 +176,8 @@ pub unsafe fn run_compiled_frame(
             return std::ptr::null_mut();
         }
         (*tstate).frame = frame;
-        let mut sp = (*frame).f_stacktop;
-        (*frame).f_stacktop = std::ptr::null_mut();
-        (*frame).f_executing = 1;
-        let start = ((*frame).f_lasti + 2) as usize & !1;
+        let mut sp = take_value_stack(frame);
+        let start = crate::opcode::resume_offset((*frame).f_lasti);
         let mut target = address_of(start).expect("the caller checked the frame can be entered here");
         let mut pending_exit = None;
         if entry_breaker_applies(tstate, frame, start) {
@@ -124,8 +191,20 @@ pub unsafe fn run_compiled_frame(
             let exit = pending_exit.take().unwrap_or_else(|| entry(frame, sp, tstate, target));
             sp = exit.value as *mut *mut PyObject;
             match status::kind(exit.status) {
-                status::RETURN | status::YIELD => break exit.value as *mut PyObject,
+                status::RETURN => {
+                    // 3.10: a returned frame is RETURNED with an empty stack (YIELD leaves it
+                    // SUSPENDED; machine code did that).
+                    #[cfg(py310)]
+                    {
+                        (*frame).f_stackdepth = 0;
+                        (*frame).f_state = crate::cpython::frame_state::RETURNED;
+                    }
+                    break exit.value as *mut PyObject;
+                }
+                status::YIELD => break exit.value as *mut PyObject,
                 status::DEOPT => return continue_in_evaluator(tstate, frame, sp, fallback, 0),
+                // 3.8's END_FINALLY returning to a CALL_FINALLY site (3.9 has no such opcode).
+                #[cfg(py38)]
                 status::JUMP => {
                     let offset = (exit.status >> status::JUMP_TARGET_SHIFT) as usize;
                     match address_of(offset) {
@@ -147,12 +226,26 @@ pub unsafe fn run_compiled_frame(
                     } else if kind == status::ERROR {
                         record_error(frame);
                     }
-                    let (unwound_sp, handler) = unwind_to_handler(tstate, frame, sp);
+                    // 3.10: a RERAISE that restored f_lasti says where it was (the unwinder
+                    // records the raising instruction, not f_lasti); elsewhere, f_lasti.
+                    let raised_at = match exit.status >> status::JUMP_TARGET_SHIFT {
+                        0 => (*frame).f_lasti,
+                        at => at as i32 - 1,
+                    };
+                    #[cfg(py310)]
+                    {
+                        (*frame).f_state = crate::cpython::frame_state::UNWINDING;
+                    }
+                    let (unwound_sp, handler) = unwind_to_handler(tstate, frame, sp, raised_at);
                     sp = unwound_sp;
+                    #[cfg(py310)]
+                    if handler.is_some() {
+                        (*frame).f_state = crate::cpython::frame_state::EXECUTING;
+                    }
                     match handler {
                         Some(handler) if (*tstate).use_tracing() => {
                             // Continue at the handler in the evaluator (it resumes after f_lasti).
-                            (*frame).f_lasti = handler as i32 - 2;
+                            (*frame).f_lasti = crate::opcode::lasti_before(handler);
                             return continue_in_evaluator(tstate, frame, sp, fallback, 0);
                         }
                         Some(handler) => target = address_of(handler).expect("handlers are entry points"),
@@ -162,16 +255,61 @@ pub unsafe fn run_compiled_frame(
             }
         };
         leave_recursive_call(tstate);
-        (*frame).f_executing = 0;
+        #[cfg(not(py310))]
+        {
+            (*frame).f_executing = 0;
+        }
         (*tstate).frame = (*frame).f_back;
-        _Py_CheckFunctionResult(std::ptr::null_mut(), result, c"PyEval_EvalFrameEx".as_ptr())
+        check_function_result(tstate, result)
+    }
+}
+
+/// Frame entry: the value-stack pointer of a fresh or suspended frame, marking the frame as
+/// executing (≤3.9: `f_stacktop` becomes NULL and `f_executing` 1; 3.10: `f_stackdepth`
+/// becomes -1 and `f_state` EXECUTING).
+#[inline]
+unsafe fn take_value_stack(frame: *mut PyFrameObject) -> *mut *mut PyObject {
+    // SAFETY: live frame (caller) whose saved stack top/depth is within its value stack.
+    unsafe {
+        #[cfg(not(py310))]
+        {
+            let sp = (*frame).f_stacktop;
+            (*frame).f_stacktop = std::ptr::null_mut();
+            (*frame).f_executing = 1;
+            sp
+        }
+        #[cfg(py310)]
+        {
+            let sp = (*frame).f_valuestack.add((*frame).f_stackdepth.max(0) as usize);
+            (*frame).f_stackdepth = -1;
+            (*frame).f_state = crate::cpython::frame_state::EXECUTING;
+            sp
+        }
+    }
+}
+
+/// The reverse of [`take_value_stack`] for a frame handed to the evaluator mid-way: the
+/// stack top is saved as a suspended generator's is, and the frame is no longer executing.
+#[inline]
+unsafe fn save_value_stack(frame: *mut PyFrameObject, sp: *mut *mut PyObject) {
+    // SAFETY: live frame (caller); `sp` within its value stack.
+    unsafe {
+        #[cfg(not(py310))]
+        {
+            (*frame).f_stacktop = sp;
+            (*frame).f_executing = 0;
+        }
+        #[cfg(py310)]
+        {
+            (*frame).f_stackdepth = sp.offset_from((*frame).f_valuestack) as std::os::raw::c_int;
+            (*frame).f_state = crate::cpython::frame_state::SUSPENDED;
+        }
     }
 }
 
 /// Whether ceval's eval-breaker check runs before the instruction at `offset`: the word is
 /// set and the opcode is not one ceval exempts (those that must not be separated from the
 /// instruction before them: `SETUP_FINALLY`, `SETUP_WITH`, `BEFORE_ASYNC_WITH`, `YIELD_FROM`).
-#[cfg(py38)]
 #[inline]
 unsafe fn entry_breaker_applies(tstate: *mut PyThreadState, frame: *mut PyFrameObject, offset: usize) -> bool {
     use crate::opcode::op;
@@ -197,16 +335,17 @@ unsafe fn record_error(frame: *mut PyFrameObject) {
     }
 }
 
-/// The evaluator's `exception_unwind:` loop (3.8): pops blocks until a `SETUP_FINALLY`
+/// The evaluator's `exception_unwind:` loop (3.8–3.10 alike; 3.10's except-handler block
+/// records `raised_at`, the raising instruction, where ≤3.9 record -1): pops blocks until a `SETUP_FINALLY`
 /// block, whose handler gets the six exception values pushed (previous handled exception,
 /// then the raised one, normalised) and becomes the thread's handled exception. Returns the
 /// stack pointer and the handler's byte offset, or None (exception still set) if no block
 /// handles it. The stack pointer is returned in both cases.
-#[cfg(py38)]
 unsafe fn unwind_to_handler(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
     mut sp: *mut *mut PyObject,
+    raised_at: i32,
 ) -> (*mut *mut PyObject, Option<usize>) {
     use crate::ops::{unwind_except_handler, EXCEPT_HANDLER};
     use pyo3_ffi::*;
@@ -229,7 +368,8 @@ unsafe fn unwind_to_handler(
                 continue;
             }
             let level = sp.offset_from((*frame).f_valuestack) as i32;
-            (*frame).f_blockstack[(*frame).f_iblock as usize] = crate::cpython::PyTryBlock { b_type: EXCEPT_HANDLER, b_handler: -1, b_level: level };
+            let b_handler = if cfg!(py310) { raised_at } else { -1 };
+            (*frame).f_blockstack[(*frame).f_iblock as usize] = crate::cpython::PyTryBlock { b_type: EXCEPT_HANDLER, b_handler, b_level: level };
             (*frame).f_iblock += 1;
             let info = (*tstate).exc_info;
             let mut push = |v: *mut PyObject| {
@@ -258,7 +398,7 @@ unsafe fn unwind_to_handler(
             push(tb);
             push(val);
             push(exc);
-            return (sp, Some(block.b_handler as usize));
+            return (sp, Some(crate::opcode::handler_offset(block.b_handler)));
         }
         (sp, None)
     }
@@ -271,6 +411,12 @@ unsafe fn unwind_and_exit(_tstate: *mut PyThreadState, frame: *mut PyFrameObject
         while sp > (*frame).f_valuestack {
             sp = sp.sub(1);
             Py_XDECREF(*sp);
+        }
+        // 3.10: the frame raised, with an empty stack.
+        #[cfg(py310)]
+        {
+            (*frame).f_stackdepth = 0;
+            (*frame).f_state = crate::cpython::frame_state::RAISED;
         }
     }
     std::ptr::null_mut()
@@ -299,7 +445,6 @@ struct Swapped {
 ///
 /// # Safety
 /// GIL held; `frame` is running in [`run_compiled_frame`] with stack pointer `sp`.
-#[cfg(py38)]
 unsafe fn continue_in_evaluator(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
@@ -310,9 +455,8 @@ unsafe fn continue_in_evaluator(
     // SAFETY: current thread state (caller); the trace slots hold Py_tracefunc or NULL.
     unsafe {
         DEOPTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        (*frame).f_stacktop = sp;
+        save_value_stack(frame, sp);
         leave_recursive_call(tstate);
-        (*frame).f_executing = 0;
         (*tstate).frame = (*frame).f_back;
         let slots = trace_slots(tstate);
         let swapped = Swapped { trace: *slots.0, profile: *slots.1, frame };
@@ -323,7 +467,7 @@ unsafe fn continue_in_evaluator(
         if swapped.profile.is_some() {
             *slots.1 = Some(swallow_profile_call);
         }
-        let result = fallback(frame, throwflag);
+        let result = call_fallback(fallback, tstate, frame, throwflag);
         // The shims put the functions back when called; if the evaluator never called them
         // (it failed before), do it here.
         let slots = trace_slots(tstate);

@@ -6,7 +6,8 @@
 
 pub mod bytecode;
 pub mod cpython;
-#[cfg(py38)] // 3.8 first (the baseline-JIT issue); other versions follow.
+/// The frame driver exists for the versions with a code generator.
+#[cfg(any(py38, py39, py310))]
 pub mod frame;
 pub mod opcode;
 pub mod ops;

@@ -18,6 +18,32 @@ pub const JUMP_UNIT_BYTES: usize = 1;
 #[cfg(py310)]
 pub const JUMP_UNIT_BYTES: usize = CODE_UNIT_BYTES;
 
+/// `f_lasti` (and `b_handler` of block-stack entries) counts in the same unit as jump
+/// arguments: bytes up to 3.9, instructions on 3.10.
+pub const LASTI_UNIT_BYTES: usize = JUMP_UNIT_BYTES;
+
+/// The `f_lasti` of the instruction at byte offset `offset` while it runs.
+pub const fn lasti_at(offset: usize) -> i32 {
+    (offset / LASTI_UNIT_BYTES) as i32
+}
+
+/// The `f_lasti` from which an evaluator continues at byte offset `offset` (that of the code
+/// unit before it; -2 (bytes) / -1 (3.10) for offset 0).
+pub const fn lasti_before(offset: usize) -> i32 {
+    lasti_at(offset) - (CODE_UNIT_BYTES / LASTI_UNIT_BYTES) as i32
+}
+
+/// The byte offset at which an evaluator continues a frame whose `f_lasti` is `lasti`
+/// (0 for a fresh frame's -1).
+pub const fn resume_offset(lasti: i32) -> usize {
+    ((lasti * LASTI_UNIT_BYTES as i32 + CODE_UNIT_BYTES as i32) as usize) & !1
+}
+
+/// The byte offset of a block handler stored in `f_blockstack` (in `f_lasti` units).
+pub const fn handler_offset(b_handler: i32) -> usize {
+    b_handler as usize * LASTI_UNIT_BYTES
+}
+
 /// Opcodes at or above this take their argument byte; below it the argument byte is ignored.
 pub const HAVE_ARGUMENT: u8 = 90;
 

@@ -60,7 +60,7 @@ impl MachineCode {
     /// Whether a frame whose last instruction was `f_lasti` can continue here: a fresh frame
     /// (-1), or a generator suspended at a yield.
     pub fn can_enter(&self, f_lasti: i32) -> bool {
-        f_lasti == -1 || (f_lasti >= 0 && self.resume_points.binary_search(&(f_lasti as usize + 2)).is_ok())
+        f_lasti == -1 || (f_lasti >= 0 && self.resume_points.binary_search(&interp::opcode::resume_offset(f_lasti)).is_ok())
     }
 
     pub fn code_bytes(&self) -> usize {

@@ -10,11 +10,13 @@ pub mod layout {
 mod code;
 mod eval;
 mod frame;
+mod gen;
 mod tstate;
 
 pub use code::*;
 pub use eval::*;
 pub use frame::*;
+pub use gen::*;
 pub use tstate::*;
 
 /// Asserts at compile time that `$ty.$field` sits at the probed offset `$probe`.

@@ -25,7 +25,10 @@ extern "C" {
     fn _PyType_Lookup(ty: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject;
     fn _PyObject_GetDictPtr(obj: *mut PyObject) -> *mut *mut PyObject;
     fn _PyDict_GetItem_KnownHash(dict: *mut PyObject, key: *mut PyObject, hash: Py_hash_t) -> *mut PyObject;
+    #[cfg(py38)]
     fn _PyObjectDict_SetItem(ty: *mut PyTypeObject, dictptr: *mut *mut PyObject, name: *mut PyObject, value: *mut PyObject) -> i32;
+    #[cfg(not(py38))]
+    fn _PyObject_GenericSetAttrWithDict(obj: *mut PyObject, name: *mut PyObject, value: *mut PyObject, dict: *mut PyObject) -> i32;
 }
 
 /// What an [`AttrCache`] holds.
@@ -319,7 +322,7 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
             Some(kind::INSTANCE_DICT) => {
                 let dictptr = _PyObject_GetDictPtr(owner);
                 if !dictptr.is_null() {
-                    let err = _PyObjectDict_SetItem(Py_TYPE(owner), dictptr, name(frame, namei), value);
+                    let err = set_in_instance_dict(owner, dictptr, name(frame, namei), value);
                     Py_DECREF(value);
                     Py_DECREF(owner);
                     return if err == 0 { 0 } else { -1 };
@@ -329,5 +332,23 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
             None => refill(cache, owner, name(frame, namei), false, true),
         }
         store_attr(frame, sp, namei)
+    }
+}
+
+/// Stores `obj.name = value` into the instance dict at `dictptr` (the cache proved the type
+/// has no data descriptor for `name`): `_PyObjectDict_SetItem` on 3.8 (shared-key dicts
+/// included); 3.9 stopped exporting it, so there the generic setattr does the same store
+/// (its type lookup finds no data descriptor and it calls the same function internally).
+unsafe fn set_in_instance_dict(obj: *mut PyObject, dictptr: *mut *mut PyObject, name: *mut PyObject, value: *mut PyObject) -> i32 {
+    #[cfg(py38)]
+    // SAFETY: live object, its dict pointer and a str name; GIL held (caller).
+    unsafe {
+        _PyObjectDict_SetItem(Py_TYPE(obj), dictptr, name, value)
+    }
+    #[cfg(not(py38))]
+    // SAFETY: live object and str name; GIL held (caller).
+    unsafe {
+        let _ = dictptr;
+        _PyObject_GenericSetAttrWithDict(obj, name, value, std::ptr::null_mut())
     }
 }

@@ -1,6 +1,6 @@
-//! 3.8's block-stack opcodes (`SETUP_FINALLY`, `POP_EXCEPT`, `END_FINALLY`, `POP_FINALLY`,
-//! `CALL_FINALLY`, `SETUP_WITH`, `WITH_CLEANUP_START/FINISH`) and the unwinder's
-//! `UNWIND_EXCEPT_HANDLER`. The frame's own `f_blockstack` is used, exactly as ceval uses it,
+//! The block-stack opcodes (`SETUP_FINALLY`, `POP_EXCEPT`, `SETUP_WITH`; 3.8's `END_FINALLY`,
+//! `POP_FINALLY`, `CALL_FINALLY`, `WITH_CLEANUP_START/FINISH`; 3.9's `RERAISE` and
+//! `WITH_EXCEPT_START`) and the unwinder's `UNWIND_EXCEPT_HANDLER`. The frame's own `f_blockstack` is used, exactly as ceval uses it,
 //! so a deoptimised frame continues in the evaluator with the right blocks.
 
 use crate::cpython::{PyFrameObject, PyThreadState, PyTryBlock};
@@ -113,6 +113,7 @@ pub unsafe extern "C" fn pop_except(tstate: *mut PyThreadState, frame: *mut PyFr
     }
 }
 
+#[cfg(py38)] // removed in 3.9
 /// `END_FINALLY`: TOS is NULL (fall through: code 0), an int (a `CALL_FINALLY` return
 /// address: code = offset + 1) or an exception triple above the previous one (re-raised:
 /// code -2, for the unwinder, without a new traceback entry); -1 = error.
@@ -142,6 +143,7 @@ pub unsafe extern "C" fn end_finally(sp: *mut *mut PyObject) -> StackAndCode {
     }
 }
 
+#[cfg(py38)] // removed in 3.9
 /// `POP_FINALLY preserve_tos`: leaves a `finally` block early (return/break/continue).
 ///
 /// # Safety
@@ -179,6 +181,7 @@ pub unsafe extern "C" fn pop_finally(tstate: *mut PyThreadState, frame: *mut PyF
     }
 }
 
+#[cfg(py38)] // removed in 3.9
 /// `CALL_FINALLY`: pushes the return address `next_offset` as an int. Effect +1; on error
 /// nothing is pushed (NULL left, same effect).
 ///
@@ -210,7 +213,8 @@ pub(crate) unsafe fn special_lookup(obj: *mut PyObject, name: &'static std::ffi:
     }
 }
 
-/// A `_Py_Identifier`: a C string and its cached interned str (filled by CPython).
+/// A `_Py_Identifier` up to 3.9: a C string and its cached interned str (filled by CPython).
+#[cfg(not(py310))]
 #[repr(C)]
 pub(crate) struct Identifier {
     next: *mut Identifier,
@@ -218,11 +222,31 @@ pub(crate) struct Identifier {
     object: *mut PyObject,
 }
 
+#[cfg(not(py310))]
 impl Identifier {
     pub(crate) const fn new(name: &'static std::ffi::CStr) -> Self {
         Identifier { next: std::ptr::null_mut(), string: name.as_ptr(), object: std::ptr::null_mut() }
     }
 }
+
+/// A `_Py_Identifier` on 3.10: a C string and its index in the interpreter's identifier
+/// table, -1 until CPython assigns one.
+#[cfg(py310)]
+#[repr(C)]
+pub(crate) struct Identifier {
+    string: *const std::os::raw::c_char,
+    index: isize,
+}
+
+#[cfg(py310)]
+impl Identifier {
+    pub(crate) const fn new(name: &'static std::ffi::CStr) -> Self {
+        Identifier { string: name.as_ptr(), index: -1 }
+    }
+}
+
+const _: () = assert!(std::mem::size_of::<Identifier>() == crate::cpython::layout::SIZEOF_IDENTIFIER);
+crate::cpython::check_offset!(Identifier, string, crate::cpython::layout::IDENTIFIER_STRING);
 
 static mut ENTER_ID: Identifier = Identifier::new(c"__enter__");
 static mut EXIT_ID: Identifier = Identifier::new(c"__exit__");
@@ -258,6 +282,7 @@ pub unsafe extern "C" fn setup_with(frame: *mut PyFrameObject, sp: *mut *mut PyO
     }
 }
 
+#[cfg(py38)] // removed in 3.9
 /// `WITH_CLEANUP_START`: calls `exit(exc, val, tb)` (None × 3 on a normal exit), leaving
 /// `[…, exc, res]` on top; see ceval for the slot shuffle in the exception case.
 ///
@@ -299,6 +324,7 @@ pub unsafe extern "C" fn with_cleanup_start(frame: *mut PyFrameObject, mut sp: *
     }
 }
 
+#[cfg(py38)] // removed in 3.9
 /// `WITH_CLEANUP_FINISH`: if `__exit__` returned true for an exception, swallow it (unwind
 /// the except handler and push NULL so the following `END_FINALLY` does nothing).
 ///
@@ -323,5 +349,65 @@ pub unsafe extern "C" fn with_cleanup_finish(tstate: *mut PyThreadState, frame: 
             sp = sp.add(1);
         }
         StackAndCode { sp, code: 0 }
+    }
+}
+
+/// 3.9 `RERAISE`: pops the exception type, value and traceback (pushed by the unwinder for
+/// a `finally`/`except` handler) and restores them as the current exception; the caller
+/// leaves with `RERAISE` (ceval jumps to `exception_unwind`: no traceback entry, no event).
+/// Returns the new stack pointer (three slots lower).
+///
+/// # Safety
+/// GIL held; the three slots below `sp` are owned (type on top).
+#[cfg(py39)]
+pub unsafe extern "C" fn reraise(sp: *mut *mut PyObject) -> *mut *mut PyObject {
+    // SAFETY: as the contract; PyErr_Restore steals the three references.
+    unsafe {
+        let exc = *sp.sub(1);
+        let value = *sp.sub(2);
+        let tb = *sp.sub(3);
+        PyErr_Restore(exc, value, tb);
+        sp.sub(3)
+    }
+}
+
+/// 3.10 `RERAISE restore_lasti`: as 3.9's, and when `restore_lasti` is non-zero `f_lasti`
+/// first goes back to the instruction the handler's block recorded (where the exception
+/// was raised). Returns the new stack pointer.
+///
+/// # Safety
+/// GIL held; live frame inside an except handler (a block on its stack); the three slots
+/// below `sp` are owned (type on top).
+#[cfg(py310)]
+pub unsafe extern "C" fn reraise(frame: *mut PyFrameObject, sp: *mut *mut PyObject, restore_lasti: u32) -> *mut *mut PyObject {
+    // SAFETY: as the contract; PyErr_Restore steals the three references.
+    unsafe {
+        if restore_lasti != 0 && (*frame).f_iblock > 0 {
+            (*frame).f_lasti = (*frame).f_blockstack[(*frame).f_iblock as usize - 1].b_handler;
+        }
+        PyErr_Restore(*sp.sub(1), *sp.sub(2), *sp.sub(3));
+        sp.sub(3)
+    }
+}
+
+/// 3.9+ `WITH_EXCEPT_START`: with `[exit, tb2, val2, exc2, tb, val, exc]` on top (the
+/// unwinder's six values above `__exit__`), pushes `exit(exc, val, tb)`. Effect +1; on error
+/// nothing is pushed (effect 0).
+///
+/// # Safety
+/// GIL held; the seven slots below `sp` are as described; room for one slot.
+#[cfg(any(py39, py310))]
+pub unsafe extern "C" fn with_except_start(sp: *mut *mut PyObject) -> i32 {
+    // SAFETY: as the contract; the arguments stay owned by the stack.
+    unsafe {
+        let exit_func = *sp.sub(7);
+        // args[-1] is scratch space for the callee (PY_VECTORCALL_ARGUMENTS_OFFSET).
+        let stack = [std::ptr::null_mut(), *sp.sub(1), *sp.sub(2), *sp.sub(3)];
+        let res = super::call::vectorcall(exit_func, stack.as_ptr().add(1), 3 | super::call::ARGUMENTS_OFFSET, std::ptr::null_mut());
+        if res.is_null() {
+            return -1;
+        }
+        *sp = res;
+        0
     }
 }

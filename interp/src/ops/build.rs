@@ -138,7 +138,7 @@ pub unsafe extern "C" fn make_function(frame: *mut crate::cpython::PyFrameObject
         // Popped in this order: closure, annotations, kwdefaults, defaults.
         let setters: [(u32, unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> std::os::raw::c_int); 4] = [
             (0x08, PyFunction_SetClosure),
-            (0x04, PyFunction_SetAnnotations),
+            (0x04, set_annotations),
             (0x02, PyFunction_SetKwDefaults),
             (0x01, PyFunction_SetDefaults),
         ];
@@ -158,6 +158,25 @@ pub unsafe extern "C" fn make_function(frame: *mut crate::cpython::PyFrameObject
         *top = func;
         0
     }
+}
+
+/// `MAKE_FUNCTION`'s annotations up to 3.9: a dict, through the checked setter.
+#[cfg(not(py310))]
+use pyo3_ffi::PyFunction_SetAnnotations as set_annotations;
+
+/// 3.10: `MAKE_FUNCTION` stores its annotations — a flat tuple of names and values, turned
+/// into a dict on first access of `__annotations__` — as they are (`PyFunction_SetAnnotations`
+/// would refuse a tuple). The function is new, so the slot is empty.
+#[cfg(py310)]
+unsafe extern "C" fn set_annotations(func: *mut PyObject, annotations: *mut PyObject) -> std::os::raw::c_int {
+    // SAFETY: `func` is a function object just created (slot NULL), at the probed offset.
+    unsafe {
+        let slot = func.cast::<u8>().add(crate::cpython::layout::FUNCTION_FUNC_ANNOTATIONS).cast::<*mut PyObject>();
+        pyo3_ffi::Py_INCREF(annotations);
+        let old = std::mem::replace(&mut *slot, annotations);
+        pyo3_ffi::Py_XDECREF(old);
+    }
+    0
 }
 
 fn status(ok: bool) -> i32 {

@@ -2,19 +2,47 @@
 //! never run with tracing on).
 
 use crate::cpython::layout;
+#[cfg(not(py38))]
+use crate::cpython::{PyThreadState, PyThreadState_Get};
 use pyo3_ffi::{PyObject, Py_DECREF};
 use std::os::raw::c_char;
 
 type VectorcallFn = unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, usize, *mut PyObject) -> *mut PyObject;
 
 /// `PY_VECTORCALL_ARGUMENTS_OFFSET`: the callee may use `args[-1]` as scratch space.
-const ARGUMENTS_OFFSET: usize = 1 << (usize::BITS - 1);
+pub(crate) const ARGUMENTS_OFFSET: usize = 1 << (usize::BITS - 1);
 /// 3.8's `_Py_TPFLAGS_HAVE_VECTORCALL`.
 const TPFLAGS_HAVE_VECTORCALL: std::os::raw::c_ulong = 1 << 11;
 
+#[cfg(py38)]
 extern "C" {
     fn _PyObject_MakeTpCall(callable: *mut PyObject, args: *const *mut PyObject, nargs: isize, kwnames: *mut PyObject) -> *mut PyObject;
     fn _Py_CheckFunctionResult(callable: *mut PyObject, result: *mut PyObject, location: *const c_char) -> *mut PyObject;
+}
+
+// 3.9 added the thread state as first argument of both.
+#[cfg(not(py38))]
+extern "C" {
+    #[link_name = "_PyObject_MakeTpCall"]
+    fn make_tp_call(tstate: *mut PyThreadState, callable: *mut PyObject, args: *const *mut PyObject, nargs: isize, kwnames: *mut PyObject) -> *mut PyObject;
+    #[link_name = "_Py_CheckFunctionResult"]
+    fn check_function_result(tstate: *mut PyThreadState, callable: *mut PyObject, result: *mut PyObject, location: *const c_char) -> *mut PyObject;
+}
+
+/// 3.9+: `_PyObject_MakeTpCall` on the current thread.
+#[cfg(not(py38))]
+#[allow(non_snake_case)] // named after the CPython function it stands in for
+unsafe fn _PyObject_MakeTpCall(callable: *mut PyObject, args: *const *mut PyObject, nargs: isize, kwnames: *mut PyObject) -> *mut PyObject {
+    // SAFETY: GIL held by the current thread (caller), so it has a thread state.
+    unsafe { make_tp_call(PyThreadState_Get(), callable, args, nargs, kwnames) }
+}
+
+/// 3.9+: `_Py_CheckFunctionResult` on the current thread.
+#[cfg(not(py38))]
+#[allow(non_snake_case)] // named after the CPython function it stands in for
+unsafe fn _Py_CheckFunctionResult(callable: *mut PyObject, result: *mut PyObject, location: *const c_char) -> *mut PyObject {
+    // SAFETY: GIL held by the current thread (caller), so it has a thread state.
+    unsafe { check_function_result(PyThreadState_Get(), callable, result, location) }
 }
 
 /// 3.8's inline `_PyObject_Vectorcall`.

@@ -1,4 +1,4 @@
-//! 3.8's generator and coroutine opcodes: the async-generator wrapping of `YIELD_VALUE`,
+//! The generator and coroutine opcodes (3.8, 3.9): the async-generator wrapping of `YIELD_VALUE`,
 //! `YIELD_FROM`, `GET_YIELD_FROM_ITER`, `GET_AWAITABLE`, `GET_AITER`, `GET_ANEXT`,
 //! `BEFORE_ASYNC_WITH` and `END_ASYNC_FOR` (`SETUP_ASYNC_WITH` is `setup_finally` one slot
 //! down). The yield itself is machine code: it stores `f_stacktop` and leaves the frame.
@@ -9,12 +9,17 @@ use pyo3_ffi::*;
 use std::os::raw::{c_char, c_int};
 use std::ptr::{addr_of_mut, null_mut};
 
+#[cfg(py38)]
 extern "C" {
     fn _PyAsyncGenValueWrapperNew(value: *mut PyObject) -> *mut PyObject;
     fn _PyCoro_GetAwaitableIter(o: *mut PyObject) -> *mut PyObject;
+    fn _PyGen_yf(gen: *mut PyObject) -> *mut PyObject;
+}
+
+extern "C" {
+    #[cfg(not(py310))]
     fn _PyGen_Send(gen: *mut PyObject, arg: *mut PyObject) -> *mut PyObject;
     fn _PyGen_FetchStopIterationValue(value: *mut *mut PyObject) -> c_int;
-    fn _PyGen_yf(gen: *mut PyObject) -> *mut PyObject;
     fn _PyErr_FormatFromCause(exc: *mut PyObject, format: *const c_char, ...) -> *mut PyObject;
     fn _PyObject_CallMethodIdObjArgs(obj: *mut PyObject, name: *mut Identifier, ...) -> *mut PyObject;
 }
@@ -22,6 +27,7 @@ extern "C" {
 const CO_COROUTINE: c_int = 0x0080;
 const CO_ITERABLE_COROUTINE: c_int = 0x0100;
 
+#[cfg(not(py310))] // 3.10 sends through PyIter_Send
 static mut SEND_ID: Identifier = Identifier::new(c"send");
 static mut AENTER_ID: Identifier = Identifier::new(c"__aenter__");
 static mut AEXIT_ID: Identifier = Identifier::new(c"__aexit__");
@@ -36,6 +42,126 @@ unsafe fn is_exact(o: *mut PyObject, ty: *mut PyTypeObject) -> bool {
 unsafe fn type_name(o: *mut PyObject) -> *const c_char {
     // SAFETY: live object; tp_name is a C string owned by its type.
     unsafe { (*Py_TYPE(o)).tp_name }
+}
+
+/// 3.9+: genobject.c's `_PyAsyncGenValueWrapperNew` is no longer exported. A wrapped value
+/// is an object of `_PyAsyncGenWrappedValue_Type` holding one reference (`agw_val`, right
+/// after the object header — the type's `tp_basicsize` is checked to be exactly that), made
+/// as genobject.c makes it when its free list is empty: GC-allocated, then tracked.
+#[cfg(not(py38))]
+#[allow(non_snake_case)] // named after the CPython function it stands in for
+unsafe fn _PyAsyncGenValueWrapperNew(value: *mut PyObject) -> *mut PyObject {
+    extern "C" {
+        static mut _PyAsyncGenWrappedValue_Type: PyTypeObject;
+    }
+    const LAYOUT: usize = std::mem::size_of::<PyObject>() + std::mem::size_of::<*mut PyObject>();
+    // SAFETY: GIL held (caller); the type is a static of libpython whose instances are the
+    // header plus one object pointer (checked against tp_basicsize just below).
+    unsafe {
+        let ty = addr_of_mut!(_PyAsyncGenWrappedValue_Type);
+        if (*ty).tp_basicsize as usize != LAYOUT {
+            PyErr_SetString(PyExc_SystemError, c"unexpected layout of async generator wrapped values".as_ptr());
+            return null_mut();
+        }
+        let o = PyObject_GC_New::<PyObject>(ty);
+        if o.is_null() {
+            return null_mut();
+        }
+        Py_INCREF(value);
+        *o.cast::<u8>().add(std::mem::size_of::<PyObject>()).cast::<*mut PyObject>() = value;
+        PyObject_GC_Track(o.cast());
+        o
+    }
+}
+
+/// genobject.c's `gen_is_coroutine`: a generator whose code has `CO_ITERABLE_COROUTINE`
+/// (made by `types.coroutine`).
+#[cfg(not(py38))]
+unsafe fn gen_is_coroutine(o: *mut PyObject) -> bool {
+    // SAFETY: live object (caller); gi_code of an exact generator is a code object.
+    unsafe { is_exact(o, addr_of_mut!(PyGen_Type)) && (*crate::cpython::gen_code(o)).co_flags & CO_ITERABLE_COROUTINE != 0 }
+}
+
+/// 3.9+: genobject.c's `_PyCoro_GetAwaitableIter` (no longer exported): the iterator `await o`
+/// drives — `o` itself for a coroutine, else the result of its `__await__`, which must be
+/// an iterator and not a coroutine. New reference, or NULL with TypeError.
+#[cfg(not(py38))]
+#[allow(non_snake_case)] // named after the CPython function it stands in for
+unsafe fn _PyCoro_GetAwaitableIter(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live object, GIL held (caller).
+    unsafe {
+        if is_exact(o, addr_of_mut!(PyCoro_Type)) || gen_is_coroutine(o) {
+            Py_INCREF(o);
+            return o;
+        }
+        let ot = Py_TYPE(o);
+        let getter = if (*ot).tp_as_async.is_null() { None } else { (*(*ot).tp_as_async).am_await };
+        let Some(getter) = getter else {
+            PyErr_Format(PyExc_TypeError, c"object %.100s can't be used in 'await' expression".as_ptr(), (*ot).tp_name);
+            return null_mut();
+        };
+        let res = getter(o);
+        if res.is_null() {
+            return res;
+        }
+        if is_exact(res, addr_of_mut!(PyCoro_Type)) || gen_is_coroutine(res) {
+            // __await__ must return an iterator, not a coroutine or another awaitable (PEP 492).
+            PyErr_SetString(PyExc_TypeError, c"__await__() returned a coroutine".as_ptr());
+            Py_DECREF(res);
+            return null_mut();
+        }
+        if PyIter_Check(res) == 0 {
+            PyErr_Format(PyExc_TypeError, c"__await__() returned non-iterator of type '%.100s'".as_ptr(), type_name(res));
+            Py_DECREF(res);
+            return null_mut();
+        }
+        res
+    }
+}
+
+/// 3.10: genobject.c's `_PyGen_yf`, with `f_lasti` in instructions and the stack depth in
+/// `f_stackdepth`.
+#[cfg(py310)]
+#[allow(non_snake_case)] // named after the CPython function it stands in for
+unsafe fn _PyGen_yf(gen: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live generator/coroutine (caller); its frame, when present, is live and a
+    // positive f_stackdepth counts owned slots of its value stack.
+    unsafe {
+        let f = crate::cpython::gen_frame(gen);
+        if f.is_null() || (*f).f_lasti < 0 || (*f).f_stackdepth <= 0 {
+            return null_mut();
+        }
+        let code = crate::cpython::co_code_bytes((*f).f_code);
+        if code.get(((*f).f_lasti as usize + 1) * 2).copied() != Some(crate::opcode::op::YIELD_FROM) {
+            return null_mut();
+        }
+        let yf = *(*f).f_valuestack.add((*f).f_stackdepth as usize - 1);
+        Py_INCREF(yf);
+        yf
+    }
+}
+
+/// 3.9+: genobject.c's `_PyGen_yf` (no longer exported): the object a suspended generator or
+/// coroutine is delegating to (it is parked on `YIELD_FROM` after its first run), as a new
+/// reference, else NULL.
+#[cfg(py39)]
+#[allow(non_snake_case)] // named after the CPython function it stands in for
+unsafe fn _PyGen_yf(gen: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live generator/coroutine (caller); its frame, when present, is live, and
+    // f_stacktop non-NULL means suspended with at least the delegate on the stack.
+    unsafe {
+        let f = crate::cpython::gen_frame(gen);
+        if f.is_null() || (*f).f_stacktop.is_null() || (*f).f_lasti < 0 {
+            return null_mut();
+        }
+        let code = crate::cpython::co_code_bytes((*f).f_code);
+        if code.get((*f).f_lasti as usize + 2).copied() != Some(crate::opcode::op::YIELD_FROM) {
+            return null_mut();
+        }
+        let yf = *(*f).f_stacktop.sub(1);
+        Py_INCREF(yf);
+        yf
+    }
 }
 
 /// `YIELD_VALUE` in an async generator: wraps the value (consumed) so the generator's
@@ -72,6 +198,31 @@ pub struct YieldFromOutcome {
 /// GIL held; both slots owned.
 pub unsafe extern "C" fn yield_from(sp: *mut *mut PyObject) -> YieldFromOutcome {
     // SAFETY: as the contract; the identifier is only touched with the GIL held.
+    #[cfg(py310)]
+    // SAFETY: as the contract.
+    unsafe {
+        // 3.10: PyIter_Send (am_send, else __next__ for None, else .send()).
+        extern "C" {
+            fn PyIter_Send(iter: *mut PyObject, arg: *mut PyObject, presult: *mut *mut PyObject) -> c_int;
+        }
+        const PYGEN_RETURN: c_int = 0;
+        const PYGEN_NEXT: c_int = 1;
+        let value = *sp.sub(1);
+        let receiver = *sp.sub(2);
+        let mut retval = null_mut();
+        let status = PyIter_Send(receiver, value, &mut retval);
+        Py_DECREF(value);
+        match status {
+            PYGEN_NEXT => YieldFromOutcome { kind: 1, value: retval },
+            PYGEN_RETURN => {
+                Py_DECREF(receiver);
+                *sp.sub(2) = retval;
+                YieldFromOutcome { kind: 0, value: null_mut() }
+            }
+            _ => YieldFromOutcome { kind: -1, value: null_mut() },
+        }
+    }
+    #[cfg(not(py310))]
     unsafe {
         let value = *sp.sub(1);
         let receiver = *sp.sub(2);
@@ -279,16 +430,37 @@ pub unsafe extern "C" fn before_async_with(sp: *mut *mut PyObject) -> i32 {
     // SAFETY: as the contract; the identifiers are only touched with the GIL held.
     unsafe {
         let mgr = *sp.sub(1);
-        let exit = special_lookup(mgr, c"__aexit__", addr_of_mut!(AEXIT_ID).cast());
-        if exit.is_null() {
-            return -1;
-        }
-        *sp.sub(1) = exit;
-        let enter = special_lookup(mgr, c"__aenter__", addr_of_mut!(AENTER_ID).cast());
-        Py_DECREF(mgr);
-        if enter.is_null() {
-            return -1;
-        }
+        // 3.8 looks up __aexit__ first, 3.9 __aenter__ first: the AttributeError of a manager
+        // lacking both names the first one looked up.
+        #[cfg(py38)]
+        let enter = {
+            let exit = special_lookup(mgr, c"__aexit__", addr_of_mut!(AEXIT_ID).cast());
+            if exit.is_null() {
+                return -1;
+            }
+            *sp.sub(1) = exit;
+            let enter = special_lookup(mgr, c"__aenter__", addr_of_mut!(AENTER_ID).cast());
+            Py_DECREF(mgr);
+            if enter.is_null() {
+                return -1;
+            }
+            enter
+        };
+        #[cfg(not(py38))]
+        let enter = {
+            let enter = special_lookup(mgr, c"__aenter__", addr_of_mut!(AENTER_ID).cast());
+            if enter.is_null() {
+                return -1;
+            }
+            let exit = special_lookup(mgr, c"__aexit__", addr_of_mut!(AEXIT_ID).cast());
+            if exit.is_null() {
+                Py_DECREF(enter);
+                return -1;
+            }
+            *sp.sub(1) = exit;
+            Py_DECREF(mgr);
+            enter
+        };
         let res = PyObject_CallObject(enter, null_mut());
         Py_DECREF(enter);
         if res.is_null() {

@@ -24,44 +24,48 @@ macro_rules! interned {
 pub(crate) use interned;
 
 mod attr;
-#[cfg(py38)]
+#[cfg(any(py38, py39, py310))]
 mod attr_cache;
-#[cfg(py38)]
+#[cfg(any(py38, py39, py310))]
 mod blocks;
 mod breaker;
-#[cfg(py38)]
+#[cfg(any(py38, py39, py310))]
 mod generators;
 mod build;
-#[cfg(py38)]
+#[cfg(any(py38, py39, py310))]
 mod call;
-#[cfg(py38)]
+#[cfg(any(py38, py39, py310))]
 mod imports;
 mod iter;
 mod names;
 mod raise;
-#[cfg(py38)]
+#[cfg(any(py38, py39, py310))]
 mod star_args;
 mod number;
+#[cfg(py310)]
+mod matching;
 
 pub use attr::*;
-#[cfg(py38)]
+#[cfg(any(py38, py39, py310))]
 pub use attr_cache::{kind as attr_cache_kind, load_attr_cached, load_method_cached, store_attr_cached, AttrCache};
-#[cfg(py38)]
+#[cfg(any(py38, py39, py310))]
 pub use blocks::*;
 pub use breaker::*;
-#[cfg(py38)]
+#[cfg(any(py38, py39, py310))]
 pub use generators::*;
 pub use build::*;
-#[cfg(py38)]
+#[cfg(any(py38, py39, py310))]
 pub use call::*;
-#[cfg(py38)]
+#[cfg(any(py38, py39, py310))]
 pub use imports::*;
 pub use iter::*;
 pub use names::*;
 pub use raise::*;
-#[cfg(py38)]
+#[cfg(any(py38, py39, py310))]
 pub use star_args::*;
 pub use number::*;
+#[cfg(py310)]
+pub use matching::*;
 
 use pyo3_ffi::{PyObject, Py_DECREF};
 

@@ -22,6 +22,22 @@ unsafe fn raise_with_name(exc: *mut PyObject, format: &std::ffi::CStr, name: *mu
             return;
         }
         PyErr_Format(exc, format.as_ptr(), utf8);
+        // 3.10: a NameError carries the name (`name` attribute) for the "Did you mean"
+        // suggestion printed with its traceback.
+        #[cfg(py310)]
+        if exc == PyExc_NameError {
+            use pyo3_ffi::*;
+            let (mut ty, mut value, mut tb) = (std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
+            PyErr_Fetch(&mut ty, &mut value, &mut tb);
+            PyErr_NormalizeException(&mut ty, &mut value, &mut tb);
+            if PyErr_GivenExceptionMatches(value, PyExc_NameError) != 0 {
+                // Failure does not matter: the NameError is restored either way.
+                if PyObject_SetAttrString(value, c"name".as_ptr(), name) < 0 {
+                    PyErr_Clear();
+                }
+            }
+            PyErr_Restore(ty, value, tb);
+        }
     }
 }
 
@@ -99,9 +115,26 @@ pub unsafe extern "C" fn load_global_cached(frame: *mut PyFrameObject, sp: *mut 
     }
 }
 
+#[cfg(any(py37, py38))]
 extern "C" {
     /// Looks `key` up in `globals`, then `builtins` (both exact dicts); borrowed result.
     fn _PyDict_LoadGlobal(globals: *mut PyObject, builtins: *mut PyObject, key: *mut PyObject) -> *mut PyObject;
+}
+
+/// 3.9+: dictobject.c's `_PyDict_LoadGlobal` is no longer exported. Same lookups on the two
+/// exact dicts: `globals[key]`, else `builtins[key]`; a borrowed result, or NULL (with an
+/// exception only if a key comparison raised).
+#[cfg(not(any(py37, py38)))]
+#[allow(non_snake_case)] // named after the CPython function it stands in for
+unsafe fn _PyDict_LoadGlobal(globals: *mut PyObject, builtins: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live exact dicts and key, GIL held (caller).
+    unsafe {
+        let value = pyo3_ffi::PyDict_GetItemWithError(globals, key);
+        if !value.is_null() || !PyErr_Occurred().is_null() {
+            return value;
+        }
+        pyo3_ffi::PyDict_GetItemWithError(builtins, key)
+    }
 }
 
 const UNBOUNDFREE_ERROR_MSG: &std::ffi::CStr =

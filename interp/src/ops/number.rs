@@ -50,11 +50,11 @@ pub mod cmp {
     pub const EXC_MATCH: u32 = 10;
 }
 
-/// `COMPARE_OP oparg` on `sp[-2]`, `sp[-1]` (ceval's `cmp_outcome` on 3.7/3.8). Fixed effect −1.
+/// `COMPARE_OP oparg` on `sp[-2]`, `sp[-1]` (ceval's `cmp_outcome` on 3.7/3.8; only the six
+/// rich comparisons from 3.9). Fixed effect −1.
 ///
 /// # Safety
 /// GIL held; both slots hold owned references.
-#[cfg(any(py37, py38))]
 pub unsafe extern "C" fn compare_op(sp: *mut *mut PyObject, oparg: u32) -> i32 {
     // SAFETY: both operands are owned (caller); the result slot takes the new reference.
     unsafe {
@@ -93,13 +93,21 @@ unsafe fn cmp_outcome(op: u32, v: *mut PyObject, w: *mut PyObject) -> *mut PyObj
     }
 }
 
-/// `except w:` against the raised type `v`, refusing non-exception classes as ceval does.
-#[cfg(any(py37, py38))]
-unsafe fn exception_match(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+/// 3.9+: `COMPARE_OP` is only the six rich comparisons (`in`, `is` and exception matching
+/// became `CONTAINS_OP`, `IS_OP` and `JUMP_IF_NOT_EXC_MATCH`).
+#[cfg(not(any(py37, py38)))]
+unsafe fn cmp_outcome(op: u32, v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: v and w are live (caller).
+    unsafe { pyo3_ffi::PyObject_RichCompare(v, w, op as i32) }
+}
+
+/// Whether `w` (a class or a tuple of them) may appear in an `except` clause; sets ceval's
+/// TypeError when not.
+unsafe fn check_exception_classes(w: *mut PyObject) -> bool {
     use pyo3_ffi::*;
     const CANNOT_CATCH_MSG: &std::ffi::CStr =
         c"catching classes that do not inherit from BaseException is not allowed";
-    // SAFETY: v, w live (caller); tuple items are borrowed while w is alive.
+    // SAFETY: w live (caller); tuple items are borrowed while w is alive.
     unsafe {
         let is_exception_class =
             |x: *mut PyObject| PyType_Check(x) != 0 && PyType_FastSubclass(x.cast(), Py_TPFLAGS_BASE_EXC_SUBCLASS) != 0;
@@ -107,14 +115,88 @@ unsafe fn exception_match(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
             for i in 0..PyTuple_Size(w) {
                 if !is_exception_class(PyTuple_GET_ITEM(w, i)) {
                     PyErr_SetString(PyExc_TypeError, CANNOT_CATCH_MSG.as_ptr());
-                    return std::ptr::null_mut();
+                    return false;
                 }
             }
         } else if !is_exception_class(w) {
             PyErr_SetString(PyExc_TypeError, CANNOT_CATCH_MSG.as_ptr());
+            return false;
+        }
+        true
+    }
+}
+
+/// `except w:` against the raised type `v`, refusing non-exception classes as ceval does.
+#[cfg(any(py37, py38))]
+unsafe fn exception_match(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    use pyo3_ffi::*;
+    // SAFETY: v, w live (caller).
+    unsafe {
+        if !check_exception_classes(w) {
             return std::ptr::null_mut();
         }
         PyBool_FromLong(PyErr_GivenExceptionMatches(v, w) as _)
+    }
+}
+
+/// 3.9+ `JUMP_IF_NOT_EXC_MATCH`: pops the classes `sp[-1]` and the raised type `sp[-2]`
+/// (both consumed, effect −2 in every outcome); 1 if it matches, 0 if not (the caller
+/// jumps), -1 with TypeError set when a class does not derive from BaseException.
+///
+/// # Safety
+/// GIL held; both slots owned.
+#[cfg(not(any(py37, py38)))]
+pub unsafe extern "C" fn jump_if_not_exc_match(sp: *mut *mut PyObject) -> i32 {
+    // SAFETY: as the contract.
+    unsafe {
+        let right = *sp.sub(1);
+        let left = *sp.sub(2);
+        let result = if check_exception_classes(right) { pyo3_ffi::PyErr_GivenExceptionMatches(left, right) } else { -1 };
+        Py_DECREF(left);
+        Py_DECREF(right);
+        result
+    }
+}
+
+/// 3.9+ `IS_OP invert`: `sp[-2] is sp[-1]` (negated when `invert` is 1) replaces both.
+/// Fixed effect −1; cannot fail.
+///
+/// # Safety
+/// GIL held; both slots owned.
+#[cfg(not(any(py37, py38)))]
+pub unsafe extern "C" fn is_op(sp: *mut *mut PyObject, invert: u32) -> i32 {
+    // SAFETY: as the contract.
+    unsafe {
+        let right = *sp.sub(1);
+        let left = *sp.sub(2);
+        let result = pyo3_ffi::PyBool_FromLong(((left == right) as u32 ^ (invert & 1)) as _);
+        Py_DECREF(left);
+        Py_DECREF(right);
+        *sp.sub(2) = result;
+        0
+    }
+}
+
+/// 3.9+ `CONTAINS_OP invert`: `sp[-2] in sp[-1]` (negated when `invert` is 1) replaces both.
+/// Fixed effect −1; on error the result slot is NULL.
+///
+/// # Safety
+/// GIL held; both slots owned.
+#[cfg(not(any(py37, py38)))]
+pub unsafe extern "C" fn contains_op(sp: *mut *mut PyObject, invert: u32) -> i32 {
+    // SAFETY: as the contract.
+    unsafe {
+        let right = *sp.sub(1);
+        let left = *sp.sub(2);
+        let found = pyo3_ffi::PySequence_Contains(right, left);
+        Py_DECREF(left);
+        Py_DECREF(right);
+        if found < 0 {
+            *sp.sub(2) = std::ptr::null_mut();
+            return -1;
+        }
+        *sp.sub(2) = pyo3_ffi::PyBool_FromLong(((found != 0) as u32 ^ (invert & 1)) as _);
+        0
     }
 }
 

@@ -1,6 +1,7 @@
 //! Star-expressions: `CALL_FUNCTION_EX` (`f(*a, **k)`), the 3.8 `BUILD_*_UNPACK` family
-//! (`[*a, *b]`, `(*a, *b)`, `{*a}`, `{**a, **b}` and their `_WITH_CALL` forms) and
-//! `UNPACK_EX` (`a, *b, c = ...`), with ceval's messages.
+//! (`[*a, *b]`, `(*a, *b)`, `{*a}`, `{**a, **b}` and their `_WITH_CALL` forms), what 3.9
+//! replaced it with (`LIST_EXTEND`, `LIST_TO_TUPLE`, `SET_UPDATE`, `DICT_UPDATE`,
+//! `DICT_MERGE`) and `UNPACK_EX` (`a, *b, c = ...`), with each version's messages.
 
 use pyo3_ffi::*;
 use std::os::raw::c_int;
@@ -10,11 +11,18 @@ extern "C" {
     fn _PyDict_MergeEx(a: *mut PyObject, b: *mut PyObject, override_: c_int) -> c_int;
     fn _PyList_Extend(list: *mut PyObject, iterable: *mut PyObject) -> *mut PyObject;
     fn _PySet_Update(set: *mut PyObject, iterable: *mut PyObject) -> c_int;
+    #[cfg(py38)]
     fn PyEval_GetFuncName(func: *mut PyObject) -> *const std::os::raw::c_char;
+    #[cfg(py38)]
     fn PyEval_GetFuncDesc(func: *mut PyObject) -> *const std::os::raw::c_char;
+    /// 3.9+: `module.qualname()` of a function, for argument error messages.
+    #[cfg(not(py38))]
+    fn _PyObject_FunctionStr(func: *mut PyObject) -> *mut PyObject;
 }
 
-/// ceval's `check_args_iterable`: TypeError "f() argument after * must be an iterable".
+/// ceval's `check_args_iterable` (3.8 wording): TypeError "f() argument after * must be an
+/// iterable".
+#[cfg(py38)]
 unsafe fn check_args_iterable(func: *mut PyObject, args: *mut PyObject) -> bool {
     // SAFETY: live objects, GIL held (caller).
     unsafe {
@@ -32,7 +40,75 @@ unsafe fn check_args_iterable(func: *mut PyObject, args: *mut PyObject) -> bool 
     }
 }
 
-/// ceval's `format_kwargs_error`: rewrites the error of merging `**kwargs` for `func`.
+/// 3.9+ `check_args_iterable`: the function is named by `_PyObject_FunctionStr`
+/// (`module.qualname()`), any live exception is cleared first.
+#[cfg(not(py38))]
+unsafe fn check_args_iterable(func: *mut PyObject, args: *mut PyObject) -> bool {
+    // SAFETY: live objects, GIL held (caller).
+    unsafe {
+        if (*Py_TYPE(args)).tp_iter.is_none() && PySequence_Check(args) == 0 {
+            PyErr_Clear();
+            let funcstr = _PyObject_FunctionStr(func);
+            if !funcstr.is_null() {
+                PyErr_Format(
+                    PyExc_TypeError,
+                    c"%U argument after * must be an iterable, not %.200s".as_ptr(),
+                    funcstr,
+                    (*Py_TYPE(args)).tp_name,
+                );
+                Py_DECREF(funcstr);
+            }
+            return false;
+        }
+        true
+    }
+}
+
+/// 3.9+ `format_kwargs_error`: as 3.8's, naming the function by `_PyObject_FunctionStr`;
+/// a duplicate key is shown with `str()` whatever its type (no "keywords must be strings").
+#[cfg(not(py38))]
+unsafe fn format_kwargs_error(func: *mut PyObject, kwargs: *mut PyObject) {
+    // SAFETY: live objects, GIL held (caller), an exception is set.
+    unsafe {
+        if PyErr_ExceptionMatches(PyExc_AttributeError) != 0 {
+            PyErr_Clear();
+            let funcstr = _PyObject_FunctionStr(func);
+            if !funcstr.is_null() {
+                PyErr_Format(
+                    PyExc_TypeError,
+                    c"%U argument after ** must be a mapping, not %.200s".as_ptr(),
+                    funcstr,
+                    (*Py_TYPE(kwargs)).tp_name,
+                );
+                Py_DECREF(funcstr);
+            }
+        } else if PyErr_ExceptionMatches(PyExc_KeyError) != 0 {
+            let (mut exc, mut val, mut tb) = (null_mut(), null_mut(), null_mut());
+            PyErr_Fetch(&mut exc, &mut val, &mut tb);
+            if !val.is_null() && PyTuple_Check(val) != 0 && PyTuple_GET_SIZE(val) == 1 {
+                let funcstr = _PyObject_FunctionStr(func);
+                if !funcstr.is_null() {
+                    let key = PyTuple_GET_ITEM(val, 0);
+                    PyErr_Format(
+                        PyExc_TypeError,
+                        c"%U got multiple values for keyword argument '%S'".as_ptr(),
+                        funcstr,
+                        key,
+                    );
+                    Py_DECREF(funcstr);
+                }
+                Py_XDECREF(exc);
+                Py_XDECREF(val);
+                Py_XDECREF(tb);
+            } else {
+                PyErr_Restore(exc, val, tb);
+            }
+        }
+    }
+}
+
+/// ceval's `format_kwargs_error` (3.8): rewrites the error of merging `**kwargs` for `func`.
+#[cfg(py38)]
 unsafe fn format_kwargs_error(func: *mut PyObject, kwargs: *mut PyObject) {
     // SAFETY: live objects, GIL held (caller), an exception is set.
     unsafe {
@@ -134,6 +210,7 @@ pub unsafe extern "C" fn call_function_ex(sp: *mut *mut PyObject, flags: u32) ->
     }
 }
 
+#[cfg(py38)] // BUILD_*_UNPACK: removed in 3.9
 /// The `BUILD_*_UNPACK` variant a helper builds.
 pub mod unpack_kind {
     pub const LIST: u32 = 0;
@@ -146,6 +223,7 @@ pub mod unpack_kind {
     pub const MAP_WITH_CALL: u32 = 5;
 }
 
+#[cfg(py38)] // BUILD_*_UNPACK: removed in 3.9
 /// `BUILD_*_UNPACK count` (`count` in the low 16 bits of `arg`, the [`unpack_kind`] above
 /// them): merges the top `count` items into one new container. Effect 1 − count; on error
 /// the items stay (effect 0).
@@ -174,6 +252,7 @@ pub unsafe extern "C" fn build_unpack(sp: *mut *mut PyObject, arg: u32) -> i32 {
     }
 }
 
+#[cfg(py38)] // BUILD_*_UNPACK: removed in 3.9
 unsafe fn merge_into_sequence(items: *mut *mut PyObject, count: usize, kind: u32) -> *mut PyObject {
     // SAFETY: live items (caller).
     unsafe {
@@ -201,6 +280,7 @@ unsafe fn merge_into_sequence(items: *mut *mut PyObject, count: usize, kind: u32
     }
 }
 
+#[cfg(py38)] // BUILD_*_UNPACK: removed in 3.9
 unsafe fn merge_into_set(items: *mut *mut PyObject, count: usize) -> *mut PyObject {
     // SAFETY: live items (caller).
     unsafe {
@@ -218,6 +298,7 @@ unsafe fn merge_into_set(items: *mut *mut PyObject, count: usize) -> *mut PyObje
     }
 }
 
+#[cfg(py38)] // BUILD_*_UNPACK: removed in 3.9
 unsafe fn merge_into_dict(items: *mut *mut PyObject, count: usize, with_call: bool) -> *mut PyObject {
     // SAFETY: live items (caller); with a call, the function is two slots below the items.
     unsafe {
@@ -329,5 +410,126 @@ unsafe fn unpack_iterable_ex(v: *mut PyObject, argcnt: usize, argcntafter: usize
         (*rest.cast::<PyVarObject>()).ob_size = (len - argcntafter) as Py_ssize_t;
         Py_DECREF(it);
         true
+    }
+}
+
+/// The 3.9+ `*`/`**` building blocks: each pops `sp[-1]` (consumed, effect −1 whether or
+/// not it fails) into the container `oparg` slots below it.
+///
+/// `LIST_EXTEND oparg`: `list.extend(iterable)`, with "Value after * must be an iterable"
+/// for an object that is neither iterable nor a sequence.
+///
+/// # Safety
+/// GIL held; `sp[-1]` owned; `sp[-1 - oparg]` a list.
+#[cfg(not(py38))]
+pub unsafe extern "C" fn list_extend(sp: *mut *mut PyObject, oparg: u32) -> i32 {
+    // SAFETY: as the contract.
+    unsafe {
+        let iterable = *sp.sub(1);
+        let list = *sp.sub(1 + oparg as usize);
+        let none = _PyList_Extend(list, iterable);
+        if none.is_null() {
+            if PyErr_ExceptionMatches(PyExc_TypeError) != 0
+                && (*Py_TYPE(iterable)).tp_iter.is_none()
+                && PySequence_Check(iterable) == 0
+            {
+                PyErr_Clear();
+                PyErr_Format(
+                    PyExc_TypeError,
+                    c"Value after * must be an iterable, not %.200s".as_ptr(),
+                    (*Py_TYPE(iterable)).tp_name,
+                );
+            }
+            Py_DECREF(iterable);
+            return -1;
+        }
+        Py_DECREF(none);
+        Py_DECREF(iterable);
+        0
+    }
+}
+
+/// `SET_UPDATE oparg`: `set.update(iterable)`.
+///
+/// # Safety
+/// GIL held; `sp[-1]` owned; `sp[-1 - oparg]` a set.
+#[cfg(not(py38))]
+pub unsafe extern "C" fn set_update(sp: *mut *mut PyObject, oparg: u32) -> i32 {
+    // SAFETY: as the contract.
+    unsafe {
+        let iterable = *sp.sub(1);
+        let set = *sp.sub(1 + oparg as usize);
+        let err = _PySet_Update(set, iterable);
+        Py_DECREF(iterable);
+        if err < 0 {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
+/// `DICT_UPDATE oparg` (`{**a}`): `dict.update(mapping)`; "'X' object is not a mapping"
+/// when the update raised AttributeError.
+///
+/// # Safety
+/// GIL held; `sp[-1]` owned; `sp[-1 - oparg]` a dict.
+#[cfg(not(py38))]
+pub unsafe extern "C" fn dict_update(sp: *mut *mut PyObject, oparg: u32) -> i32 {
+    // SAFETY: as the contract.
+    unsafe {
+        let update = *sp.sub(1);
+        let dict = *sp.sub(1 + oparg as usize);
+        if PyDict_Update(dict, update) < 0 {
+            if PyErr_ExceptionMatches(PyExc_AttributeError) != 0 {
+                PyErr_Format(PyExc_TypeError, c"'%.200s' object is not a mapping".as_ptr(), (*Py_TYPE(update)).tp_name);
+            }
+            Py_DECREF(update);
+            return -1;
+        }
+        Py_DECREF(update);
+        0
+    }
+}
+
+/// `DICT_MERGE oparg` (`f(**a, **b)`): merges refusing duplicate keys; errors name the
+/// function, which lies two slots below the dict (`format_kwargs_error`).
+///
+/// # Safety
+/// GIL held; `sp[-1]` owned; `sp[-1 - oparg]` a dict, `sp[-3 - oparg]` the callable.
+#[cfg(not(py38))]
+pub unsafe extern "C" fn dict_merge(sp: *mut *mut PyObject, oparg: u32) -> i32 {
+    // SAFETY: as the contract.
+    unsafe {
+        let update = *sp.sub(1);
+        let dict = *sp.sub(1 + oparg as usize);
+        if _PyDict_MergeEx(dict, update, 2) < 0 {
+            format_kwargs_error(*sp.sub(3 + oparg as usize), update);
+            Py_DECREF(update);
+            return -1;
+        }
+        Py_DECREF(update);
+        0
+    }
+}
+
+/// `LIST_TO_TUPLE`: replaces the list `sp[-1]` with a tuple of its items. Effect 0; on
+/// error the slot is NULL.
+///
+/// # Safety
+/// GIL held; `sp[-1]` an owned list.
+#[cfg(not(py38))]
+pub unsafe extern "C" fn list_to_tuple(sp: *mut *mut PyObject, _: u32) -> i32 {
+    // SAFETY: as the contract.
+    unsafe {
+        let list = *sp.sub(1);
+        let tuple = PyList_AsTuple(list);
+        Py_DECREF(list);
+        *sp.sub(1) = tuple;
+        if tuple.is_null() {
+            -1
+        } else {
+            0
+        }
     }
 }

@@ -1,4 +1,6 @@
-//! x86-64 code generation for CPython 3.8 bytecode (dynasm-rs).
+//! x86-64 code generation for CPython 3.8, 3.9 and 3.10 bytecode (dynasm-rs). Offsets are
+//! byte offsets throughout; `f_lasti` and block handlers are stored in each version's unit
+//! (`interp::opcode::lasti_at`).
 //!
 //! Register plan for the whole function: r12 = frame, r13 = value-stack pointer (one past
 //! the top, as ceval's `stack_pointer`), r14 = thread state, r15 = `&f_localsplus[0]`.
@@ -12,7 +14,7 @@ use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 use interp::bytecode::Instruction;
 use interp::cpython::layout;
 use interp::frame::status;
-use interp::opcode::op;
+use interp::opcode::{lasti_at, lasti_before, op};
 use interp::ops::{self, AttrCache, GlobalCache};
 
 mod fast_paths;
@@ -92,19 +94,43 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         | op::LIST_APPEND | op::SET_ADD | op::MAP_ADD | op::BUILD_SET | op::BUILD_SLICE
         | op::FORMAT_VALUE | op::BUILD_STRING | op::DELETE_SUBSCR | op::DELETE_ATTR
         | op::LOAD_NAME | op::STORE_NAME | op::LOAD_BUILD_CLASS | op::IMPORT_FROM | op::IMPORT_STAR
-        | op::CALL_FUNCTION_EX | op::BUILD_LIST_UNPACK | op::BUILD_TUPLE_UNPACK
-        | op::BUILD_TUPLE_UNPACK_WITH_CALL | op::BUILD_SET_UNPACK | op::BUILD_MAP_UNPACK
-        | op::BUILD_MAP_UNPACK_WITH_CALL | op::UNPACK_EX | op::SETUP_ANNOTATIONS | op::PRINT_EXPR
+        | op::CALL_FUNCTION_EX | op::UNPACK_EX | op::SETUP_ANNOTATIONS | op::PRINT_EXPR
         | op::LOAD_CLASSDEREF | op::DELETE_GLOBAL | op::DELETE_NAME | op::DELETE_DEREF => emit_helper_call,
         op::UNPACK_SEQUENCE => emit_unpack_sequence,
+        // 3.8: the BUILD_*_UNPACK family (3.9 builds with LIST_EXTEND & co. instead).
+        #[cfg(py38)]
+        op::BUILD_LIST_UNPACK | op::BUILD_TUPLE_UNPACK | op::BUILD_TUPLE_UNPACK_WITH_CALL
+        | op::BUILD_SET_UNPACK | op::BUILD_MAP_UNPACK | op::BUILD_MAP_UNPACK_WITH_CALL => emit_helper_call,
+        // 3.9+: the opcodes that replaced BUILD_*_UNPACK and COMPARE_OP's non-rich cases.
+        #[cfg(any(py39, py310))]
+        op::LIST_EXTEND | op::SET_UPDATE | op::DICT_UPDATE | op::DICT_MERGE | op::LIST_TO_TUPLE
+        | op::IS_OP | op::CONTAINS_OP => emit_helper_call,
+        #[cfg(any(py39, py310))]
+        op::LOAD_ASSERTION_ERROR => emit_load_assertion_error,
+        #[cfg(any(py39, py310))]
+        op::JUMP_IF_NOT_EXC_MATCH => emit_jump_if_not_exc_match,
+        // 3.10: pattern matching, ROT_N and GEN_START.
+        #[cfg(py310)]
+        op::GEN_START | op::ROT_N | op::GET_LEN | op::MATCH_MAPPING | op::MATCH_SEQUENCE | op::MATCH_KEYS
+        | op::MATCH_CLASS | op::COPY_DICT_WITHOUT_KEYS => emit_helper_call,
         op::IMPORT_NAME => emit_import_name,
         op::DELETE_FAST => emit_delete_fast,
         op::SETUP_FINALLY | op::SETUP_WITH => emit_setup_block,
         op::POP_BLOCK => emit_pop_block,
+        // 3.8's finally protocol (3.9 duplicates finally bodies and re-raises with RERAISE).
+        #[cfg(py38)]
         op::BEGIN_FINALLY => emit_begin_finally,
+        #[cfg(py38)]
         op::CALL_FINALLY => emit_call_finally,
+        #[cfg(py38)]
         op::END_FINALLY => emit_end_finally,
-        op::POP_EXCEPT | op::POP_FINALLY | op::WITH_CLEANUP_START | op::WITH_CLEANUP_FINISH => emit_block_helper,
+        #[cfg(py38)]
+        op::POP_FINALLY | op::WITH_CLEANUP_START | op::WITH_CLEANUP_FINISH => emit_block_helper,
+        op::POP_EXCEPT => emit_block_helper,
+        #[cfg(any(py39, py310))]
+        op::RERAISE => emit_reraise,
+        #[cfg(any(py39, py310))]
+        op::WITH_EXCEPT_START => emit_with_except_start,
         op::RAISE_VARARGS => emit_raise_varargs,
         op::LOAD_DEREF | op::STORE_DEREF | op::LOAD_CLOSURE => emit_cell_access,
         op::FOR_ITER => emit_for_iter,
@@ -237,7 +263,7 @@ impl Emitter<'_> {
     }
 
     fn store_lasti(&mut self, offset: usize) {
-        dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], offset as i32);
+        dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], lasti_at(offset));
     }
 
     /// Calls an absolute address (helpers live far from code memory).
@@ -281,11 +307,8 @@ impl Emitter<'_> {
     fn check_tracing_at_branch(&mut self, lasti_for: &[(i32, i32); 2]) {
         let quiet = self.ops.new_dynamic_label();
         let deopt = self.deopt;
-        dynasm!(self.ops
-            ; .arch x64
-            ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0
-            ; je =>quiet
-        );
+        self.cmp_use_tracing();
+        dynasm!(self.ops ; .arch x64 ; je =>quiet);
         for &(result, lasti) in lasti_for {
             let other = self.ops.new_dynamic_label();
             dynasm!(self.ops
@@ -300,16 +323,26 @@ impl Emitter<'_> {
         dynasm!(self.ops ; .arch x64 ; =>quiet);
     }
 
+    /// Compares the thread's tracing flag with 0 (`tstate->use_tracing` up to 3.9,
+    /// `tstate->cframe->use_tracing` on 3.10). Clobbers rcx only.
+    fn cmp_use_tracing(&mut self) {
+        #[cfg(not(py310))]
+        dynasm!(self.ops ; .arch x64 ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0);
+        #[cfg(py310)]
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rcx, [r14 + layout::TSTATE_CFRAME as i32]
+            ; cmp DWORD [rcx + layout::CFRAME_USE_TRACING as i32], 0
+        );
+    }
+
     /// After an instruction that can run Python code: if that code turned tracing or
     /// profiling on, leave so the evaluator runs the rest of the frame (it continues after
     /// `f_lasti`, the instruction just completed).
     fn check_tracing(&mut self) {
         let deopt = self.deopt;
-        dynasm!(self.ops
-            ; .arch x64
-            ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0
-            ; jne =>deopt
-        );
+        self.cmp_use_tracing();
+        dynasm!(self.ops ; .arch x64 ; jne =>deopt);
     }
 
     /// Raises UnboundLocalError for local `index` and leaves with ERROR (the stack is as
@@ -347,7 +380,7 @@ impl Emitter<'_> {
     /// At a backward jump to `target`: if the eval breaker is set, run its work (error exit
     /// on failure; if it turned tracing on, deopt so the evaluator continues at `target`).
     fn check_eval_breaker(&mut self, target: usize) {
-        self.eval_breaker_check(target as i32 - 2);
+        self.eval_breaker_check(lasti_before(target));
     }
 
     /// After a call: ceval checks the eval breaker before the next instruction unless that
@@ -356,7 +389,7 @@ impl Emitter<'_> {
     fn check_eval_breaker_after(&mut self, instr: &Instruction) {
         let next = self.raw_opcodes.get(instr.index() + 1).copied();
         if !matches!(next, Some(op::SETUP_FINALLY | op::SETUP_WITH | op::BEFORE_ASYNC_WITH | op::YIELD_FROM)) {
-            self.eval_breaker_check(instr.offset as i32);
+            self.eval_breaker_check(lasti_at(instr.offset));
         }
     }
 
@@ -377,9 +410,9 @@ impl Emitter<'_> {
         self.call(ops::handle_eval_breaker as *const () as usize);
         self.check_status(0);
         let deopt = self.deopt;
+        self.cmp_use_tracing();
         dynasm!(self.ops
             ; .arch x64
-            ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0
             ; je =>quiet
             ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], resume_lasti
             ; jmp =>deopt
@@ -575,7 +608,12 @@ fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
 }
 
 fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
-    let target = e.target_label(instr)?;
+    let target_label = e.target_label(instr)?;
+    let target_offset = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)?;
+    // A backward branch closes a loop (3.10 ends `while cond:` loops this way, with no
+    // JUMP_ABSOLUTE): taking it goes through the eval-breaker check, as ceval's does.
+    let backward = target_offset <= instr.offset;
+    let target = if backward { e.ops.new_dynamic_label() } else { target_label };
     let jump_if_true = instr.opcode == op::POP_JUMP_IF_TRUE;
     // SAFETY: the address of the True/False singletons (static objects of libpython).
     let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
@@ -606,9 +644,8 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     e.call(ops::pop_truth as *const () as usize);
     e.check_status(0);
     // `__bool__` may have turned tracing on: the evaluator continues on the chosen branch.
-    let target_offset = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)? as i32;
     let (taken, not_taken) = if jump_if_true { (1, 0) } else { (0, 1) };
-    e.check_tracing_at_branch(&[(taken, target_offset - 2), (not_taken, instr.offset as i32)]);
+    e.check_tracing_at_branch(&[(taken, lasti_before(target_offset)), (not_taken, lasti_at(instr.offset))]);
     dynasm!(e.ops ; .arch x64 ; test eax, eax);
     if jump_if_true {
         dynasm!(e.ops ; .arch x64 ; jnz =>target);
@@ -616,6 +653,13 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         dynasm!(e.ops ; .arch x64 ; jz =>target);
     }
     dynasm!(e.ops ; .arch x64 ; =>next_label);
+    if backward {
+        // Out of line: the taken back-edge checks the eval breaker, then loops.
+        let after = e.ops.new_dynamic_label();
+        dynasm!(e.ops ; .arch x64 ; jmp =>after ; =>target);
+        e.check_eval_breaker(target_offset);
+        dynasm!(e.ops ; .arch x64 ; jmp =>target_label ; =>after);
+    }
     Ok(())
 }
 
@@ -703,6 +747,7 @@ fn helper_call(instr: &Instruction) -> HelperCall {
             let consumed = 1 + (instr.oparg & 1) as i32;
             stack(ops::call_function_ex as *const (), n as i64, -consumed, -consumed)
         }
+        #[cfg(py38)]
         op::BUILD_LIST_UNPACK | op::BUILD_TUPLE_UNPACK | op::BUILD_TUPLE_UNPACK_WITH_CALL | op::BUILD_SET_UNPACK
         | op::BUILD_MAP_UNPACK | op::BUILD_MAP_UNPACK_WITH_CALL => {
             use ops::unpack_kind::*;
@@ -726,6 +771,36 @@ fn helper_call(instr: &Instruction) -> HelperCall {
         op::DELETE_GLOBAL => frame(ops::delete_global as *const (), 0, 0),
         op::DELETE_NAME => frame(ops::delete_name as *const (), 0, 0),
         op::DELETE_DEREF => frame(ops::delete_deref as *const (), 0, 0),
+        #[cfg(any(py39, py310))]
+        op::LIST_EXTEND => stack(ops::list_extend as *const (), n as i64, -1, -1),
+        #[cfg(any(py39, py310))]
+        op::SET_UPDATE => stack(ops::set_update as *const (), n as i64, -1, -1),
+        #[cfg(any(py39, py310))]
+        op::DICT_UPDATE => stack(ops::dict_update as *const (), n as i64, -1, -1),
+        #[cfg(any(py39, py310))]
+        op::DICT_MERGE => stack(ops::dict_merge as *const (), n as i64, -1, -1),
+        #[cfg(any(py39, py310))]
+        op::LIST_TO_TUPLE => stack(ops::list_to_tuple as *const (), 0, 0, 0),
+        #[cfg(any(py39, py310))]
+        op::IS_OP => stack(ops::is_op as *const (), n as i64, -1, -1),
+        #[cfg(any(py39, py310))]
+        op::CONTAINS_OP => stack(ops::contains_op as *const (), n as i64, -1, -1),
+        #[cfg(py310)]
+        op::GEN_START => stack(ops::gen_start as *const (), n as i64, -1, -1),
+        #[cfg(py310)]
+        op::ROT_N => stack(ops::rot_n as *const (), n as i64, 0, 0),
+        #[cfg(py310)]
+        op::GET_LEN => stack(ops::get_len as *const (), 0, 1, 0),
+        #[cfg(py310)]
+        op::MATCH_MAPPING => stack(ops::match_mapping as *const (), 0, 1, 0),
+        #[cfg(py310)]
+        op::MATCH_SEQUENCE => stack(ops::match_sequence as *const (), 0, 1, 0),
+        #[cfg(py310)]
+        op::MATCH_KEYS => stack(ops::match_keys as *const (), 0, 2, 0),
+        #[cfg(py310)]
+        op::MATCH_CLASS => stack(ops::match_class as *const (), n as i64, -1, -1),
+        #[cfg(py310)]
+        op::COPY_DICT_WITHOUT_KEYS => stack(ops::copy_dict_without_keys as *const (), 0, 0, 0),
         op::GET_AITER => stack(ops::get_aiter as *const (), 0, 0, 0),
         op::GET_ANEXT => stack(ops::get_anext as *const (), 0, 1, 0),
         op::BEFORE_ASYNC_WITH => stack(ops::before_async_with as *const (), 0, 1, 0),
@@ -844,22 +919,26 @@ fn emit_for_iter(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compile
         ; mov eax, 1
         ; =>decided
     );
-    let exhausted_offset = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)? as i32;
+    let exhausted_offset = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)?;
     let deopt = e.deopt;
+    let next_value = e.ops.new_dynamic_label();
     dynasm!(e.ops
         ; .arch x64
         ; test eax, eax
-        ; jnz >next_value
+        ; jnz =>next_value
         ; sub r13, 8
-        ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0
-        ; je =>exhausted
-        ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], exhausted_offset - 2
-        ; jmp =>deopt
-        ; next_value:
-        ; add r13, 8
-        ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0
-        ; jne =>deopt
     );
+    e.cmp_use_tracing();
+    dynasm!(e.ops
+        ; .arch x64
+        ; je =>exhausted
+        ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], lasti_before(exhausted_offset)
+        ; jmp =>deopt
+        ; =>next_value
+        ; add r13, 8
+    );
+    e.cmp_use_tracing();
+    dynasm!(e.ops ; .arch x64 ; jne =>deopt);
     Ok(())
 }
 
@@ -979,7 +1058,8 @@ fn emit_raise_varargs(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Co
 
 /// `SETUP_FINALLY`/`SETUP_WITH`: push a block whose handler is the jump target.
 fn emit_setup_block(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
-    let handler = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)? as i32;
+    // b_handler is in f_lasti units (the evaluator reads the block stack after a deopt).
+    let handler = lasti_at(instr.jump_target().ok_or(CompileFailure::MalformedBytecode)?);
     dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13 ; mov edx, handler);
     if instr.opcode == op::SETUP_FINALLY {
         e.call(ops::setup_finally as *const () as usize);
@@ -999,12 +1079,14 @@ fn emit_pop_block(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFai
 }
 
 /// `BEGIN_FINALLY`: push NULL ("no exception, no return address").
+#[cfg(py38)]
 fn emit_begin_finally(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
     dynasm!(e.ops ; .arch x64 ; mov QWORD [r13], 0 ; add r13, 8);
     Ok(())
 }
 
 /// `CALL_FINALLY`: push the offset after it (as an int) and jump into the finally body.
+#[cfg(py38)]
 fn emit_call_finally(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let target = e.target_label(instr)?;
     dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, instr.next_offset() as i32);
@@ -1030,35 +1112,111 @@ fn take_sp_and_check(e: &mut Emitter<'_>) {
     );
 }
 
-/// `POP_EXCEPT`, `POP_FINALLY`, `WITH_CLEANUP_START`, `WITH_CLEANUP_FINISH`.
+/// `POP_EXCEPT`; 3.8's `POP_FINALLY`, `WITH_CLEANUP_START`, `WITH_CLEANUP_FINISH`.
 fn emit_block_helper(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     match instr.opcode {
         op::POP_EXCEPT => {
             dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13);
             e.call(ops::pop_except as *const () as usize);
         }
+        #[cfg(py38)]
         op::POP_FINALLY => {
             dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13 ; mov ecx, instr.oparg as i32);
             e.call(ops::pop_finally as *const () as usize);
         }
+        #[cfg(py38)]
         op::WITH_CLEANUP_START => {
             dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13);
             e.call(ops::with_cleanup_start as *const () as usize);
         }
-        _ => {
+        #[cfg(py38)]
+        op::WITH_CLEANUP_FINISH => {
             dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13);
             e.call(ops::with_cleanup_finish as *const () as usize);
         }
+        _ => unreachable!("emit_fn routes only the opcodes above here"),
     }
     take_sp_and_check(e);
+    #[cfg(py38)]
     if instr.opcode == op::WITH_CLEANUP_START {
         e.check_tracing();
     }
     Ok(())
 }
 
+/// 3.9+ `RERAISE`: restores the exception the handler was entered with (three slots) and
+/// leaves with `RERAISE` (ceval unwinds without a new traceback entry). On 3.10 a non-zero
+/// argument first restores `f_lasti` from the handler's block; the exit then names this
+/// instruction, which the unwinder records.
+#[cfg(any(py39, py310))]
+fn emit_reraise(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let exit = e.exit;
+    #[cfg(py39)]
+    let exit_status = status::RERAISE as i32;
+    #[cfg(py310)]
+    let exit_status = if instr.oparg != 0 {
+        (status::RERAISE | ((instr.index() as u64 + 1) << status::JUMP_TARGET_SHIFT)) as i32
+    } else {
+        status::RERAISE as i32
+    };
+    #[cfg(py39)]
+    let _ = instr;
+    #[cfg(py39)]
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
+    #[cfg(py310)]
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13 ; mov edx, instr.oparg as i32);
+    e.call(ops::reraise as *const () as usize);
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov r13, rax
+        ; mov rdx, r13
+        ; mov eax, exit_status
+        ; jmp =>exit
+    );
+    Ok(())
+}
+
+/// 3.9 `WITH_EXCEPT_START`: calls `__exit__(exc, val, tb)` and pushes its result.
+#[cfg(any(py39, py310))]
+fn emit_with_except_start(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let call = HelperCall { helper: ops::with_except_start as *const (), takes_frame: false, extra: 0, effect: 1, error_effect: 0 };
+    emit_call_helper(e, instr, call)
+}
+
+/// 3.9 `LOAD_ASSERTION_ERROR`: pushes the `AssertionError` class (a new reference).
+#[cfg(any(py39, py310))]
+fn emit_load_assertion_error(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    // SAFETY: reading the address of a static exception class of libpython.
+    let class = unsafe { pyo3_ffi::PyExc_AssertionError } as i64;
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rax, QWORD class
+        ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+        ; mov [r13], rax
+        ; add r13, 8
+    );
+    Ok(())
+}
+
+/// 3.9 `JUMP_IF_NOT_EXC_MATCH target`: pops the raised type and the `except` classes; jumps
+/// when they do not match.
+#[cfg(any(py39, py310))]
+fn emit_jump_if_not_exc_match(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let target = e.target_label(instr)?;
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
+    e.call(ops::jump_if_not_exc_match as *const () as usize);
+    dynasm!(e.ops ; .arch x64 ; sub r13, 16);
+    e.check_status(0);
+    // A class's __subclasscheck__ may have turned tracing on: continue on the chosen branch.
+    let target_offset = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)?;
+    e.check_tracing_at_branch(&[(0, lasti_before(target_offset)), (1, lasti_at(instr.offset))]);
+    dynasm!(e.ops ; .arch x64 ; test eax, eax ; jz =>target);
+    Ok(())
+}
+
 /// `END_FINALLY`: fall through (NULL), return to a `CALL_FINALLY` site (JUMP exit), or
 /// re-raise (RERAISE exit, no new traceback entry).
+#[cfg(py38)]
 fn emit_end_finally(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
     let exit = e.exit;
     dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
@@ -1127,7 +1285,7 @@ fn emit_yield_from(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
         ; mov eax, status::ERROR as i32
         ; jmp =>exit
         ; yielding:
-        ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], instr.offset as i32 - 2
+        ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], lasti_before(instr.offset)
     );
     e.emit_yield_exit();
     dynasm!(e.ops ; .arch x64 ; done:);
@@ -1139,9 +1297,20 @@ impl Emitter<'_> {
     /// Leaves with `YIELD` and the value in rdx, the frame suspended at r13.
     fn emit_yield_exit(&mut self) {
         let exit = self.exit;
+        #[cfg(not(py310))]
+        dynasm!(self.ops ; .arch x64 ; mov [r12 + layout::FRAME_F_STACKTOP as i32], r13);
+        // 3.10: the frame is SUSPENDED with its stack depth (what gen_send_ex2 checks).
+        #[cfg(py310)]
         dynasm!(self.ops
             ; .arch x64
-            ; mov [r12 + layout::FRAME_F_STACKTOP as i32], r13
+            ; mov rax, r13
+            ; sub rax, [r12 + layout::FRAME_F_VALUESTACK as i32]
+            ; sar rax, 3
+            ; mov DWORD [r12 + layout::FRAME_F_STACKDEPTH as i32], eax
+            ; mov BYTE [r12 + layout::FRAME_F_STATE as i32], interp::cpython::frame_state::SUSPENDED
+        );
+        dynasm!(self.ops
+            ; .arch x64
             ; mov eax, status::YIELD as i32
             ; jmp =>exit
         );
@@ -1158,7 +1327,11 @@ fn emit_get_awaitable(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Co
     let (prev, prev_prev) = (before(1), if unit >= 2 { before(2) } else { None });
     let context = match prev {
         Some(op::BEFORE_ASYNC_WITH) => AENTER,
+        // The exceptional `async with` exit: 3.8's WITH_CLEANUP_START, 3.9's WITH_EXCEPT_START.
+        #[cfg(py38)]
         Some(op::WITH_CLEANUP_START) => AEXIT,
+        #[cfg(any(py39, py310))]
+        Some(op::WITH_EXCEPT_START) => AEXIT,
         Some(op::CALL_FUNCTION) if prev_prev == Some(op::DUP_TOP) => AEXIT,
         _ => OTHER,
     };
@@ -1191,7 +1364,7 @@ fn emit_import_name(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
 
 /// `SETUP_ASYNC_WITH`: a finally block below the `__aenter__` result on top of the stack.
 fn emit_setup_async_with(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
-    let handler = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)? as i32;
+    let handler = lasti_at(instr.jump_target().ok_or(CompileFailure::MalformedBytecode)?);
     dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; lea rsi, [r13 - 8] ; mov edx, handler);
     e.call(ops::setup_finally as *const () as usize);
     Ok(())
