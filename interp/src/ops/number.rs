@@ -158,25 +158,6 @@ pub unsafe extern "C" fn jump_if_not_exc_match(sp: *mut *mut PyObject) -> i32 {
     }
 }
 
-/// 3.9+ `IS_OP invert`: `sp[-2] is sp[-1]` (negated when `invert` is 1) replaces both.
-/// Fixed effect −1; cannot fail.
-///
-/// # Safety
-/// GIL held; both slots owned.
-#[cfg(not(any(py37, py38)))]
-pub unsafe extern "C" fn is_op(sp: *mut *mut PyObject, invert: u32) -> i32 {
-    // SAFETY: as the contract.
-    unsafe {
-        let right = *sp.sub(1);
-        let left = *sp.sub(2);
-        let result = pyo3_ffi::PyBool_FromLong(((left == right) as u32 ^ (invert & 1)) as _);
-        Py_DECREF(left);
-        Py_DECREF(right);
-        *sp.sub(2) = result;
-        0
-    }
-}
-
 /// 3.9+ `CONTAINS_OP invert`: `sp[-2] in sp[-1]` (negated when `invert` is 1) replaces both.
 /// Fixed effect −1; on error the result slot is NULL.
 ///

@@ -104,7 +104,9 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         // 3.9+: the opcodes that replaced BUILD_*_UNPACK and COMPARE_OP's non-rich cases.
         #[cfg(any(py39, py310))]
         op::LIST_EXTEND | op::SET_UPDATE | op::DICT_UPDATE | op::DICT_MERGE | op::LIST_TO_TUPLE
-        | op::IS_OP | op::CONTAINS_OP => emit_helper_call,
+        | op::CONTAINS_OP => emit_helper_call,
+        #[cfg(any(py39, py310))]
+        op::IS_OP => emit_is_op,
         #[cfg(any(py39, py310))]
         op::LOAD_ASSERTION_ERROR => emit_load_assertion_error,
         #[cfg(any(py39, py310))]
@@ -586,6 +588,15 @@ fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compil
     Ok(())
 }
 
+/// `IS_OP invert` (3.9+): `is` / `is not`, a pointer comparison done inline.
+#[cfg(any(py39, py310))]
+fn emit_is_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let done = e.ops.new_dynamic_label();
+    e.identity_compare(instr.oparg != 0, done);
+    dynasm!(e.ops ; .arch x64 ; =>done);
+    Ok(())
+}
+
 fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let done = e.ops.new_dynamic_label();
     #[cfg(any(py37, py38))] // 3.9 made `is` / `is not` an opcode of its own (IS_OP)
@@ -781,8 +792,6 @@ fn helper_call(instr: &Instruction) -> HelperCall {
         op::DICT_MERGE => stack(ops::dict_merge as *const (), n as i64, -1, -1),
         #[cfg(any(py39, py310))]
         op::LIST_TO_TUPLE => stack(ops::list_to_tuple as *const (), 0, 0, 0),
-        #[cfg(any(py39, py310))]
-        op::IS_OP => stack(ops::is_op as *const (), n as i64, -1, -1),
         #[cfg(any(py39, py310))]
         op::CONTAINS_OP => stack(ops::contains_op as *const (), n as i64, -1, -1),
         #[cfg(py310)]

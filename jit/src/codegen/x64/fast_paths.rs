@@ -233,7 +233,7 @@ impl Emitter<'_> {
         );
     }
 
-    /// `is` / `is not` (3.7/3.8 `COMPARE_OP` 8/9): a pointer comparison that cannot fail,
+    /// `is` / `is not` (3.7/3.8 `COMPARE_OP` 8/9, 3.9+ `IS_OP`): a pointer comparison that cannot fail,
     /// so it always finishes the instruction (jumps to `done`).
     pub(super) fn identity_compare(&mut self, negate: bool, done: DynamicLabel) {
         // SAFETY: the addresses of the True/False singletons (static objects of libpython).
