@@ -308,14 +308,14 @@ fn recursion_limit_is_enforced_at_entry() {
         let _ = <pyo3::panic::PanicException as pyo3::PyTypeInfo>::type_object(py);
         // SAFETY: GIL held; pretend the thread is already `limit` frames deep, then restore.
         let tstate = unsafe { PyThreadState_Get() };
-        let saved = unsafe { (*tstate).recursion_depth };
-        unsafe { (*tstate).recursion_depth = limit };
+        let saved = unsafe { (*tstate).recursion_depth }; // SAFETY: as above.
+        unsafe { (*tstate).recursion_depth = limit }; // SAFETY: as above.
         let outcome = run_compiled_raw(py, &globals, "f", &args);
-        unsafe { (*tstate).recursion_depth = saved };
+        unsafe { (*tstate).recursion_depth = saved }; // SAFETY: as above.
         let outcome = render(py, outcome);
         assert!(outcome.contains("RecursionError: maximum recursion depth exceeded"), "{outcome}");
         // The failed check undid its increment, and the next call runs normally.
-        assert_eq!(unsafe { (*tstate).recursion_depth }, saved);
+        assert_eq!(unsafe { (*tstate).recursion_depth }, saved); // SAFETY: as above.
         // SAFETY: as above (3.10 has no `overflowed`).
         #[cfg(not(py310))]
         unsafe {

@@ -197,7 +197,6 @@ pub struct YieldFromOutcome {
 /// # Safety
 /// GIL held; both slots owned.
 pub unsafe extern "C" fn yield_from(sp: *mut *mut PyObject) -> YieldFromOutcome {
-    // SAFETY: as the contract; the identifier is only touched with the GIL held.
     #[cfg(py310)]
     // SAFETY: as the contract.
     unsafe {
@@ -223,6 +222,7 @@ pub unsafe extern "C" fn yield_from(sp: *mut *mut PyObject) -> YieldFromOutcome 
         }
     }
     #[cfg(not(py310))]
+    // SAFETY: as the contract; the identifier is only touched with the GIL held.
     unsafe {
         let value = *sp.sub(1);
         let receiver = *sp.sub(2);
