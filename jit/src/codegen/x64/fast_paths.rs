@@ -45,19 +45,27 @@ impl Emitter<'_> {
         self.ops.new_dynamic_label()
     }
 
-    /// Jumps to `slow` unless the two top stack items are small exact ints; leaves their
-    /// values in rcx (second from top) and rdx (top). Clobbers rax, rdi, rsi.
-    fn load_two_small_ints(&mut self, slow: DynamicLabel) {
-        let long_type = std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type) as i64;
+    /// Loads the two top stack items into rdi (second from top) and rsi (top), jumping to
+    /// `slow` unless both are exactly of type `tp`. Clobbers rax.
+    fn load_two_of_exact_type(&mut self, tp: *mut pyo3_ffi::PyTypeObject, slow: DynamicLabel) {
         dynasm!(self.ops
             ; .arch x64
             ; mov rdi, [r13 - 16]
             ; mov rsi, [r13 - 8]
-            ; mov rax, QWORD long_type
+            ; mov rax, QWORD tp as i64
             ; cmp [rdi + layout::OBJECT_OB_TYPE as i32], rax
             ; jne =>slow
             ; cmp [rsi + layout::OBJECT_OB_TYPE as i32], rax
             ; jne =>slow
+        );
+    }
+
+    /// Jumps to `slow` unless the two top stack items are small exact ints; leaves their
+    /// values in rcx (second from top) and rdx (top). Clobbers rax, rdi, rsi.
+    fn load_two_small_ints(&mut self, slow: DynamicLabel) {
+        self.load_two_of_exact_type(std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type), slow);
+        dynasm!(self.ops
+            ; .arch x64
             ; mov rcx, [rdi + layout::VAR_OB_SIZE as i32]
             ; lea rax, [rcx + 1]
             ; cmp rax, 2
@@ -115,16 +123,9 @@ impl Emitter<'_> {
     /// Jumps to `slow` unless the two top stack items are exact floats; leaves their values
     /// in xmm0 (second from top) and xmm1 (top). Clobbers rax, rdi, rsi.
     fn load_two_floats(&mut self, slow: DynamicLabel) {
-        let float_type = std::ptr::addr_of_mut!(pyo3_ffi::PyFloat_Type) as i64;
+        self.load_two_of_exact_type(std::ptr::addr_of_mut!(pyo3_ffi::PyFloat_Type), slow);
         dynasm!(self.ops
             ; .arch x64
-            ; mov rdi, [r13 - 16]
-            ; mov rsi, [r13 - 8]
-            ; mov rax, QWORD float_type
-            ; cmp [rdi + layout::OBJECT_OB_TYPE as i32], rax
-            ; jne =>slow
-            ; cmp [rsi + layout::OBJECT_OB_TYPE as i32], rax
-            ; jne =>slow
             ; movsd xmm0, [rdi + layout::FLOAT_OB_FVAL as i32]
             ; movsd xmm1, [rsi + layout::FLOAT_OB_FVAL as i32]
         );
