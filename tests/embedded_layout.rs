@@ -73,6 +73,8 @@ fn thread_state_points_at_the_running_frame() {
         // SAFETY: the GIL is held, so the current thread state is alive.
         let ts: &PyThreadState = unsafe { &*PyThreadState_Get() };
         assert!(!ts.interp.is_null());
+        // The fast read of `_PyRuntime.gilstate.tstate_current` finds the same thread state.
+        assert_eq!(interp::cpython::current_tstate(), ts as *const PyThreadState as *mut PyThreadState);
         assert!(!ts.use_tracing(), "nothing traces the embedded interpreter");
         let globals = PyDict::new(py);
         py.run(c"import sys\nseen = []\ndef f():\n    seen.append(sys._getframe())\nf()", Some(&globals), None)

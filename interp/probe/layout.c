@@ -9,6 +9,7 @@
 #include <stdio.h>
 #if PY_VERSION_HEX >= 0x03090000
 #  include "internal/pycore_interp.h"
+#  include "internal/pycore_runtime.h"
 #elif PY_VERSION_HEX >= 0x03080000
 #  include "internal/pycore_pystate.h"
 #else
@@ -165,7 +166,7 @@ int main(void) {
     /* 3.7/3.8: one eval breaker for the process, in _PyRuntime. */
     OFF(RUNTIME_EVAL_BREAKER, _PyRuntimeState, ceval.eval_breaker);
     OFF(RUNTIME_GIL_DROP_REQUEST, _PyRuntimeState, ceval.gil_drop_request);
-    OFF(RUNTIME_TSTATE_CURRENT, _PyRuntimeState, gilstate.tstate_current);
 #endif
+    OFF(RUNTIME_TSTATE_CURRENT, _PyRuntimeState, gilstate.tstate_current);
     return 0;
 }

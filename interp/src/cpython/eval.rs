@@ -28,8 +28,8 @@ extern "C" {
     #[cfg(any(py39, py310))]
     fn _PyInterpreterState_SetEvalFrameFunc(interp: *mut PyInterpreterState, f: Option<EvalFrameFn>);
 
-    /// 3.7/3.8: the process-wide runtime state; its `ceval.eval_breaker` is probed.
-    #[cfg(any(py37, py38))]
+    /// The process-wide runtime state: its `gilstate.tstate_current` (and on 3.7/3.8 its
+    /// `ceval.eval_breaker`) offsets are probed.
     static mut _PyRuntime: u8;
 
     pub fn _PyEval_RequestCodeExtraIndex(free: freefunc) -> Py_ssize_t;
@@ -74,7 +74,6 @@ pub unsafe fn set_eval_frame_func(interp: *mut PyInterpreterState, f: Option<Eva
 
 /// The current thread's state, as `_PyThreadState_GET()` reads it (no NULL check; use only
 /// with the GIL held, when there is a current thread state).
-#[cfg(any(py37, py38))]
 #[inline]
 pub fn current_tstate() -> *mut PyThreadState {
     // SAFETY: `_PyRuntime.gilstate.tstate_current` is an atomic pointer-sized word of

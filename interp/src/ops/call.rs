@@ -3,7 +3,7 @@
 
 use crate::cpython::layout;
 #[cfg(not(py38))]
-use crate::cpython::{PyThreadState, PyThreadState_Get};
+use crate::cpython::PyThreadState;
 use pyo3_ffi::{PyObject, Py_DECREF};
 use std::os::raw::c_char;
 
@@ -34,7 +34,7 @@ extern "C" {
 #[allow(non_snake_case)] // named after the CPython function it stands in for
 unsafe fn _PyObject_MakeTpCall(callable: *mut PyObject, args: *const *mut PyObject, nargs: isize, kwnames: *mut PyObject) -> *mut PyObject {
     // SAFETY: GIL held by the current thread (caller), so it has a thread state.
-    unsafe { make_tp_call(PyThreadState_Get(), callable, args, nargs, kwnames) }
+    unsafe { make_tp_call(crate::cpython::current_tstate(), callable, args, nargs, kwnames) }
 }
 
 /// 3.9+: `_Py_CheckFunctionResult` on the current thread.
@@ -42,7 +42,7 @@ unsafe fn _PyObject_MakeTpCall(callable: *mut PyObject, args: *const *mut PyObje
 #[allow(non_snake_case)] // named after the CPython function it stands in for
 unsafe fn _Py_CheckFunctionResult(callable: *mut PyObject, result: *mut PyObject, location: *const c_char) -> *mut PyObject {
     // SAFETY: GIL held by the current thread (caller), so it has a thread state.
-    unsafe { check_function_result(PyThreadState_Get(), callable, result, location) }
+    unsafe { check_function_result(crate::cpython::current_tstate(), callable, result, location) }
 }
 
 /// 3.8's inline `_PyObject_Vectorcall`.
