@@ -135,6 +135,9 @@ int main(void) {
 #if PY_VERSION_HEX >= 0x03080000
     OFF(TYPE_TP_VECTORCALL_OFFSET, PyTypeObject, tp_vectorcall_offset);
 #endif
+    /* Bound methods: 3.7's call_function calls im_func with im_self prepended. */
+    OFF(METHOD_IM_FUNC, PyMethodObject, im_func);
+    OFF(METHOD_IM_SELF, PyMethodObject, im_self);
 
     OFF(INTERP_EVAL_FRAME, PyInterpreterState, eval_frame);
     OFF(INTERP_IMPORT_FUNC, PyInterpreterState, import_func);

@@ -43,6 +43,13 @@ pub mod status {
     pub const JUMP_TARGET_SHIFT: u32 = 8;
     /// A generator yields `value` (owned); `f_stacktop` and `f_lasti` are already set.
     pub const YIELD: u64 = 5;
+    /// 3.7: a non-exception unwind (`return` with blocks left, `break`, `continue` through a
+    /// `try`, an `END_FINALLY` resuming one): ceval's `why` code is `status >> WHY_SHIFT`;
+    /// `value` is the stack pointer, with `retval` on top for `WHY_RETURN`/`WHY_CONTINUE`.
+    #[cfg(py37)]
+    pub const UNWIND: u64 = 6;
+    #[cfg(py37)]
+    pub const WHY_SHIFT: u32 = 8;
     /// The kind of exit (the low byte of `status`).
     pub const fn kind(status: u64) -> u64 {
         status & 0xff
@@ -93,7 +100,6 @@ unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
 /// # Safety
 /// GIL held; `tstate` current; `frame` is a frame of the code `entry` was compiled from,
 /// not thrown into, and `address_of` knows the offset it continues at; tracing off.
-#[cfg(py38)]
 pub unsafe fn run_compiled_frame(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
@@ -101,7 +107,7 @@ pub unsafe fn run_compiled_frame(
     address_of: impl Fn(usize) -> Option<usize>,
     fallback: EvalFrameFn,
 ) -> *mut PyObject {
-    // SAFETY: see the function's contract; the order follows 3.8's evaluator.
+    // SAFETY: see the function's contract; the order follows the 3.7/3.8 evaluator.
     unsafe {
         if !enter_recursive_call(tstate) {
             return std::ptr::null_mut();
@@ -147,16 +153,41 @@ pub unsafe fn run_compiled_frame(
                     } else if kind == status::ERROR {
                         record_error(frame);
                     }
-                    let (unwound_sp, handler) = unwind_to_handler(tstate, frame, sp);
+                    let (unwound_sp, handler) = unwind_blocks(tstate, frame, sp, exit.status);
                     sp = unwound_sp;
                     match handler {
-                        Some(handler) if (*tstate).use_tracing() => {
+                        Unwound::Handler(handler) if (*tstate).use_tracing() => {
                             // Continue at the handler in the evaluator (it resumes after f_lasti).
                             (*frame).f_lasti = handler as i32 - 2;
                             return continue_in_evaluator(tstate, frame, sp, fallback, 0);
                         }
-                        Some(handler) => target = address_of(handler).expect("handlers are entry points"),
-                        None => break unwind_and_exit(tstate, frame, sp),
+                        Unwound::Handler(handler) => match address_of(handler) {
+                            Some(address) => {
+                                target = address;
+                                // ceval's loop top runs the breaker before a handler's (or
+                                // 3.7 loop target's) first instruction, so `while 1: try:
+                                // continue` stays interruptible.
+                                if entry_breaker_applies(tstate, frame, handler) {
+                                    if crate::ops::handle_eval_breaker(tstate) != 0 {
+                                        pending_exit = Some(Exit { status: status::ERROR, value: sp as usize });
+                                    } else if (*tstate).use_tracing() {
+                                        (*frame).f_lasti = handler as i32 - 2;
+                                        return continue_in_evaluator(tstate, frame, sp, fallback, 0);
+                                    }
+                                }
+                            }
+                            None => {
+                                PyErr_SetString(PyExc_SystemError, c"unwound to a bad offset".as_ptr());
+                                break unwind_and_exit(tstate, frame, sp);
+                            }
+                        },
+                        // 3.7: `return` left the last block (its `finally`s ran).
+                        #[cfg(py37)]
+                        Unwound::Return(retval) => {
+                            unwind_and_exit(tstate, frame, sp);
+                            break retval;
+                        }
+                        Unwound::Exhausted => break unwind_and_exit(tstate, frame, sp),
                     }
                 }
             }
@@ -171,7 +202,6 @@ pub unsafe fn run_compiled_frame(
 /// Whether ceval's eval-breaker check runs before the instruction at `offset`: the word is
 /// set and the opcode is not one ceval exempts (those that must not be separated from the
 /// instruction before them: `SETUP_FINALLY`, `SETUP_WITH`, `BEFORE_ASYNC_WITH`, `YIELD_FROM`).
-#[cfg(py38)]
 #[inline]
 unsafe fn entry_breaker_applies(tstate: *mut PyThreadState, frame: *mut PyFrameObject, offset: usize) -> bool {
     use crate::opcode::op;
@@ -197,19 +227,29 @@ unsafe fn record_error(frame: *mut PyFrameObject) {
     }
 }
 
+/// Where unwinding the block stack led.
+enum Unwound {
+    /// A handler (or 3.7 loop target) at this byte offset; its values are pushed.
+    Handler(usize),
+    /// 3.7: a `return` left every block; the frame returns this value (owned).
+    #[cfg(py37)]
+    Return(*mut PyObject),
+    /// No block took it: the frame leaves with the exception set.
+    Exhausted,
+}
+
 /// The evaluator's `exception_unwind:` loop (3.8): pops blocks until a `SETUP_FINALLY`
 /// block, whose handler gets the six exception values pushed (previous handled exception,
 /// then the raised one, normalised) and becomes the thread's handled exception. Returns the
-/// stack pointer and the handler's byte offset, or None (exception still set) if no block
-/// handles it. The stack pointer is returned in both cases.
+/// stack pointer and where to continue (the stack pointer is returned in every case).
 #[cfg(py38)]
-unsafe fn unwind_to_handler(
+unsafe fn unwind_blocks(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
     mut sp: *mut *mut PyObject,
-) -> (*mut *mut PyObject, Option<usize>) {
-    use crate::ops::{unwind_except_handler, EXCEPT_HANDLER};
-    use pyo3_ffi::*;
+    _status: u64,
+) -> (*mut *mut PyObject, Unwound) {
+    use crate::ops::{push_exception_for_handler, unwind_except_handler, EXCEPT_HANDLER};
     // SAFETY: the frame's blocks and value stack are as ceval would have them; the stack
     // slots above each block's level are owned or NULL.
     unsafe {
@@ -228,39 +268,41 @@ unsafe fn unwind_to_handler(
             if block.b_type != crate::opcode::op::SETUP_FINALLY as i32 {
                 continue;
             }
-            let level = sp.offset_from((*frame).f_valuestack) as i32;
-            (*frame).f_blockstack[(*frame).f_iblock as usize] = crate::cpython::PyTryBlock { b_type: EXCEPT_HANDLER, b_handler: -1, b_level: level };
-            (*frame).f_iblock += 1;
-            let info = (*tstate).exc_info;
-            let mut push = |v: *mut PyObject| {
-                *sp = v;
-                sp = sp.add(1);
-            };
-            push((*info).exc_traceback);
-            push((*info).exc_value);
-            if (*info).exc_type.is_null() {
-                Py_INCREF(Py_None());
-                push(Py_None());
-            } else {
-                push((*info).exc_type);
-            }
-            let (mut exc, mut val, mut tb) = (std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
-            PyErr_Fetch(&mut exc, &mut val, &mut tb);
-            PyErr_NormalizeException(&mut exc, &mut val, &mut tb);
-            PyException_SetTraceback(val, if tb.is_null() { Py_None() } else { tb });
-            Py_INCREF(exc);
-            (*info).exc_type = exc;
-            Py_INCREF(val);
-            (*info).exc_value = val;
-            (*info).exc_traceback = tb;
-            let tb = if tb.is_null() { Py_None() } else { tb };
-            Py_INCREF(tb);
-            push(tb);
-            push(val);
-            push(exc);
-            return (sp, Some(block.b_handler as usize));
+            sp = push_exception_for_handler(tstate, frame, sp);
+            return (sp, Unwound::Handler(block.b_handler as usize));
         }
-        (sp, None)
+        (sp, Unwound::Exhausted)
+    }
+}
+
+/// 3.7: ceval's `fast_block_end:` loop, driven by the `why` code of the exit (`ERROR` and
+/// `RERAISE` are `WHY_EXCEPTION`; `UNWIND` carries its own, with `retval` on the stack).
+#[cfg(py37)]
+unsafe fn unwind_blocks(
+    tstate: *mut PyThreadState,
+    frame: *mut PyFrameObject,
+    mut sp: *mut *mut PyObject,
+    exit_status: u64,
+) -> (*mut *mut PyObject, Unwound) {
+    use crate::ops::why;
+    // SAFETY: an UNWIND exit leaves `retval` (owned) on top for RETURN/CONTINUE; the rest
+    // of the stack and the blocks are as ceval would have them.
+    unsafe {
+        let code = if status::kind(exit_status) == status::UNWIND {
+            (exit_status >> status::WHY_SHIFT) as i32
+        } else {
+            why::EXCEPTION
+        };
+        let mut retval = std::ptr::null_mut();
+        if code & (why::RETURN | why::CONTINUE) != 0 {
+            sp = sp.sub(1);
+            retval = *sp;
+        }
+        match crate::ops::unwind_why(tstate, frame, sp, code, retval) {
+            (sp, crate::ops::WhyOutcome::Handler(offset)) => (sp, Unwound::Handler(offset)),
+            (sp, crate::ops::WhyOutcome::Return(value)) => (sp, Unwound::Return(value)),
+            (sp, crate::ops::WhyOutcome::Exhausted) => (sp, Unwound::Exhausted),
+        }
     }
 }
 
@@ -299,7 +341,6 @@ struct Swapped {
 ///
 /// # Safety
 /// GIL held; `frame` is running in [`run_compiled_frame`] with stack pointer `sp`.
-#[cfg(py38)]
 unsafe fn continue_in_evaluator(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,

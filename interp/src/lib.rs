@@ -6,7 +6,7 @@
 
 pub mod bytecode;
 pub mod cpython;
-#[cfg(py38)] // 3.8 first (the baseline-JIT issue); other versions follow.
+#[cfg(any(py37, py38))] // 3.7 and 3.8 first (the baseline-JIT issue); other versions follow.
 pub mod frame;
 pub mod opcode;
 pub mod ops;

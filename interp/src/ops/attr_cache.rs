@@ -203,7 +203,7 @@ unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObjec
             (kind::INSTANCE_DICT, 0, 0)
         } else if let Some(offset) = plain_slot_offset(descr) {
             (kind::SLOT, offset, 0)
-        } else if for_method && (*Py_TYPE(descr)).tp_flags & (Py_TPFLAGS_METHOD_DESCRIPTOR as c_ulong) != 0 {
+        } else if for_method && is_method_descriptor(descr) {
             (kind::METHOD, 0, descr as usize)
         } else {
             return;
@@ -329,5 +329,24 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
             None => refill(cache, owner, name(frame, namei), false, true),
         }
         store_attr(frame, sp, namei)
+    }
+}
+
+/// Whether `_PyObject_GetMethod` returns `descr` unbound (a method call without a bound
+/// method object): its type has `Py_TPFLAGS_METHOD_DESCRIPTOR` (3.8).
+#[cfg(py38)]
+unsafe fn is_method_descriptor(descr: *mut PyObject) -> bool {
+    // SAFETY: live object (caller).
+    unsafe { (*Py_TYPE(descr)).tp_flags & (Py_TPFLAGS_METHOD_DESCRIPTOR as c_ulong) != 0 }
+}
+
+/// Whether `_PyObject_GetMethod` returns `descr` unbound: 3.7 has no type flag for it and
+/// tests for a Python function or a method descriptor (`PyMethodDescr_Type`) exactly.
+#[cfg(py37)]
+unsafe fn is_method_descriptor(descr: *mut PyObject) -> bool {
+    // SAFETY: live object (caller); the two types are static objects of libpython.
+    unsafe {
+        let ty = Py_TYPE(descr);
+        ty == std::ptr::addr_of_mut!(PyFunction_Type) || ty == std::ptr::addr_of_mut!(PyMethodDescr_Type)
     }
 }

@@ -10,6 +10,7 @@ use std::ptr::null_mut;
 
 extern "C" {
     fn _PyObject_LookupAttr(obj: *mut PyObject, name: *mut PyObject, result: *mut *mut PyObject) -> c_int;
+    #[cfg(py38)]
     fn _PyModuleSpec_IsInitializing(spec: *mut PyObject) -> c_int;
     fn PyFrame_FastToLocalsWithError(frame: *mut PyFrameObject) -> c_int;
     fn PyFrame_LocalsToFast(frame: *mut PyFrameObject, clear: c_int);
@@ -135,7 +136,13 @@ unsafe fn do_import_from(module: *mut PyObject, name: *mut PyObject) -> *mut PyO
             }
             let submodule = PyImport_GetModule(fullname);
             Py_DECREF(fullname);
-            if !submodule.is_null() || !PyErr_Occurred().is_null() {
+            // 3.8 lets a failed sys.modules lookup propagate; 3.7 reports any miss as the
+            // ImportError below.
+            #[cfg(py38)]
+            let done = !submodule.is_null() || !PyErr_Occurred().is_null();
+            #[cfg(py37)]
+            let done = !submodule.is_null();
+            if done {
                 Py_DECREF(pkgname);
                 return submodule;
             }
@@ -167,13 +174,11 @@ unsafe fn raise_cannot_import(module: *mut PyObject, name: *mut PyObject, pkgnam
             message = PyUnicode_FromFormat(c"cannot import name %R from %R (unknown location)".as_ptr(), name, shown_name);
             PyErr_SetImportError(message, pkgname, null_mut());
         } else {
-            let spec = PyObject_GetAttr(module, crate::ops::interned!(c"__spec__"));
-            let format = if _PyModuleSpec_IsInitializing(spec) != 0 {
+            let format = if partially_initialized(module) {
                 c"cannot import name %R from partially initialized module %R (most likely due to a circular import) (%S)"
             } else {
                 c"cannot import name %R from %R (%S)"
             };
-            Py_XDECREF(spec);
             message = PyUnicode_FromFormat(format.as_ptr(), name, shown_name, pkgpath);
             PyErr_SetImportError(message, pkgname, pkgpath);
         }
@@ -181,6 +186,25 @@ unsafe fn raise_cannot_import(module: *mut PyObject, name: *mut PyObject, pkgnam
         Py_XDECREF(shown_name);
         Py_XDECREF(pkgpath);
     }
+}
+
+/// Whether `module.__spec__` says the module is still being imported (3.8's circular-import
+/// hint).
+#[cfg(py38)]
+unsafe fn partially_initialized(module: *mut PyObject) -> bool {
+    // SAFETY: live module, GIL held (caller); a lookup error is cleared by the callee.
+    unsafe {
+        let spec = PyObject_GetAttr(module, crate::ops::interned!(c"__spec__"));
+        let initializing = _PyModuleSpec_IsInitializing(spec) != 0;
+        Py_XDECREF(spec);
+        initializing
+    }
+}
+
+/// 3.7 has no circular-import hint (and no `_PyModuleSpec_IsInitializing`).
+#[cfg(py37)]
+unsafe fn partially_initialized(_module: *mut PyObject) -> bool {
+    false
 }
 
 /// `IMPORT_STAR`: binds the module's public names in the frame's locals. Effect −1.

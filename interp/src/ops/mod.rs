@@ -24,42 +24,46 @@ macro_rules! interned {
 pub(crate) use interned;
 
 mod attr;
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 mod attr_cache;
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 mod blocks;
+#[cfg(py37)]
+mod blocks_py37;
 mod breaker;
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 mod generators;
 mod build;
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 mod call;
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 mod imports;
 mod iter;
 mod names;
 mod raise;
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 mod star_args;
 mod number;
 
 pub use attr::*;
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 pub use attr_cache::{kind as attr_cache_kind, load_attr_cached, load_method_cached, store_attr_cached, AttrCache};
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 pub use blocks::*;
+#[cfg(py37)]
+pub use blocks_py37::*;
 pub use breaker::*;
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 pub use generators::*;
 pub use build::*;
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 pub use call::*;
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 pub use imports::*;
 pub use iter::*;
 pub use names::*;
 pub use raise::*;
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 pub use star_args::*;
 pub use number::*;
 
