@@ -112,9 +112,9 @@ fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 
 /// Frames that left machine code for the interpreter because tracing started.
 fn deopts() -> u64 {
-    #[cfg(py38)]
+    #[cfg(any(py37, py38))]
     return interp::frame::DEOPTS.load(std::sync::atomic::Ordering::Relaxed);
-    #[cfg(not(py38))]
+    #[cfg(not(any(py37, py38)))]
     0
 }
 
