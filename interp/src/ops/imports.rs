@@ -271,13 +271,16 @@ unsafe fn import_all_from(locals: *mut PyObject, module: *mut PyObject) -> i32 {
                 }
                 break;
             }
-            if PyUnicode_Check(name) == 0 {
+            let is_str = PyUnicode_Check(name) != 0;
+            // 3.8 rejects a non-str name up front; 3.7 lets getattr() fail on it.
+            #[cfg(py38)]
+            if !is_str {
                 raise_bad_name_type(module, name, skip_underscores);
                 Py_DECREF(name);
                 err = -1;
                 break;
             }
-            if skip_underscores {
+            if skip_underscores && is_str {
                 if PyUnicode_READY(name) == -1 {
                     Py_DECREF(name);
                     err = -1;
@@ -308,6 +311,7 @@ unsafe fn import_all_from(locals: *mut PyObject, module: *mut PyObject) -> i32 {
 }
 
 /// `import_all_from`'s TypeError for a name that is not a str.
+#[cfg(py38)]
 unsafe fn raise_bad_name_type(module: *mut PyObject, name: *mut PyObject, from_dict: bool) {
     // SAFETY: live objects, GIL held (caller).
     unsafe {

@@ -75,6 +75,36 @@ unsafe fn format_kwargs_error(func: *mut PyObject, kwargs: *mut PyObject) {
     }
 }
 
+/// `CALL_FUNCTION_EX` with a `**` argument that is not an exact dict: copies it into the new
+/// dict `d`; false with the error (rewritten for `func` as ceval does) on failure. 3.8
+/// merges with duplicate checks and rewrites KeyErrors too (`format_kwargs_error`).
+#[cfg(py38)]
+unsafe fn copy_call_kwargs(d: *mut PyObject, func: *mut PyObject, kwargs: *mut PyObject) -> bool {
+    // SAFETY: live objects, GIL held (caller).
+    unsafe {
+        if _PyDict_MergeEx(d, kwargs, 2) < 0 {
+            format_kwargs_error(func, kwargs);
+            return false;
+        }
+        true
+    }
+}
+
+/// 3.7 uses `PyDict_Update` and rewrites only an AttributeError (not a mapping).
+#[cfg(py37)]
+unsafe fn copy_call_kwargs(d: *mut PyObject, func: *mut PyObject, kwargs: *mut PyObject) -> bool {
+    // SAFETY: live objects, GIL held (caller).
+    unsafe {
+        if PyDict_Update(d, kwargs) != 0 {
+            if PyErr_ExceptionMatches(PyExc_AttributeError) != 0 {
+                format_kwargs_error(func, kwargs);
+            }
+            return false;
+        }
+        true
+    }
+}
+
 /// `CALL_FUNCTION_EX flags`: `[func, args(, kwargs)]` → `[result]`. Consumes everything;
 /// effect −1 or −2 (with kwargs), the result slot NULL on error.
 ///
@@ -100,9 +130,8 @@ pub unsafe extern "C" fn call_function_ex(sp: *mut *mut PyObject, flags: u32) ->
             if d.is_null() {
                 return fail(callargs, kwargs);
             }
-            if _PyDict_MergeEx(d, kwargs, 2) < 0 {
+            if !copy_call_kwargs(d, func, kwargs) {
                 Py_DECREF(d);
-                format_kwargs_error(func, kwargs);
                 return fail(callargs, kwargs);
             }
             Py_DECREF(kwargs);
