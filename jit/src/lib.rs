@@ -1,7 +1,7 @@
 //! `jit`: the compiler — from a code object to machine code, or a named reason why not.
 //!
-//! State of the work: on 3.8/x86-64, code objects whose opcodes all have an emitter are
-//! compiled and run (generators and coroutines included); the others fail with a named
+//! State of the work: on 3.7 and 3.8/x86-64, code objects whose opcodes all have an emitter
+//! are compiled and run (generators and coroutines included); the others fail with a named
 //! reason and run in the interpreter. Other versions: analysis only.
 
 pub mod analysis;

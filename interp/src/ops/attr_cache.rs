@@ -1,4 +1,4 @@
-//! Per-instruction attribute caches for `LOAD_ATTR`, `LOAD_METHOD` and `STORE_ATTR` (3.8).
+//! Per-instruction attribute caches for `LOAD_ATTR`, `LOAD_METHOD` and `STORE_ATTR` (3.7, 3.8).
 //!
 //! A cache remembers how the attribute was found the last time, for one owner type (or
 //! one module), and is trusted only while that type's version tag is unchanged (CPython

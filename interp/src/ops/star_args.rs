@@ -1,4 +1,4 @@
-//! Star-expressions: `CALL_FUNCTION_EX` (`f(*a, **k)`), the 3.8 `BUILD_*_UNPACK` family
+//! Star-expressions: `CALL_FUNCTION_EX` (`f(*a, **k)`), the 3.7/3.8 `BUILD_*_UNPACK` family
 //! (`[*a, *b]`, `(*a, *b)`, `{*a}`, `{**a, **b}` and their `_WITH_CALL` forms) and
 //! `UNPACK_EX` (`a, *b, c = ...`), with ceval's messages.
 

@@ -1,4 +1,5 @@
-//! x86-64 code generation for CPython 3.8 bytecode (dynasm-rs).
+//! x86-64 code generation for CPython 3.7 and 3.8 bytecode (dynasm-rs). The two differ in
+//! their block-stack opcodes; those emitters are `#[cfg(py37)]`/`#[cfg(py38)]`.
 //!
 //! Register plan for the whole function: r12 = frame, r13 = value-stack pointer (one past
 //! the top, as ceval's `stack_pointer`), r14 = thread state, r15 = `&f_localsplus[0]`.
