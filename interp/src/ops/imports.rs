@@ -62,7 +62,11 @@ unsafe fn do_import_name(
 ) -> *mut PyObject {
     // SAFETY: live objects, GIL held (caller); the interpreter's import_func offset is probed.
     unsafe {
+        // 3.8 propagates a lookup error; 3.7's `_PyDict_GetItemId` reports it as a miss.
+        #[cfg(py38)]
         let import_func = PyDict_GetItemWithError((*frame).f_builtins, crate::ops::interned!(c"__import__"));
+        #[cfg(py37)]
+        let import_func = PyDict_GetItem((*frame).f_builtins, crate::ops::interned!(c"__import__"));
         if import_func.is_null() {
             if PyErr_Occurred().is_null() {
                 PyErr_SetString(PyExc_ImportError, c"__import__ not found".as_ptr());
