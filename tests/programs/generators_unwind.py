@@ -162,10 +162,47 @@ def coroutine_wrapper_demo():
         return e.value
 
 
+def suspended_in_return_finally():
+    """Suspended in a `finally` body that a `return` is running (3.7: the why int and the
+    return value sit on the saved stack), then closed, thrown into, resumed or dropped."""
+
+    def g():
+        try:
+            for i in range(3):
+                try:
+                    return "r%d" % i
+                finally:
+                    log.append("inner")
+                    yield "in-finally"
+                    log.append("resumed")
+        finally:
+            log.append("outer")
+
+    out = []
+    for how in ("close", "throw", "send", "drop"):
+        del log[:]
+        it = g()
+        out.append((how, next(it)))
+        try:
+            if how == "close":
+                out.append(it.close())
+            elif how == "throw":
+                it.throw(KeyError("k"))
+            elif how == "send":
+                it.send(5)
+            else:
+                del it
+        except BaseException as e:
+            out.append((type(e).__name__, e.args, repr(e.__context__)))
+        out.append((list(log), sys.exc_info()[0]))
+    return out
+
+
 def main():
     for rep in range(200):
         results = run_all()
         del log[:]
+        results.append(suspended_in_return_finally())
         results.append(coroutine_wrapper_demo())
         results.append(list(log))
         if rep in (0, 199):
