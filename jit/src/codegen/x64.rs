@@ -1304,3 +1304,19 @@ fn emit_end_async_for(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), Compil
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_opcode_of_this_version_has_an_emitter() {
+        // EXTENDED_ARG is folded into the instruction it prefixes.
+        let missing: Vec<&str> = (0..=255u8)
+            .filter_map(interp::opcode::info)
+            .filter(|info| info.opcode != op::EXTENDED_ARG && emit_fn(info.opcode).is_none())
+            .map(|info| info.name)
+            .collect();
+        assert!(missing.is_empty(), "opcodes without an emitter: {missing:?}");
+    }
+}
