@@ -150,6 +150,13 @@ int main(void) {
     OFF(RUNTIME_EVAL_BREAKER, _PyRuntimeState, ceval.eval_breaker);
     OFF(RUNTIME_GIL_DROP_REQUEST, _PyRuntimeState, ceval.gil_drop_request);
     OFF(RUNTIME_TSTATE_CURRENT, _PyRuntimeState, gilstate.tstate_current);
+    /* The other words eval_breaker summarises (3.8 adds signals_pending; on 3.7 a signal
+       sets calls_to_do). */
+    OFF(RUNTIME_PENDING_CALLS_TO_DO, _PyRuntimeState, ceval.pending.calls_to_do);
+    OFF(RUNTIME_PENDING_ASYNC_EXC, _PyRuntimeState, ceval.pending.async_exc);
+#  if PY_VERSION_HEX >= 0x03080000
+    OFF(RUNTIME_SIGNALS_PENDING, _PyRuntimeState, ceval.signals_pending);
+#  endif
 #endif
     return 0;
 }
