@@ -7,7 +7,7 @@ const SUPPORTED: [(u8, &str); 4] = [(7, "py37"), (8, "py38"), (9, "py39"), (10, 
 /// The versions that have a code generator on x86-64 Linux; for them the build also sets
 /// the `codegen` cfg (elsewhere the hook still runs, and every code object falls back with
 /// the named reason `NoCodeGenerator`).
-const CODEGEN_VERSIONS: [&str; 3] = ["py38", "py39", "py310"];
+const CODEGEN_VERSIONS: [&str; 4] = ["py37", "py38", "py39", "py310"];
 
 /// Emits `cargo:rustc-cfg=pyXY` for the interpreter PyO3 resolved (from `PYO3_PYTHON` or
 /// PATH) and returns its config; panics with a fix-it message for any other version.

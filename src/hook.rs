@@ -216,7 +216,7 @@ unsafe extern "C" fn eval_frame(
     }
 }
 
-/// Runs `frame` in machine code (3.8, 3.9 and 3.10 produce it).
+/// Runs `frame` in machine code.
 ///
 /// # Safety
 /// As `jit::CompiledCode::run`; `compiled` points into the live state of the frame's code.
@@ -226,7 +226,7 @@ unsafe fn run_compiled(compiled: *const jit::CompiledCode, tstate: *mut PyThread
     unsafe { (*compiled).run(tstate, frame, fallback()) }
 }
 
-/// Versions without a code generator (3.7) produce no machine code, so this is never reached.
+/// Versions without a code generator produce no machine code, so this is never reached.
 #[cfg(not(codegen))]
 unsafe fn run_compiled(_: *const jit::CompiledCode, _: *mut PyThreadState, _: *mut PyFrameObject) -> *mut PyObject {
     unreachable!("jit::compile produces no machine code for this version")

@@ -16,7 +16,7 @@ JIT_VARIABLES = ("DISABLE_PYSTON", "JIT_MIN_RUNS", "JIT_MAX_MEM", "JIT_SHOW_STAT
 
 # The CPython versions whose builds have a code generator (build_support/python_version.rs,
 # CODEGEN_VERSIONS); on the others every code object fails with no_code_generator.
-CODEGEN_VERSIONS = {(3, 8), (3, 9), (3, 10)}
+CODEGEN_VERSIONS = {(3, 7), (3, 8), (3, 9), (3, 10)}
 COMPILES = tuple(sys.version_info[:2]) in CODEGEN_VERSIONS
 
 

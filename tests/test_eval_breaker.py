@@ -21,10 +21,33 @@ spin()
 """
 
 
-def interrupt_spin(**env):
-    """Starts SPIN, sends SIGINT once it spins; returns (exit status, stderr)."""
+# A loop whose back-edge is `continue` inside `try` and `with` (3.7: CONTINUE_LOOP, which
+# unwinds through the driver; 3.8+: a jump).
+SPIN_CONTINUE = """
+import pyston_lite, sys
+class CM:
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        return False
+def spin():
+    n = 0
+    while True:
+        try:
+            with CM():
+                n += 1
+                continue
+        finally:
+            n -= 1
+print(pyston_lite.info(spin)["state"] if pyston_lite.is_enabled() else "off", flush=True)
+spin()
+"""
+
+
+def interrupt_spin(program=SPIN, **env):
+    """Starts `program`, sends SIGINT once it spins; returns (exit status, stderr)."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", SPIN],
+        [sys.executable, "-c", program],
         env=clean_env(**env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -81,6 +104,14 @@ def test_a_conditional_back_edge_lets_other_threads_run():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "compiled" if COMPILES else "failed"]
+
+
+def test_ctrl_c_interrupts_a_loop_that_continues_through_try_and_with():
+    status, err = interrupt_spin(SPIN_CONTINUE, PYSTON_LITE_THRESHOLD="0")
+    stock_status, stock_err = interrupt_spin(SPIN_CONTINUE, DISABLE_PYSTON="1")
+    assert status == stock_status
+    assert err.rstrip().endswith("KeyboardInterrupt")
+    assert "in spin" in err and "in spin" in stock_err
 
 
 def test_other_threads_run_while_one_spins():

@@ -136,6 +136,9 @@ int main(void) {
 #if PY_VERSION_HEX >= 0x03080000
     OFF(TYPE_TP_VECTORCALL_OFFSET, PyTypeObject, tp_vectorcall_offset);
 #endif
+    /* Bound methods: 3.7's call_function calls im_func with im_self prepended. */
+    OFF(METHOD_IM_FUNC, PyMethodObject, im_func);
+    OFF(METHOD_IM_SELF, PyMethodObject, im_self);
 
     /* Generators and coroutines (3.9+ helpers port _PyGen_yf / _PyCoro_GetAwaitableIter). */
     OFF(GEN_GI_FRAME, PyGenObject, gi_frame);
@@ -166,6 +169,13 @@ int main(void) {
     /* 3.7/3.8: one eval breaker for the process, in _PyRuntime. */
     OFF(RUNTIME_EVAL_BREAKER, _PyRuntimeState, ceval.eval_breaker);
     OFF(RUNTIME_GIL_DROP_REQUEST, _PyRuntimeState, ceval.gil_drop_request);
+    /* The other words eval_breaker summarises (3.8 adds signals_pending; on 3.7 a signal
+       sets calls_to_do). */
+    OFF(RUNTIME_PENDING_CALLS_TO_DO, _PyRuntimeState, ceval.pending.calls_to_do);
+    OFF(RUNTIME_PENDING_ASYNC_EXC, _PyRuntimeState, ceval.pending.async_exc);
+#  if PY_VERSION_HEX >= 0x03080000
+    OFF(RUNTIME_SIGNALS_PENDING, _PyRuntimeState, ceval.signals_pending);
+#  endif
 #endif
     OFF(RUNTIME_TSTATE_CURRENT, _PyRuntimeState, gilstate.tstate_current);
     return 0;

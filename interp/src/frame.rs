@@ -45,6 +45,13 @@ pub mod status {
     pub const JUMP_TARGET_SHIFT: u32 = 8;
     /// A generator yields `value` (owned); `f_stacktop` and `f_lasti` are already set.
     pub const YIELD: u64 = 5;
+    /// 3.7: a non-exception unwind (`return` with blocks left, `break`, `continue` through a
+    /// `try`, an `END_FINALLY` resuming one): ceval's `why` code is `status >> WHY_SHIFT`;
+    /// `value` is the stack pointer, with `retval` on top for `WHY_RETURN`/`WHY_CONTINUE`.
+    #[cfg(py37)]
+    pub const UNWIND: u64 = 6;
+    #[cfg(py37)]
+    pub const WHY_SHIFT: u32 = 8;
     /// The kind of exit (the low byte of `status`).
     pub const fn kind(status: u64) -> u64 {
         status & 0xff
@@ -56,20 +63,20 @@ pub mod status {
 pub type EntryFn = unsafe extern "C" fn(*mut PyFrameObject, *mut *mut PyObject, *mut PyThreadState, usize) -> Exit;
 
 extern "C" {
-    #[cfg(py38)]
+    #[cfg(any(py37, py38))]
     static _Py_CheckRecursionLimit: c_int;
-    #[cfg(py38)]
+    #[cfg(any(py37, py38))]
     fn _Py_CheckRecursiveCall(location: *const c_char) -> c_int;
     /// 3.9+: exported functions (they were macros up to 3.8).
-    #[cfg(not(py38))]
+    #[cfg(any(py39, py310))]
     fn Py_EnterRecursiveCall(location: *const c_char) -> c_int;
-    #[cfg(not(py38))]
+    #[cfg(any(py39, py310))]
     fn Py_LeaveRecursiveCall();
     fn PyTraceBack_Here(frame: *mut PyFrameObject) -> c_int;
-    #[cfg(py38)]
+    #[cfg(any(py37, py38))]
     fn _Py_CheckFunctionResult(callable: *mut PyObject, result: *mut PyObject, location: *const c_char) -> *mut PyObject;
     /// 3.9 added the thread state as first argument.
-    #[cfg(not(py38))]
+    #[cfg(any(py39, py310))]
     fn _Py_CheckFunctionResult(
         tstate: *mut PyThreadState,
         callable: *mut PyObject,
@@ -82,13 +89,13 @@ extern "C" {
 /// passes on that version.
 #[inline]
 unsafe fn check_function_result(tstate: *mut PyThreadState, result: *mut PyObject) -> *mut PyObject {
-    #[cfg(py38)]
+    #[cfg(any(py37, py38))]
     // SAFETY: GIL held (caller); `result` is owned or NULL.
     unsafe {
         let _ = tstate;
         _Py_CheckFunctionResult(std::ptr::null_mut(), result, c"PyEval_EvalFrameEx".as_ptr())
     }
-    #[cfg(not(py38))]
+    #[cfg(any(py39, py310))]
     // SAFETY: GIL held, `tstate` current (caller); `result` is owned or NULL.
     unsafe {
         _Py_CheckFunctionResult(tstate, std::ptr::null_mut(), result, c"_PyEval_EvalFrameDefault".as_ptr())
@@ -98,13 +105,13 @@ unsafe fn check_function_result(tstate: *mut PyThreadState, result: *mut PyObjec
 /// Calls the fallback evaluator with the version's PEP 523 signature.
 #[inline]
 unsafe fn call_fallback(fallback: EvalFrameFn, tstate: *mut PyThreadState, frame: *mut PyFrameObject, throwflag: c_int) -> *mut PyObject {
-    #[cfg(py38)]
+    #[cfg(any(py37, py38))]
     // SAFETY: an evaluator called as CPython calls it (caller's contract).
     unsafe {
         let _ = tstate;
         fallback(frame, throwflag)
     }
-    #[cfg(not(py38))]
+    #[cfg(any(py39, py310))]
     // SAFETY: an evaluator called as CPython calls it (caller's contract).
     unsafe {
         fallback(tstate, frame, throwflag)
@@ -113,7 +120,7 @@ unsafe fn call_fallback(fallback: EvalFrameFn, tstate: *mut PyThreadState, frame
 
 /// 3.9+: `Py_EnterRecursiveCall("")` (an exported function; the limit is per interpreter and
 /// there is no low-water mark): false with RecursionError set when the limit is exceeded.
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 #[inline]
 unsafe fn enter_recursive_call(_tstate: *mut PyThreadState) -> bool {
     // SAFETY: GIL held by the current thread (caller).
@@ -121,7 +128,7 @@ unsafe fn enter_recursive_call(_tstate: *mut PyThreadState) -> bool {
 }
 
 /// 3.9+: `Py_LeaveRecursiveCall()`, a plain decrement.
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 #[inline]
 unsafe fn leave_recursive_call(_tstate: *mut PyThreadState) {
     // SAFETY: GIL held by the current thread (caller), after a successful enter.
@@ -130,7 +137,7 @@ unsafe fn leave_recursive_call(_tstate: *mut PyThreadState) {
 
 /// ceval's `Py_EnterRecursiveCall("")` (a macro on 3.7/3.8): false with RecursionError set
 /// when the limit is exceeded (the check has then already undone the increment).
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 #[inline]
 unsafe fn enter_recursive_call(tstate: *mut PyThreadState) -> bool {
     // SAFETY: current thread state, GIL held (caller).
@@ -141,7 +148,7 @@ unsafe fn enter_recursive_call(tstate: *mut PyThreadState) -> bool {
 }
 
 /// ceval's `Py_LeaveRecursiveCall()`: clears `overflowed` once below the low-water mark.
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 #[inline]
 unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
     // SAFETY: current thread state, GIL held (caller).
@@ -170,7 +177,7 @@ pub unsafe fn run_compiled_frame(
     address_of: impl Fn(usize) -> Option<usize>,
     fallback: EvalFrameFn,
 ) -> *mut PyObject {
-    // SAFETY: see the function's contract; the order follows 3.8's evaluator.
+    // SAFETY: see the function's contract; the order follows the 3.7/3.8 evaluator.
     unsafe {
         if !enter_recursive_call(tstate) {
             return std::ptr::null_mut();
@@ -203,8 +210,8 @@ pub unsafe fn run_compiled_frame(
                 }
                 status::YIELD => break exit.value as *mut PyObject,
                 status::DEOPT => return continue_in_evaluator(tstate, frame, sp, fallback, 0),
-                // 3.8's END_FINALLY returning to a CALL_FINALLY site (3.9 has no such opcode).
-                #[cfg(py38)]
+                // END_FINALLY returning to a CALL_FINALLY site (3.8; 3.9 has no such opcode).
+                #[cfg(any(py37, py38))]
                 status::JUMP => {
                     let offset = (exit.status >> status::JUMP_TARGET_SHIFT) as usize;
                     match address_of(offset) {
@@ -226,30 +233,49 @@ pub unsafe fn run_compiled_frame(
                     } else if kind == status::ERROR {
                         record_error(frame);
                     }
-                    // 3.10: a RERAISE that restored f_lasti says where it was (the unwinder
-                    // records the raising instruction, not f_lasti); elsewhere, f_lasti.
-                    let raised_at = match exit.status >> status::JUMP_TARGET_SHIFT {
-                        0 => (*frame).f_lasti,
-                        at => at as i32 - 1,
-                    };
                     #[cfg(py310)]
                     {
                         (*frame).f_state = crate::cpython::frame_state::UNWINDING;
                     }
-                    let (unwound_sp, handler) = unwind_to_handler(tstate, frame, sp, raised_at);
+                    let (unwound_sp, handler) = unwind_blocks(tstate, frame, sp, exit.status);
                     sp = unwound_sp;
                     #[cfg(py310)]
-                    if handler.is_some() {
+                    if matches!(handler, Unwound::Handler(_)) {
                         (*frame).f_state = crate::cpython::frame_state::EXECUTING;
                     }
                     match handler {
-                        Some(handler) if (*tstate).use_tracing() => {
+                        Unwound::Handler(handler) if (*tstate).use_tracing() => {
                             // Continue at the handler in the evaluator (it resumes after f_lasti).
                             (*frame).f_lasti = crate::opcode::lasti_before(handler);
                             return continue_in_evaluator(tstate, frame, sp, fallback, 0);
                         }
-                        Some(handler) => target = address_of(handler).expect("handlers are entry points"),
-                        None => break unwind_and_exit(tstate, frame, sp),
+                        Unwound::Handler(handler) => match address_of(handler) {
+                            Some(address) => {
+                                target = address;
+                                // ceval's loop top runs the breaker before a handler's (or
+                                // 3.7 loop target's) first instruction, so `while 1: try:
+                                // continue` stays interruptible.
+                                if entry_breaker_applies(tstate, frame, handler) {
+                                    if crate::ops::handle_eval_breaker(tstate) != 0 {
+                                        pending_exit = Some(Exit { status: status::ERROR, value: sp as usize });
+                                    } else if (*tstate).use_tracing() {
+                                        (*frame).f_lasti = crate::opcode::lasti_before(handler);
+                                        return continue_in_evaluator(tstate, frame, sp, fallback, 0);
+                                    }
+                                }
+                            }
+                            None => {
+                                PyErr_SetString(PyExc_SystemError, c"unwound to a bad offset".as_ptr());
+                                break unwind_and_exit(tstate, frame, sp);
+                            }
+                        },
+                        // 3.7: `return` left the last block (its `finally`s ran).
+                        #[cfg(py37)]
+                        Unwound::Return(retval) => {
+                            unwind_and_exit(tstate, frame, sp);
+                            break retval;
+                        }
+                        Unwound::Exhausted => break unwind_and_exit(tstate, frame, sp),
                     }
                 }
             }
@@ -335,20 +361,36 @@ unsafe fn record_error(frame: *mut PyFrameObject) {
     }
 }
 
-/// The evaluator's `exception_unwind:` loop (3.8–3.10 alike; 3.10's except-handler block
-/// records `raised_at`, the raising instruction, where ≤3.9 record -1): pops blocks until a `SETUP_FINALLY`
-/// block, whose handler gets the six exception values pushed (previous handled exception,
-/// then the raised one, normalised) and becomes the thread's handled exception. Returns the
-/// stack pointer and the handler's byte offset, or None (exception still set) if no block
-/// handles it. The stack pointer is returned in both cases.
-unsafe fn unwind_to_handler(
+/// Where unwinding the block stack led.
+enum Unwound {
+    /// A handler (or 3.7 loop target) at this byte offset; its values are pushed.
+    Handler(usize),
+    /// 3.7: a `return` left every block; the frame returns this value (owned).
+    #[cfg(py37)]
+    Return(*mut PyObject),
+    /// No block took it: the frame leaves with the exception set.
+    Exhausted,
+}
+
+/// The evaluator's `exception_unwind:` loop (3.8–3.10 alike): pops blocks until a
+/// `SETUP_FINALLY` block, whose handler gets the six exception values pushed (previous
+/// handled exception, then the raised one, normalised) and becomes the thread's handled
+/// exception. Returns the stack pointer and where to continue (the stack pointer is returned
+/// in every case). 3.10's except-handler block records the raising instruction: f_lasti,
+/// or the one a `RERAISE` restored, which its exit status carries; up to 3.9 it records -1.
+#[cfg(not(py37))]
+unsafe fn unwind_blocks(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
     mut sp: *mut *mut PyObject,
-    raised_at: i32,
-) -> (*mut *mut PyObject, Option<usize>) {
-    use crate::ops::{unwind_except_handler, EXCEPT_HANDLER};
-    use pyo3_ffi::*;
+    exit_status: u64,
+) -> (*mut *mut PyObject, Unwound) {
+    use crate::ops::{push_exception_for_handler, unwind_except_handler, EXCEPT_HANDLER};
+    // SAFETY: live frame (caller).
+    let raised_at = match exit_status >> status::JUMP_TARGET_SHIFT {
+        0 => unsafe { (*frame).f_lasti },
+        at => at as i32 - 1,
+    };
     // SAFETY: the frame's blocks and value stack are as ceval would have them; the stack
     // slots above each block's level are owned or NULL.
     unsafe {
@@ -367,40 +409,42 @@ unsafe fn unwind_to_handler(
             if block.b_type != crate::opcode::op::SETUP_FINALLY as i32 {
                 continue;
             }
-            let level = sp.offset_from((*frame).f_valuestack) as i32;
             let b_handler = if cfg!(py310) { raised_at } else { -1 };
-            (*frame).f_blockstack[(*frame).f_iblock as usize] = crate::cpython::PyTryBlock { b_type: EXCEPT_HANDLER, b_handler, b_level: level };
-            (*frame).f_iblock += 1;
-            let info = (*tstate).exc_info;
-            let mut push = |v: *mut PyObject| {
-                *sp = v;
-                sp = sp.add(1);
-            };
-            push((*info).exc_traceback);
-            push((*info).exc_value);
-            if (*info).exc_type.is_null() {
-                Py_INCREF(Py_None());
-                push(Py_None());
-            } else {
-                push((*info).exc_type);
-            }
-            let (mut exc, mut val, mut tb) = (std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
-            PyErr_Fetch(&mut exc, &mut val, &mut tb);
-            PyErr_NormalizeException(&mut exc, &mut val, &mut tb);
-            PyException_SetTraceback(val, if tb.is_null() { Py_None() } else { tb });
-            Py_INCREF(exc);
-            (*info).exc_type = exc;
-            Py_INCREF(val);
-            (*info).exc_value = val;
-            (*info).exc_traceback = tb;
-            let tb = if tb.is_null() { Py_None() } else { tb };
-            Py_INCREF(tb);
-            push(tb);
-            push(val);
-            push(exc);
-            return (sp, Some(crate::opcode::handler_offset(block.b_handler)));
+            sp = push_exception_for_handler(tstate, frame, sp, b_handler);
+            return (sp, Unwound::Handler(crate::opcode::handler_offset(block.b_handler)));
         }
-        (sp, None)
+        (sp, Unwound::Exhausted)
+    }
+}
+
+/// 3.7: ceval's `fast_block_end:` loop, driven by the `why` code of the exit (`ERROR` and
+/// `RERAISE` are `WHY_EXCEPTION`; `UNWIND` carries its own, with `retval` on the stack).
+#[cfg(py37)]
+unsafe fn unwind_blocks(
+    tstate: *mut PyThreadState,
+    frame: *mut PyFrameObject,
+    mut sp: *mut *mut PyObject,
+    exit_status: u64,
+) -> (*mut *mut PyObject, Unwound) {
+    use crate::ops::why;
+    // SAFETY: an UNWIND exit leaves `retval` (owned) on top for RETURN/CONTINUE; the rest
+    // of the stack and the blocks are as ceval would have them.
+    unsafe {
+        let code = if status::kind(exit_status) == status::UNWIND {
+            (exit_status >> status::WHY_SHIFT) as i32
+        } else {
+            why::EXCEPTION
+        };
+        let mut retval = std::ptr::null_mut();
+        if code & (why::RETURN | why::CONTINUE) != 0 {
+            sp = sp.sub(1);
+            retval = *sp;
+        }
+        match crate::ops::unwind_why(tstate, frame, sp, code, retval) {
+            (sp, crate::ops::WhyOutcome::Handler(offset)) => (sp, Unwound::Handler(offset)),
+            (sp, crate::ops::WhyOutcome::Return(value)) => (sp, Unwound::Return(value)),
+            (sp, crate::ops::WhyOutcome::Exhausted) => (sp, Unwound::Exhausted),
+        }
     }
 }
 

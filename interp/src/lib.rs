@@ -6,8 +6,7 @@
 
 pub mod bytecode;
 pub mod cpython;
-/// The frame driver exists for the versions with a code generator.
-#[cfg(any(py38, py39, py310))]
+/// The frame driver exists for the versions with a code generator (all four).
 pub mod frame;
 pub mod opcode;
 pub mod ops;

@@ -1,8 +1,8 @@
 //! `jit`: the compiler — from a code object to machine code, or a named reason why not.
 //!
-//! State of the work: on 3.8, 3.9 and 3.10 (x86-64), code objects whose opcodes all have an
-//! emitter are compiled and run (generators and coroutines included); the others fail with
-//! a named reason and run in the interpreter. 3.7: analysis only.
+//! State of the work: on 3.7, 3.8, 3.9 and 3.10 (x86-64 Linux), code objects whose opcodes
+//! all have an emitter are compiled and run (generators and coroutines included); the
+//! others fail with a named reason and run in the interpreter. Other platforms: analysis only.
 
 pub mod analysis;
 pub mod codegen;

@@ -177,6 +177,43 @@ def free_unbound():
     r = inner()
     later = 1
     return r
+def unwinds(k):
+    # 3.7: BREAK_LOOP / CONTINUE_LOOP / RETURN_VALUE unwinding through finally, with and
+    # except handlers with `why` codes; 3.8: explicit block pops.
+    log = []
+    i = 0
+    while i < 6:
+        i += 1
+        try:
+            with CM(log, i == 4):
+                if i == 1:
+                    continue
+                if i == 4:
+                    raise KeyError(i)
+                try:
+                    if i == 2:
+                        raise ValueError(i)
+                except ValueError:
+                    log.append("ve")
+                    continue
+                if i == k:
+                    for j in range(3):
+                        try:
+                            return log, j
+                        finally:
+                            log.append(("ret-fin", j))
+                if i == 5:
+                    break
+        finally:
+            log.append(("fin", i))
+    else:
+        log.append("else")
+    for j in range(3):
+        try:
+            return "never"
+        finally:
+            break
+    return log
 "#;
 
 /// Compiles `name` from SOURCE and runs it on `args` in machine code; returns the result or
@@ -280,6 +317,9 @@ fn compiled_functions_behave_like_cpython() {
             ("withs", (true, true).into_pyobject(py).unwrap()),
             ("withs", (false, true).into_pyobject(py).unwrap()),
             ("with_return", PyTuple::empty(py)),
+            ("unwinds", PyTuple::new(py, [3]).unwrap()),
+            ("unwinds", PyTuple::new(py, [5]).unwrap()),
+            ("unwinds", PyTuple::new(py, [0]).unwrap()),
             ("raising", PyTuple::new(py, [1]).unwrap()),
             ("raising", PyTuple::new(py, [2]).unwrap()),
             ("raising", PyTuple::new(py, [3]).unwrap()),

@@ -1,4 +1,4 @@
-//! Per-instruction attribute caches for `LOAD_ATTR`, `LOAD_METHOD` and `STORE_ATTR` (3.8).
+//! Per-instruction attribute caches for `LOAD_ATTR`, `LOAD_METHOD` and `STORE_ATTR` (3.7, 3.8).
 //!
 //! A cache remembers how the attribute was found the last time, for one owner type (or
 //! one module), and is trusted only while that type's version tag is unchanged (CPython
@@ -25,9 +25,9 @@ extern "C" {
     fn _PyType_Lookup(ty: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject;
     fn _PyObject_GetDictPtr(obj: *mut PyObject) -> *mut *mut PyObject;
     fn _PyDict_GetItem_KnownHash(dict: *mut PyObject, key: *mut PyObject, hash: Py_hash_t) -> *mut PyObject;
-    #[cfg(py38)]
+    #[cfg(any(py37, py38))]
     fn _PyObjectDict_SetItem(ty: *mut PyTypeObject, dictptr: *mut *mut PyObject, name: *mut PyObject, value: *mut PyObject) -> i32;
-    #[cfg(not(py38))]
+    #[cfg(not(any(py37, py38)))]
     fn _PyObject_GenericSetAttrWithDict(obj: *mut PyObject, name: *mut PyObject, value: *mut PyObject, dict: *mut PyObject) -> i32;
 }
 
@@ -206,7 +206,7 @@ unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObjec
             (kind::INSTANCE_DICT, 0, 0)
         } else if let Some(offset) = plain_slot_offset(descr) {
             (kind::SLOT, offset, 0)
-        } else if for_method && (*Py_TYPE(descr)).tp_flags & (Py_TPFLAGS_METHOD_DESCRIPTOR as c_ulong) != 0 {
+        } else if for_method && is_method_descriptor(descr) {
             (kind::METHOD, 0, descr as usize)
         } else {
             return;
@@ -336,19 +336,38 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
 }
 
 /// Stores `obj.name = value` into the instance dict at `dictptr` (the cache proved the type
-/// has no data descriptor for `name`): `_PyObjectDict_SetItem` on 3.8 (shared-key dicts
+/// has no data descriptor for `name`): `_PyObjectDict_SetItem` on 3.7/3.8 (shared-key dicts
 /// included); 3.9 stopped exporting it, so there the generic setattr does the same store
 /// (its type lookup finds no data descriptor and it calls the same function internally).
 unsafe fn set_in_instance_dict(obj: *mut PyObject, dictptr: *mut *mut PyObject, name: *mut PyObject, value: *mut PyObject) -> i32 {
-    #[cfg(py38)]
+    #[cfg(any(py37, py38))]
     // SAFETY: live object, its dict pointer and a str name; GIL held (caller).
     unsafe {
         _PyObjectDict_SetItem(Py_TYPE(obj), dictptr, name, value)
     }
-    #[cfg(not(py38))]
+    #[cfg(not(any(py37, py38)))]
     // SAFETY: live object and str name; GIL held (caller).
     unsafe {
         let _ = dictptr;
         _PyObject_GenericSetAttrWithDict(obj, name, value, std::ptr::null_mut())
+    }
+}
+
+/// Whether `_PyObject_GetMethod` returns `descr` unbound (a method call without a bound
+/// method object): its type has `Py_TPFLAGS_METHOD_DESCRIPTOR` (3.8+).
+#[cfg(not(py37))]
+unsafe fn is_method_descriptor(descr: *mut PyObject) -> bool {
+    // SAFETY: live object (caller).
+    unsafe { (*Py_TYPE(descr)).tp_flags & (Py_TPFLAGS_METHOD_DESCRIPTOR as c_ulong) != 0 }
+}
+
+/// Whether `_PyObject_GetMethod` returns `descr` unbound: 3.7 has no type flag for it and
+/// tests for a Python function or a method descriptor (`PyMethodDescr_Type`) exactly.
+#[cfg(py37)]
+unsafe fn is_method_descriptor(descr: *mut PyObject) -> bool {
+    // SAFETY: live object (caller); the two types are static objects of libpython.
+    unsafe {
+        let ty = Py_TYPE(descr);
+        ty == std::ptr::addr_of_mut!(PyFunction_Type) || ty == std::ptr::addr_of_mut!(PyMethodDescr_Type)
     }
 }

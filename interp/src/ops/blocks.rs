@@ -1,7 +1,9 @@
-//! The block-stack opcodes (`SETUP_FINALLY`, `POP_EXCEPT`, `SETUP_WITH`; 3.8's `END_FINALLY`,
-//! `POP_FINALLY`, `CALL_FINALLY`, `WITH_CLEANUP_START/FINISH`; 3.9's `RERAISE` and
-//! `WITH_EXCEPT_START`) and the unwinder's `UNWIND_EXCEPT_HANDLER`. The frame's own `f_blockstack` is used, exactly as ceval uses it,
-//! so a deoptimised frame continues in the evaluator with the right blocks.
+//! The block-stack opcodes: `SETUP_FINALLY` (and 3.7's other `SETUP_*`), `POP_EXCEPT`,
+//! `SETUP_WITH`; 3.8's `END_FINALLY`, `POP_FINALLY`, `CALL_FINALLY`,
+//! `WITH_CLEANUP_START/FINISH` (3.7's are in `blocks_py37`); 3.9's `RERAISE` and
+//! `WITH_EXCEPT_START`; and the unwinder's `UNWIND_EXCEPT_HANDLER` and handler entry. The
+//! frame's own `f_blockstack` is used, exactly as ceval uses it, so a deoptimised frame
+//! continues in the evaluator with the right blocks.
 
 use crate::cpython::{PyFrameObject, PyThreadState, PyTryBlock};
 use pyo3_ffi::*;
@@ -30,13 +32,63 @@ unsafe fn level(frame: *mut PyFrameObject, sp: *mut *mut PyObject) -> c_int {
     unsafe { sp.offset_from((*frame).f_valuestack) as c_int }
 }
 
-/// `SETUP_FINALLY`: pushes a block whose handler is the byte offset `handler`.
+/// `SETUP_FINALLY` (and 3.7's `SETUP_LOOP`/`SETUP_EXCEPT`, which push their own opcode as
+/// the block type): pushes a block of type `kind` whose handler is the byte offset `handler`.
 ///
 /// # Safety
 /// GIL held; live frame; `sp` its current stack pointer.
-pub unsafe extern "C" fn setup_finally(frame: *mut PyFrameObject, sp: *mut *mut PyObject, handler: u32) {
+pub unsafe extern "C" fn setup_block(frame: *mut PyFrameObject, sp: *mut *mut PyObject, handler: u32, kind: u32) {
     // SAFETY: as the contract.
-    unsafe { PyFrame_BlockSetup(frame, crate::opcode::op::SETUP_FINALLY as c_int, handler as c_int, level(frame, sp)) }
+    unsafe { PyFrame_BlockSetup(frame, kind as c_int, handler as c_int, level(frame, sp)) }
+}
+
+/// The unwinder found a handler for the pending exception (a 3.8 `SETUP_FINALLY`, or 3.7's
+/// `SETUP_EXCEPT`/`SETUP_FINALLY`, whose block has just been popped): pushes an
+/// `EXCEPT_HANDLER` block, then the thread's handled exception (traceback, value, type or
+/// None) and the raised one, normalised (traceback or None, value, type), which becomes the
+/// handled exception. The block's `b_handler` is `b_handler`: -1 up to 3.9, the raising
+/// instruction on 3.10. Returns the new stack pointer.
+///
+/// # Safety
+/// GIL held; `tstate` current with an exception set; room for six slots above `sp`.
+pub unsafe fn push_exception_for_handler(
+    tstate: *mut PyThreadState,
+    frame: *mut PyFrameObject,
+    mut sp: *mut *mut PyObject,
+    b_handler: i32,
+) -> *mut *mut PyObject {
+    // SAFETY: as the contract; exc_info is the thread's current handled-exception entry.
+    unsafe {
+        PyFrame_BlockSetup(frame, EXCEPT_HANDLER, b_handler, level(frame, sp));
+        let info = (*tstate).exc_info;
+        let mut push = |v: *mut PyObject| {
+            *sp = v;
+            sp = sp.add(1);
+        };
+        push((*info).exc_traceback);
+        push((*info).exc_value);
+        if (*info).exc_type.is_null() {
+            Py_INCREF(Py_None());
+            push(Py_None());
+        } else {
+            push((*info).exc_type);
+        }
+        let (mut exc, mut val, mut tb) = (std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
+        PyErr_Fetch(&mut exc, &mut val, &mut tb);
+        PyErr_NormalizeException(&mut exc, &mut val, &mut tb);
+        PyException_SetTraceback(val, if tb.is_null() { Py_None() } else { tb });
+        Py_INCREF(exc);
+        (*info).exc_type = exc;
+        Py_INCREF(val);
+        (*info).exc_value = val;
+        (*info).exc_traceback = tb;
+        let tb = if tb.is_null() { Py_None() } else { tb };
+        Py_INCREF(tb);
+        push(tb);
+        push(val);
+        push(exc);
+        sp
+    }
 }
 
 /// ceval's `UNWIND_EXCEPT_HANDLER(b)`: pops down to the block's level + 3, then restores the
@@ -108,12 +160,16 @@ pub unsafe extern "C" fn pop_except(tstate: *mut PyThreadState, frame: *mut PyFr
             None => StackAndCode { sp, code: -1 },
             // 3.8 pops exactly three: a `return` in the handler may have rotated its value
             // below them (the level is then b_level + 4).
+            #[cfg(not(py37))]
             Some(_) => StackAndCode { sp: restore_exc_info(tstate, sp), code: 0 },
+            // 3.7 uses the whole UNWIND_EXCEPT_HANDLER (pops down to the level + 3 first).
+            #[cfg(py37)]
+            Some(level) => StackAndCode { sp: unwind_except_handler(tstate, frame, sp, level), code: 0 },
         }
     }
 }
 
-#[cfg(py38)] // removed in 3.9
+#[cfg(py38)] // 3.8 only: removed in 3.9; 3.7's is in blocks_py37
 /// `END_FINALLY`: TOS is NULL (fall through: code 0), an int (a `CALL_FINALLY` return
 /// address: code = offset + 1) or an exception triple above the previous one (re-raised:
 /// code -2, for the unwinder, without a new traceback entry); -1 = error.
@@ -143,7 +199,7 @@ pub unsafe extern "C" fn end_finally(sp: *mut *mut PyObject) -> StackAndCode {
     }
 }
 
-#[cfg(py38)] // removed in 3.9
+#[cfg(py38)] // 3.8 only: removed in 3.9; 3.7's is in blocks_py37
 /// `POP_FINALLY preserve_tos`: leaves a `finally` block early (return/break/continue).
 ///
 /// # Safety
@@ -181,9 +237,10 @@ pub unsafe extern "C" fn pop_finally(tstate: *mut PyThreadState, frame: *mut PyF
     }
 }
 
-#[cfg(py38)] // removed in 3.9
-/// `CALL_FINALLY`: pushes the return address `next_offset` as an int. Effect +1; on error
-/// nothing is pushed (NULL left, same effect).
+#[cfg(any(py37, py38))] // removed in 3.9
+/// `CALL_FINALLY` (3.8; and 3.7's `CONTINUE_LOOP`, whose target travels as an int the
+/// same way): pushes the byte offset `next_offset` as an int. Effect +1; on error nothing
+/// is pushed (NULL left, same effect).
 ///
 /// # Safety
 /// GIL held; room for one slot.
@@ -282,7 +339,7 @@ pub unsafe extern "C" fn setup_with(frame: *mut PyFrameObject, sp: *mut *mut PyO
     }
 }
 
-#[cfg(py38)] // removed in 3.9
+#[cfg(py38)] // 3.8 only: removed in 3.9; 3.7's is in blocks_py37
 /// `WITH_CLEANUP_START`: calls `exit(exc, val, tb)` (None × 3 on a normal exit), leaving
 /// `[…, exc, res]` on top; see ceval for the slot shuffle in the exception case.
 ///
@@ -324,7 +381,7 @@ pub unsafe extern "C" fn with_cleanup_start(frame: *mut PyFrameObject, mut sp: *
     }
 }
 
-#[cfg(py38)] // removed in 3.9
+#[cfg(py38)] // 3.8 only: removed in 3.9; 3.7's is in blocks_py37
 /// `WITH_CLEANUP_FINISH`: if `__exit__` returned true for an exception, swallow it (unwind
 /// the except handler and push NULL so the following `END_FINALLY` does nothing).
 ///

@@ -15,8 +15,9 @@ pub unsafe extern "C" fn handle_eval_breaker(tstate: *mut PyThreadState) -> i32 
     // SAFETY: GIL held by this thread (caller); every address is probed for this version.
     unsafe {
         // Signals, then pending calls (both gated inside; main thread only) — the exported
-        // equivalent of ceval's static handle_signals + make_pending_calls.
-        if Py_MakePendingCalls() < 0 {
+        // equivalent of ceval's static handle_signals + make_pending_calls; only when their
+        // flags are up, as ceval does (not on every GIL hand-off).
+        if calls_or_signals_pending() && Py_MakePendingCalls() < 0 {
             return -1;
         }
         let drop_request = &*(gil_drop_request_addr((*tstate).interp) as *const AtomicI32);
@@ -29,6 +30,7 @@ pub unsafe extern "C" fn handle_eval_breaker(tstate: *mut PyThreadState) -> i32 
         let exc = *slot;
         if !exc.is_null() {
             *slot = std::ptr::null_mut();
+            unsignal_async_exc();
             PyErr_SetNone(exc);
             Py_DECREF(exc);
             return -1;
@@ -36,3 +38,50 @@ pub unsafe extern "C" fn handle_eval_breaker(tstate: *mut PyThreadState) -> i32 
         0
     }
 }
+
+/// A relaxed view of an `int` word of `_PyRuntime.ceval` (3.7/3.8).
+#[cfg(any(py37, py38))]
+fn runtime_flag(offset: usize) -> &'static AtomicI32 {
+    // SAFETY: the offset is probed for an int field of the static `_PyRuntime`, which ceval
+    // itself reads and writes with relaxed atomics.
+    unsafe { &*(crate::cpython::runtime_int_field(offset) as *const AtomicI32) }
+}
+
+/// ceval's gate for its signal and pending-call steps: 3.7 signals through `calls_to_do`;
+/// 3.8 has `signals_pending` too.
+#[cfg(any(py37, py38))]
+fn calls_or_signals_pending() -> bool {
+    use crate::cpython::layout;
+    #[cfg(py38)]
+    if runtime_flag(layout::RUNTIME_SIGNALS_PENDING).load(Relaxed) != 0 {
+        return true;
+    }
+    runtime_flag(layout::RUNTIME_PENDING_CALLS_TO_DO).load(Relaxed) != 0
+}
+
+/// 3.9+: the flags live per interpreter; `Py_MakePendingCalls` gates itself.
+#[cfg(not(any(py37, py38)))]
+fn calls_or_signals_pending() -> bool {
+    true
+}
+
+/// ceval's `UNSIGNAL_ASYNC_EXC` (no exported function does it): clear the request and
+/// recompute `eval_breaker` from the words it summarises, so the breaker does not stay set.
+#[cfg(any(py37, py38))]
+fn unsignal_async_exc() {
+    use crate::cpython::layout;
+    runtime_flag(layout::RUNTIME_PENDING_ASYNC_EXC).store(0, Relaxed);
+    #[cfg(py37)]
+    let signals = 0;
+    #[cfg(py38)]
+    let signals = runtime_flag(layout::RUNTIME_SIGNALS_PENDING).load(Relaxed);
+    let any = signals
+        | runtime_flag(layout::RUNTIME_GIL_DROP_REQUEST).load(Relaxed)
+        | runtime_flag(layout::RUNTIME_PENDING_CALLS_TO_DO).load(Relaxed)
+        | runtime_flag(layout::RUNTIME_PENDING_ASYNC_EXC).load(Relaxed);
+    runtime_flag(layout::RUNTIME_EVAL_BREAKER).store((any != 0) as i32, Relaxed);
+}
+
+/// 3.9+: left to the interpreter (the breaker may stay set until it recomputes it).
+#[cfg(not(any(py37, py38)))]
+fn unsignal_async_exc() {}

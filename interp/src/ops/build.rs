@@ -226,8 +226,11 @@ pub unsafe extern "C" fn set_add(sp: *mut *mut PyObject, depth: u32) -> i32 {
 pub unsafe extern "C" fn map_add(sp: *mut *mut PyObject, depth: u32) -> i32 {
     // SAFETY: as the contract.
     unsafe {
-        let value = *sp.sub(1);
-        let key = *sp.sub(2);
+        // 3.8 evaluates the key first (value on top); 3.7 pushes the key last.
+        #[cfg(not(py37))]
+        let (key, value) = (*sp.sub(2), *sp.sub(1));
+        #[cfg(py37)]
+        let (key, value) = (*sp.sub(1), *sp.sub(2));
         let map = *sp.sub(2 + depth as usize);
         let err = pyo3_ffi::PyDict_SetItem(map, key, value);
         pyo3_ffi::Py_DECREF(value);

@@ -1,17 +1,21 @@
-//! Calls: `CALL_FUNCTION` (3.8's `call_function` without the tracing path: compiled frames
-//! never run with tracing on).
+//! Calls: `CALL_FUNCTION` (ceval's `call_function` of 3.8 — vectorcall — or of 3.7 — the
+//! "fast call" entry points — without the tracing path: compiled frames never run with
+//! tracing on).
 
 use crate::cpython::layout;
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 use crate::cpython::PyThreadState;
 use pyo3_ffi::{PyObject, Py_DECREF};
+#[cfg(not(py37))]
 use std::os::raw::c_char;
 
+#[cfg(not(py37))]
 type VectorcallFn = unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, usize, *mut PyObject) -> *mut PyObject;
 
 /// `PY_VECTORCALL_ARGUMENTS_OFFSET`: the callee may use `args[-1]` as scratch space.
 pub(crate) const ARGUMENTS_OFFSET: usize = 1 << (usize::BITS - 1);
 /// 3.8's `_Py_TPFLAGS_HAVE_VECTORCALL`.
+#[cfg(not(py37))]
 const TPFLAGS_HAVE_VECTORCALL: std::os::raw::c_ulong = 1 << 11;
 
 #[cfg(py38)]
@@ -21,7 +25,7 @@ extern "C" {
 }
 
 // 3.9 added the thread state as first argument of both.
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 extern "C" {
     #[link_name = "_PyObject_MakeTpCall"]
     fn make_tp_call(tstate: *mut PyThreadState, callable: *mut PyObject, args: *const *mut PyObject, nargs: isize, kwnames: *mut PyObject) -> *mut PyObject;
@@ -30,7 +34,7 @@ extern "C" {
 }
 
 /// 3.9+: `_PyObject_MakeTpCall` on the current thread.
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 #[allow(non_snake_case)] // named after the CPython function it stands in for
 unsafe fn _PyObject_MakeTpCall(callable: *mut PyObject, args: *const *mut PyObject, nargs: isize, kwnames: *mut PyObject) -> *mut PyObject {
     // SAFETY: GIL held by the current thread (caller), so it has a thread state.
@@ -38,7 +42,7 @@ unsafe fn _PyObject_MakeTpCall(callable: *mut PyObject, args: *const *mut PyObje
 }
 
 /// 3.9+: `_Py_CheckFunctionResult` on the current thread.
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 #[allow(non_snake_case)] // named after the CPython function it stands in for
 unsafe fn _Py_CheckFunctionResult(callable: *mut PyObject, result: *mut PyObject, location: *const c_char) -> *mut PyObject {
     // SAFETY: GIL held by the current thread (caller), so it has a thread state.
@@ -49,6 +53,7 @@ unsafe fn _Py_CheckFunctionResult(callable: *mut PyObject, result: *mut PyObject
 ///
 /// # Safety
 /// GIL held; `callable` live; `args` has `nargsf`'s count of live references.
+#[cfg(not(py37))]
 pub(crate) unsafe fn vectorcall(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize, kwnames: *mut PyObject) -> *mut PyObject {
     // SAFETY: type fields at probed offsets; the vectorcall slot is read as the type declares.
     unsafe {
@@ -63,6 +68,63 @@ pub(crate) unsafe fn vectorcall(callable: *mut PyObject, args: *const *mut PyObj
             }
         }
         _PyObject_MakeTpCall(callable, args, (nargsf & !ARGUMENTS_OFFSET) as isize, kwnames)
+    }
+}
+
+/// 3.7 has no vectorcall: ceval's `call_function` dispatches by type to the "fast call"
+/// entry points — builtin functions, method descriptors, Python functions (a bound
+/// method's `self` goes into the slot before the arguments, which `ARGUMENTS_OFFSET` in
+/// `nargsf` allows; it is put back afterwards), and `_PyObject_FastCallKeywords` for the
+/// rest. Those check the result themselves.
+///
+/// # Safety
+/// GIL held; `callable` live; `args` has `nargsf`'s count of live references (`kwnames`
+/// counted among them as in vectorcall); with `ARGUMENTS_OFFSET`, `args[-1]` is writable.
+#[cfg(py37)]
+pub(crate) unsafe fn vectorcall(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize, kwnames: *mut PyObject) -> *mut PyObject {
+    use pyo3_ffi::*;
+    extern "C" {
+        fn _PyCFunction_FastCallKeywords(f: *mut PyObject, a: *const *mut PyObject, n: Py_ssize_t, k: *mut PyObject) -> *mut PyObject;
+        fn _PyMethodDescr_FastCallKeywords(f: *mut PyObject, a: *const *mut PyObject, n: Py_ssize_t, k: *mut PyObject) -> *mut PyObject;
+        fn _PyFunction_FastCallKeywords(f: *mut PyObject, a: *const *mut PyObject, n: Py_ssize_t, k: *mut PyObject) -> *mut PyObject;
+        fn _PyObject_FastCallKeywords(f: *mut PyObject, a: *const *mut PyObject, n: Py_ssize_t, k: *mut PyObject) -> *mut PyObject;
+        static mut PyMethod_Type: PyTypeObject;
+    }
+    // SAFETY: as the contract; the method's function and self are live while it is.
+    unsafe {
+        let nargs = (nargsf & !ARGUMENTS_OFFSET) as Py_ssize_t;
+        let ty = Py_TYPE(callable);
+        if PyCFunction_Check(callable) != 0 {
+            return _PyCFunction_FastCallKeywords(callable, args, nargs, kwnames);
+        }
+        if ty == std::ptr::addr_of_mut!(PyMethodDescr_Type) {
+            return _PyMethodDescr_FastCallKeywords(callable, args, nargs, kwnames);
+        }
+        if ty == std::ptr::addr_of_mut!(PyMethod_Type) && nargsf & ARGUMENTS_OFFSET != 0 {
+            let method = callable.cast::<u8>();
+            let func = *method.add(layout::METHOD_IM_FUNC).cast::<*mut PyObject>();
+            let this = *method.add(layout::METHOD_IM_SELF).cast::<*mut PyObject>();
+            if !this.is_null() {
+                Py_INCREF(func);
+                Py_INCREF(this);
+                let slot = args.cast_mut().sub(1);
+                let saved = *slot;
+                *slot = this;
+                let result = if PyFunction_Check(func) != 0 {
+                    _PyFunction_FastCallKeywords(func, slot, nargs + 1, kwnames)
+                } else {
+                    _PyObject_FastCallKeywords(func, slot, nargs + 1, kwnames)
+                };
+                *slot = saved;
+                Py_DECREF(this);
+                Py_DECREF(func);
+                return result;
+            }
+        }
+        if PyFunction_Check(callable) != 0 {
+            return _PyFunction_FastCallKeywords(callable, args, nargs, kwnames);
+        }
+        _PyObject_FastCallKeywords(callable, args, nargs, kwnames)
     }
 }
 

@@ -9,7 +9,7 @@ use pyo3_ffi::*;
 use std::os::raw::{c_char, c_int};
 use std::ptr::{addr_of_mut, null_mut};
 
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 extern "C" {
     fn _PyAsyncGenValueWrapperNew(value: *mut PyObject) -> *mut PyObject;
     fn _PyCoro_GetAwaitableIter(o: *mut PyObject) -> *mut PyObject;
@@ -48,7 +48,7 @@ unsafe fn type_name(o: *mut PyObject) -> *const c_char {
 /// is an object of `_PyAsyncGenWrappedValue_Type` holding one reference (`agw_val`, right
 /// after the object header — the type's `tp_basicsize` is checked to be exactly that), made
 /// as genobject.c makes it when its free list is empty: GC-allocated, then tracked.
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 #[allow(non_snake_case)] // named after the CPython function it stands in for
 unsafe fn _PyAsyncGenValueWrapperNew(value: *mut PyObject) -> *mut PyObject {
     extern "C" {
@@ -76,7 +76,7 @@ unsafe fn _PyAsyncGenValueWrapperNew(value: *mut PyObject) -> *mut PyObject {
 
 /// genobject.c's `gen_is_coroutine`: a generator whose code has `CO_ITERABLE_COROUTINE`
 /// (made by `types.coroutine`).
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 unsafe fn gen_is_coroutine(o: *mut PyObject) -> bool {
     // SAFETY: live object (caller); gi_code of an exact generator is a code object.
     unsafe { is_exact(o, addr_of_mut!(PyGen_Type)) && (*crate::cpython::gen_code(o)).co_flags & CO_ITERABLE_COROUTINE != 0 }
@@ -85,7 +85,7 @@ unsafe fn gen_is_coroutine(o: *mut PyObject) -> bool {
 /// 3.9+: genobject.c's `_PyCoro_GetAwaitableIter` (no longer exported): the iterator `await o`
 /// drives — `o` itself for a coroutine, else the result of its `__await__`, which must be
 /// an iterator and not a coroutine. New reference, or NULL with TypeError.
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 #[allow(non_snake_case)] // named after the CPython function it stands in for
 unsafe fn _PyCoro_GetAwaitableIter(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: live object, GIL held (caller).
@@ -432,7 +432,7 @@ pub unsafe extern "C" fn before_async_with(sp: *mut *mut PyObject) -> i32 {
         let mgr = *sp.sub(1);
         // 3.8 looks up __aexit__ first, 3.9 __aenter__ first: the AttributeError of a manager
         // lacking both names the first one looked up.
-        #[cfg(py38)]
+        #[cfg(any(py37, py38))]
         let enter = {
             let exit = special_lookup(mgr, c"__aexit__", addr_of_mut!(AEXIT_ID).cast());
             if exit.is_null() {
@@ -446,7 +446,7 @@ pub unsafe extern "C" fn before_async_with(sp: *mut *mut PyObject) -> i32 {
             }
             enter
         };
-        #[cfg(not(py38))]
+        #[cfg(any(py39, py310))]
         let enter = {
             let enter = special_lookup(mgr, c"__aenter__", addr_of_mut!(AENTER_ID).cast());
             if enter.is_null() {

@@ -10,6 +10,7 @@ use std::ptr::null_mut;
 
 extern "C" {
     fn _PyObject_LookupAttr(obj: *mut PyObject, name: *mut PyObject, result: *mut *mut PyObject) -> c_int;
+    #[cfg(not(py37))]
     fn _PyModuleSpec_IsInitializing(spec: *mut PyObject) -> c_int;
     fn PyFrame_FastToLocalsWithError(frame: *mut PyFrameObject) -> c_int;
     fn PyFrame_LocalsToFast(frame: *mut PyFrameObject, clear: c_int);
@@ -61,7 +62,11 @@ unsafe fn do_import_name(
 ) -> *mut PyObject {
     // SAFETY: live objects, GIL held (caller); the interpreter's import_func offset is probed.
     unsafe {
+        // 3.8 propagates a lookup error; 3.7's `_PyDict_GetItemId` reports it as a miss.
+        #[cfg(not(py37))]
         let import_func = PyDict_GetItemWithError((*frame).f_builtins, crate::ops::interned!(c"__import__"));
+        #[cfg(py37)]
+        let import_func = PyDict_GetItem((*frame).f_builtins, crate::ops::interned!(c"__import__"));
         if import_func.is_null() {
             if PyErr_Occurred().is_null() {
                 PyErr_SetString(PyExc_ImportError, c"__import__ not found".as_ptr());
@@ -135,7 +140,13 @@ unsafe fn do_import_from(module: *mut PyObject, name: *mut PyObject) -> *mut PyO
             }
             let submodule = PyImport_GetModule(fullname);
             Py_DECREF(fullname);
-            if !submodule.is_null() || !PyErr_Occurred().is_null() {
+            // 3.8 lets a failed sys.modules lookup propagate; 3.7 reports any miss as the
+            // ImportError below.
+            #[cfg(not(py37))]
+            let done = !submodule.is_null() || !PyErr_Occurred().is_null();
+            #[cfg(py37)]
+            let done = !submodule.is_null();
+            if done {
                 Py_DECREF(pkgname);
                 return submodule;
             }
@@ -167,13 +178,11 @@ unsafe fn raise_cannot_import(module: *mut PyObject, name: *mut PyObject, pkgnam
             message = PyUnicode_FromFormat(c"cannot import name %R from %R (unknown location)".as_ptr(), name, shown_name);
             PyErr_SetImportError(message, pkgname, null_mut());
         } else {
-            let spec = PyObject_GetAttr(module, crate::ops::interned!(c"__spec__"));
-            let format = if _PyModuleSpec_IsInitializing(spec) != 0 {
+            let format = if partially_initialized(module) {
                 c"cannot import name %R from partially initialized module %R (most likely due to a circular import) (%S)"
             } else {
                 c"cannot import name %R from %R (%S)"
             };
-            Py_XDECREF(spec);
             message = PyUnicode_FromFormat(format.as_ptr(), name, shown_name, pkgpath);
             PyErr_SetImportError(message, pkgname, pkgpath);
         }
@@ -181,6 +190,25 @@ unsafe fn raise_cannot_import(module: *mut PyObject, name: *mut PyObject, pkgnam
         Py_XDECREF(shown_name);
         Py_XDECREF(pkgpath);
     }
+}
+
+/// Whether `module.__spec__` says the module is still being imported (3.8's circular-import
+/// hint).
+#[cfg(not(py37))]
+unsafe fn partially_initialized(module: *mut PyObject) -> bool {
+    // SAFETY: live module, GIL held (caller); a lookup error is cleared by the callee.
+    unsafe {
+        let spec = PyObject_GetAttr(module, crate::ops::interned!(c"__spec__"));
+        let initializing = _PyModuleSpec_IsInitializing(spec) != 0;
+        Py_XDECREF(spec);
+        initializing
+    }
+}
+
+/// 3.7 has no circular-import hint (and no `_PyModuleSpec_IsInitializing`).
+#[cfg(py37)]
+unsafe fn partially_initialized(_module: *mut PyObject) -> bool {
+    false
 }
 
 /// `IMPORT_STAR`: binds the module's public names in the frame's locals. Effect −1.
@@ -247,13 +275,16 @@ unsafe fn import_all_from(locals: *mut PyObject, module: *mut PyObject) -> i32 {
                 }
                 break;
             }
-            if PyUnicode_Check(name) == 0 {
+            let is_str = PyUnicode_Check(name) != 0;
+            // 3.8 rejects a non-str name up front; 3.7 lets getattr() fail on it.
+            #[cfg(not(py37))]
+            if !is_str {
                 raise_bad_name_type(module, name, skip_underscores);
                 Py_DECREF(name);
                 err = -1;
                 break;
             }
-            if skip_underscores {
+            if skip_underscores && is_str {
                 if PyUnicode_READY(name) == -1 {
                     Py_DECREF(name);
                     err = -1;
@@ -284,6 +315,7 @@ unsafe fn import_all_from(locals: *mut PyObject, module: *mut PyObject) -> i32 {
 }
 
 /// `import_all_from`'s TypeError for a name that is not a str.
+#[cfg(not(py37))]
 unsafe fn raise_bad_name_type(module: *mut PyObject, name: *mut PyObject, from_dict: bool) {
     // SAFETY: live objects, GIL held (caller).
     unsafe {

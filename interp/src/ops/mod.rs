@@ -24,44 +24,36 @@ macro_rules! interned {
 pub(crate) use interned;
 
 mod attr;
-#[cfg(any(py38, py39, py310))]
 mod attr_cache;
-#[cfg(any(py38, py39, py310))]
 mod blocks;
+#[cfg(py37)]
+mod blocks_py37;
 mod breaker;
-#[cfg(any(py38, py39, py310))]
 mod generators;
 mod build;
-#[cfg(any(py38, py39, py310))]
 mod call;
-#[cfg(any(py38, py39, py310))]
 mod imports;
 mod iter;
 mod names;
 mod raise;
-#[cfg(any(py38, py39, py310))]
 mod star_args;
 mod number;
 #[cfg(py310)]
 mod matching;
 
 pub use attr::*;
-#[cfg(any(py38, py39, py310))]
 pub use attr_cache::{kind as attr_cache_kind, load_attr_cached, load_method_cached, store_attr_cached, AttrCache};
-#[cfg(any(py38, py39, py310))]
 pub use blocks::*;
+#[cfg(py37)]
+pub use blocks_py37::*;
 pub use breaker::*;
-#[cfg(any(py38, py39, py310))]
 pub use generators::*;
 pub use build::*;
-#[cfg(any(py38, py39, py310))]
 pub use call::*;
-#[cfg(any(py38, py39, py310))]
 pub use imports::*;
 pub use iter::*;
 pub use names::*;
 pub use raise::*;
-#[cfg(any(py38, py39, py310))]
 pub use star_args::*;
 pub use number::*;
 #[cfg(py310)]

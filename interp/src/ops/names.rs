@@ -200,7 +200,7 @@ pub unsafe extern "C" fn load_classderef(frame: *mut PyFrameObject, sp: *mut *mu
         let name = PyTuple_GET_ITEM((*code).co_freevars, free_index);
         let locals = (*frame).f_locals;
         let mut value = if PyDict_CheckExact(locals) != 0 {
-            let v = PyDict_GetItemWithError(locals, name);
+            let v = name_lookup(locals, name);
             if v.is_null() && !PyErr_Occurred().is_null() {
                 return -1;
             }
@@ -306,7 +306,7 @@ pub unsafe extern "C" fn setup_annotations(frame: *mut PyFrameObject, _sp: *mut 
         }
         let key = crate::ops::interned!(c"__annotations__");
         if PyDict_CheckExact(locals) != 0 {
-            if !PyDict_GetItemWithError(locals, key).is_null() {
+            if !name_lookup(locals, key).is_null() {
                 return 0;
             }
             if !PyErr_Occurred().is_null() {
@@ -413,7 +413,7 @@ pub unsafe extern "C" fn load_name(frame: *mut PyFrameObject, sp: *mut *mut PyOb
         }
         let mut value;
         if PyDict_CheckExact(locals) != 0 {
-            value = PyDict_GetItemWithError(locals, name);
+            value = name_lookup(locals, name);
             if !value.is_null() {
                 Py_INCREF(value);
             } else if !PyErr_Occurred().is_null() {
@@ -429,7 +429,7 @@ pub unsafe extern "C" fn load_name(frame: *mut PyFrameObject, sp: *mut *mut PyOb
             }
         }
         if value.is_null() {
-            value = PyDict_GetItemWithError((*frame).f_globals, name);
+            value = name_lookup((*frame).f_globals, name);
             if !value.is_null() {
                 Py_INCREF(value);
             } else {
@@ -437,7 +437,7 @@ pub unsafe extern "C" fn load_name(frame: *mut PyFrameObject, sp: *mut *mut PyOb
                     return -1;
                 }
                 // The driver only runs frames whose builtins are an exact dict.
-                value = PyDict_GetItemWithError((*frame).f_builtins, name);
+                value = name_lookup((*frame).f_builtins, name);
                 if value.is_null() {
                     if PyErr_Occurred().is_null() {
                         raise_with_name(PyExc_NameError, NAME_ERROR_MSG, name);
@@ -495,7 +495,7 @@ pub unsafe extern "C" fn load_build_class(frame: *mut PyFrameObject, sp: *mut *m
             *sp = std::ptr::null_mut();
             return -1;
         }
-        let value = PyDict_GetItemWithError((*frame).f_builtins, key);
+        let value = name_lookup((*frame).f_builtins, key);
         Py_DECREF(key);
         *sp = value;
         if value.is_null() {
@@ -507,4 +507,20 @@ pub unsafe extern "C" fn load_build_class(frame: *mut PyFrameObject, sp: *mut *m
         Py_INCREF(value);
         0
     }
+}
+
+/// ceval's dict lookup by name (`LOAD_NAME`, `LOAD_CLASSDEREF`, `LOAD_BUILD_CLASS`,
+/// `SETUP_ANNOTATIONS`): 3.8 propagates an error raised while comparing keys
+/// (`PyDict_GetItemWithError`); a borrowed reference or NULL.
+#[cfg(not(py37))]
+unsafe fn name_lookup(dict: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live dict and key, GIL held (caller).
+    unsafe { pyo3_ffi::PyDict_GetItemWithError(dict, key) }
+}
+
+/// 3.7 uses `PyDict_GetItem`, which reports such an error as a miss (and clears it).
+#[cfg(py37)]
+unsafe fn name_lookup(dict: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live dict and key, GIL held (caller).
+    unsafe { pyo3_ffi::PyDict_GetItem(dict, key) }
 }

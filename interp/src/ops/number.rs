@@ -325,11 +325,18 @@ unsafe fn release_store_target(frame: *mut crate::cpython::PyFrameObject, value:
             op::STORE_NAME => {
                 let name = PyTuple_GET_ITEM((*code).co_names, oparg as Py_ssize_t);
                 let f_locals = (*frame).f_locals;
+                // 3.8 fails the addition if the lookup or the delete fails.
+                #[cfg(not(py37))]
                 if !f_locals.is_null() && PyDict_CheckExact(f_locals) != 0 {
                     let current = PyDict_GetItemWithError(f_locals, name);
                     if (current == value && PyDict_DelItem(f_locals, name) != 0) || (current.is_null() && !PyErr_Occurred().is_null()) {
                         return Err(());
                     }
+                }
+                // 3.7 treats a failed lookup as a miss and ignores a failed delete.
+                #[cfg(py37)]
+                if !f_locals.is_null() && PyDict_CheckExact(f_locals) != 0 && PyDict_GetItem(f_locals, name) == value && PyDict_DelItem(f_locals, name) != 0 {
+                    PyErr_Clear();
                 }
             }
             _ => {}

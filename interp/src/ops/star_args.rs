@@ -1,4 +1,4 @@
-//! Star-expressions: `CALL_FUNCTION_EX` (`f(*a, **k)`), the 3.8 `BUILD_*_UNPACK` family
+//! Star-expressions: `CALL_FUNCTION_EX` (`f(*a, **k)`), the 3.7/3.8 `BUILD_*_UNPACK` family
 //! (`[*a, *b]`, `(*a, *b)`, `{*a}`, `{**a, **b}` and their `_WITH_CALL` forms), what 3.9
 //! replaced it with (`LIST_EXTEND`, `LIST_TO_TUPLE`, `SET_UPDATE`, `DICT_UPDATE`,
 //! `DICT_MERGE`) and `UNPACK_EX` (`a, *b, c = ...`), with each version's messages.
@@ -11,18 +11,18 @@ extern "C" {
     fn _PyDict_MergeEx(a: *mut PyObject, b: *mut PyObject, override_: c_int) -> c_int;
     fn _PyList_Extend(list: *mut PyObject, iterable: *mut PyObject) -> *mut PyObject;
     fn _PySet_Update(set: *mut PyObject, iterable: *mut PyObject) -> c_int;
-    #[cfg(py38)]
+    #[cfg(any(py37, py38))]
     fn PyEval_GetFuncName(func: *mut PyObject) -> *const std::os::raw::c_char;
-    #[cfg(py38)]
+    #[cfg(any(py37, py38))]
     fn PyEval_GetFuncDesc(func: *mut PyObject) -> *const std::os::raw::c_char;
     /// 3.9+: `module.qualname()` of a function, for argument error messages.
-    #[cfg(not(py38))]
+    #[cfg(any(py39, py310))]
     fn _PyObject_FunctionStr(func: *mut PyObject) -> *mut PyObject;
 }
 
 /// ceval's `check_args_iterable` (3.8 wording): TypeError "f() argument after * must be an
 /// iterable".
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 unsafe fn check_args_iterable(func: *mut PyObject, args: *mut PyObject) -> bool {
     // SAFETY: live objects, GIL held (caller).
     unsafe {
@@ -42,7 +42,7 @@ unsafe fn check_args_iterable(func: *mut PyObject, args: *mut PyObject) -> bool 
 
 /// 3.9+ `check_args_iterable`: the function is named by `_PyObject_FunctionStr`
 /// (`module.qualname()`), any live exception is cleared first.
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 unsafe fn check_args_iterable(func: *mut PyObject, args: *mut PyObject) -> bool {
     // SAFETY: live objects, GIL held (caller).
     unsafe {
@@ -66,7 +66,7 @@ unsafe fn check_args_iterable(func: *mut PyObject, args: *mut PyObject) -> bool 
 
 /// 3.9+ `format_kwargs_error`: as 3.8's, naming the function by `_PyObject_FunctionStr`;
 /// a duplicate key is shown with `str()` whatever its type (no "keywords must be strings").
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 unsafe fn format_kwargs_error(func: *mut PyObject, kwargs: *mut PyObject) {
     // SAFETY: live objects, GIL held (caller), an exception is set.
     unsafe {
@@ -108,7 +108,7 @@ unsafe fn format_kwargs_error(func: *mut PyObject, kwargs: *mut PyObject) {
 }
 
 /// ceval's `format_kwargs_error` (3.8): rewrites the error of merging `**kwargs` for `func`.
-#[cfg(py38)]
+#[cfg(any(py37, py38))]
 unsafe fn format_kwargs_error(func: *mut PyObject, kwargs: *mut PyObject) {
     // SAFETY: live objects, GIL held (caller), an exception is set.
     unsafe {
@@ -151,6 +151,36 @@ unsafe fn format_kwargs_error(func: *mut PyObject, kwargs: *mut PyObject) {
     }
 }
 
+/// `CALL_FUNCTION_EX` with a `**` argument that is not an exact dict: copies it into the new
+/// dict `d`; false with the error (rewritten for `func` as ceval does) on failure. 3.8
+/// merges with duplicate checks and rewrites KeyErrors too (`format_kwargs_error`).
+#[cfg(not(py37))]
+unsafe fn copy_call_kwargs(d: *mut PyObject, func: *mut PyObject, kwargs: *mut PyObject) -> bool {
+    // SAFETY: live objects, GIL held (caller).
+    unsafe {
+        if _PyDict_MergeEx(d, kwargs, 2) < 0 {
+            format_kwargs_error(func, kwargs);
+            return false;
+        }
+        true
+    }
+}
+
+/// 3.7 uses `PyDict_Update` and rewrites only an AttributeError (not a mapping).
+#[cfg(py37)]
+unsafe fn copy_call_kwargs(d: *mut PyObject, func: *mut PyObject, kwargs: *mut PyObject) -> bool {
+    // SAFETY: live objects, GIL held (caller).
+    unsafe {
+        if PyDict_Update(d, kwargs) != 0 {
+            if PyErr_ExceptionMatches(PyExc_AttributeError) != 0 {
+                format_kwargs_error(func, kwargs);
+            }
+            return false;
+        }
+        true
+    }
+}
+
 /// `CALL_FUNCTION_EX flags`: `[func, args(, kwargs)]` → `[result]`. Consumes everything;
 /// effect −1 or −2 (with kwargs), the result slot NULL on error.
 ///
@@ -176,9 +206,8 @@ pub unsafe extern "C" fn call_function_ex(sp: *mut *mut PyObject, flags: u32) ->
             if d.is_null() {
                 return fail(callargs, kwargs);
             }
-            if _PyDict_MergeEx(d, kwargs, 2) < 0 {
+            if !copy_call_kwargs(d, func, kwargs) {
                 Py_DECREF(d);
-                format_kwargs_error(func, kwargs);
                 return fail(callargs, kwargs);
             }
             Py_DECREF(kwargs);
@@ -210,7 +239,7 @@ pub unsafe extern "C" fn call_function_ex(sp: *mut *mut PyObject, flags: u32) ->
     }
 }
 
-#[cfg(py38)] // BUILD_*_UNPACK: removed in 3.9
+#[cfg(any(py37, py38))] // BUILD_*_UNPACK: removed in 3.9
 /// The `BUILD_*_UNPACK` variant a helper builds.
 pub mod unpack_kind {
     pub const LIST: u32 = 0;
@@ -223,7 +252,7 @@ pub mod unpack_kind {
     pub const MAP_WITH_CALL: u32 = 5;
 }
 
-#[cfg(py38)] // BUILD_*_UNPACK: removed in 3.9
+#[cfg(any(py37, py38))] // BUILD_*_UNPACK: removed in 3.9
 /// `BUILD_*_UNPACK count` (`count` in the low 16 bits of `arg`, the [`unpack_kind`] above
 /// them): merges the top `count` items into one new container. Effect 1 − count; on error
 /// the items stay (effect 0).
@@ -252,7 +281,7 @@ pub unsafe extern "C" fn build_unpack(sp: *mut *mut PyObject, arg: u32) -> i32 {
     }
 }
 
-#[cfg(py38)] // BUILD_*_UNPACK: removed in 3.9
+#[cfg(any(py37, py38))] // BUILD_*_UNPACK: removed in 3.9
 unsafe fn merge_into_sequence(items: *mut *mut PyObject, count: usize, kind: u32) -> *mut PyObject {
     // SAFETY: live items (caller).
     unsafe {
@@ -280,7 +309,7 @@ unsafe fn merge_into_sequence(items: *mut *mut PyObject, count: usize, kind: u32
     }
 }
 
-#[cfg(py38)] // BUILD_*_UNPACK: removed in 3.9
+#[cfg(any(py37, py38))] // BUILD_*_UNPACK: removed in 3.9
 unsafe fn merge_into_set(items: *mut *mut PyObject, count: usize) -> *mut PyObject {
     // SAFETY: live items (caller).
     unsafe {
@@ -298,7 +327,7 @@ unsafe fn merge_into_set(items: *mut *mut PyObject, count: usize) -> *mut PyObje
     }
 }
 
-#[cfg(py38)] // BUILD_*_UNPACK: removed in 3.9
+#[cfg(any(py37, py38))] // BUILD_*_UNPACK: removed in 3.9
 unsafe fn merge_into_dict(items: *mut *mut PyObject, count: usize, with_call: bool) -> *mut PyObject {
     // SAFETY: live items (caller); with a call, the function is two slots below the items.
     unsafe {
@@ -421,7 +450,7 @@ unsafe fn unpack_iterable_ex(v: *mut PyObject, argcnt: usize, argcntafter: usize
 ///
 /// # Safety
 /// GIL held; `sp[-1]` owned; `sp[-1 - oparg]` a list.
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 pub unsafe extern "C" fn list_extend(sp: *mut *mut PyObject, oparg: u32) -> i32 {
     // SAFETY: as the contract.
     unsafe {
@@ -453,7 +482,7 @@ pub unsafe extern "C" fn list_extend(sp: *mut *mut PyObject, oparg: u32) -> i32 
 ///
 /// # Safety
 /// GIL held; `sp[-1]` owned; `sp[-1 - oparg]` a set.
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 pub unsafe extern "C" fn set_update(sp: *mut *mut PyObject, oparg: u32) -> i32 {
     // SAFETY: as the contract.
     unsafe {
@@ -474,7 +503,7 @@ pub unsafe extern "C" fn set_update(sp: *mut *mut PyObject, oparg: u32) -> i32 {
 ///
 /// # Safety
 /// GIL held; `sp[-1]` owned; `sp[-1 - oparg]` a dict.
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 pub unsafe extern "C" fn dict_update(sp: *mut *mut PyObject, oparg: u32) -> i32 {
     // SAFETY: as the contract.
     unsafe {
@@ -497,7 +526,7 @@ pub unsafe extern "C" fn dict_update(sp: *mut *mut PyObject, oparg: u32) -> i32 
 ///
 /// # Safety
 /// GIL held; `sp[-1]` owned; `sp[-1 - oparg]` a dict, `sp[-3 - oparg]` the callable.
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 pub unsafe extern "C" fn dict_merge(sp: *mut *mut PyObject, oparg: u32) -> i32 {
     // SAFETY: as the contract.
     unsafe {
@@ -518,7 +547,7 @@ pub unsafe extern "C" fn dict_merge(sp: *mut *mut PyObject, oparg: u32) -> i32 {
 ///
 /// # Safety
 /// GIL held; `sp[-1]` an owned list.
-#[cfg(not(py38))]
+#[cfg(any(py39, py310))]
 pub unsafe extern "C" fn list_to_tuple(sp: *mut *mut PyObject, _: u32) -> i32 {
     // SAFETY: as the contract.
     unsafe {

@@ -1,6 +1,7 @@
-//! x86-64 code generation for CPython 3.8, 3.9 and 3.10 bytecode (dynasm-rs). Offsets are
-//! byte offsets throughout; `f_lasti` and block handlers are stored in each version's unit
-//! (`interp::opcode::lasti_at`).
+//! x86-64 code generation for CPython 3.7, 3.8, 3.9 and 3.10 bytecode (dynasm-rs). Offsets
+//! are byte offsets throughout; `f_lasti` and block handlers are stored in each version's
+//! unit (`interp::opcode::lasti_at`). 3.7 and 3.8 differ in their block-stack opcodes; those
+//! emitters are `#[cfg(py37)]`/`#[cfg(py38)]`.
 //!
 //! Register plan for the whole function: r12 = frame, r13 = value-stack pointer (one past
 //! the top, as ceval's `stack_pointer`), r14 = thread state, r15 = `&f_localsplus[0]`.
@@ -97,8 +98,8 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         | op::CALL_FUNCTION_EX | op::UNPACK_EX | op::SETUP_ANNOTATIONS | op::PRINT_EXPR
         | op::LOAD_CLASSDEREF | op::DELETE_GLOBAL | op::DELETE_NAME | op::DELETE_DEREF => emit_helper_call,
         op::UNPACK_SEQUENCE => emit_unpack_sequence,
-        // 3.8: the BUILD_*_UNPACK family (3.9 builds with LIST_EXTEND & co. instead).
-        #[cfg(py38)]
+        // 3.7/3.8: the BUILD_*_UNPACK family (3.9 builds with LIST_EXTEND & co. instead).
+        #[cfg(any(py37, py38))]
         op::BUILD_LIST_UNPACK | op::BUILD_TUPLE_UNPACK | op::BUILD_TUPLE_UNPACK_WITH_CALL
         | op::BUILD_SET_UNPACK | op::BUILD_MAP_UNPACK | op::BUILD_MAP_UNPACK_WITH_CALL => emit_helper_call,
         // 3.9+: the opcodes that replaced BUILD_*_UNPACK and COMPARE_OP's non-rich cases.
@@ -118,17 +119,25 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         op::IMPORT_NAME => emit_import_name,
         op::DELETE_FAST => emit_delete_fast,
         op::SETUP_FINALLY | op::SETUP_WITH => emit_setup_block,
+        #[cfg(py37)]
+        op::SETUP_LOOP | op::SETUP_EXCEPT => emit_setup_block,
         op::POP_BLOCK => emit_pop_block,
-        // 3.8's finally protocol (3.9 duplicates finally bodies and re-raises with RERAISE).
+        // 3.7/3.8 finally protocols (3.9 duplicates finally bodies and re-raises with RERAISE).
         #[cfg(py38)]
         op::BEGIN_FINALLY => emit_begin_finally,
         #[cfg(py38)]
         op::CALL_FINALLY => emit_call_finally,
-        #[cfg(py38)]
+        #[cfg(any(py37, py38))]
         op::END_FINALLY => emit_end_finally,
-        #[cfg(py38)]
-        op::POP_FINALLY | op::WITH_CLEANUP_START | op::WITH_CLEANUP_FINISH => emit_block_helper,
         op::POP_EXCEPT => emit_block_helper,
+        #[cfg(any(py37, py38))]
+        op::WITH_CLEANUP_START | op::WITH_CLEANUP_FINISH => emit_block_helper,
+        #[cfg(py38)]
+        op::POP_FINALLY => emit_block_helper,
+        #[cfg(py37)]
+        op::BREAK_LOOP => emit_break_loop,
+        #[cfg(py37)]
+        op::CONTINUE_LOOP => emit_continue_loop,
         #[cfg(any(py39, py310))]
         op::RERAISE => emit_reraise,
         #[cfg(any(py39, py310))]
@@ -136,13 +145,16 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         op::RAISE_VARARGS => emit_raise_varargs,
         op::LOAD_DEREF | op::STORE_DEREF | op::LOAD_CLOSURE => emit_cell_access,
         op::FOR_ITER => emit_for_iter,
-        op::DUP_TOP | op::DUP_TOP_TWO | op::ROT_TWO | op::ROT_THREE | op::ROT_FOUR => emit_stack_shuffle,
+        op::DUP_TOP | op::DUP_TOP_TWO | op::ROT_TWO | op::ROT_THREE => emit_stack_shuffle,
+        #[cfg(not(py37))]
+        op::ROT_FOUR => emit_stack_shuffle,
         op::JUMP_IF_FALSE_OR_POP | op::JUMP_IF_TRUE_OR_POP => emit_jump_if_or_pop,
         op::YIELD_VALUE => emit_yield_value,
         op::YIELD_FROM => emit_yield_from,
         op::GET_AWAITABLE => emit_get_awaitable,
         op::GET_YIELD_FROM_ITER | op::GET_AITER | op::GET_ANEXT | op::BEFORE_ASYNC_WITH => emit_helper_call,
         op::SETUP_ASYNC_WITH => emit_setup_async_with,
+        #[cfg(not(py37))]
         op::END_ASYNC_FOR => emit_end_async_for,
         _ => return None,
     })
@@ -525,6 +537,18 @@ fn emit_pop_top(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailu
 
 fn emit_return_value(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
     let exit = e.exit;
+    // 3.7: `return` unwinds the blocks still open (loops, `finally` bodies that must run
+    // first): the driver does that, with the value on top of the stack.
+    #[cfg(py37)]
+    dynasm!(e.ops
+        ; .arch x64
+        ; cmp DWORD [r12 + layout::FRAME_F_IBLOCK as i32], 0
+        ; je >no_blocks
+        ; mov rdx, r13
+        ; mov rax, QWORD unwind_status(ops::why::RETURN) as i64
+        ; jmp =>exit
+        ; no_blocks:
+    );
     // ceval's exit_returning: whatever is still on the value stack is released (bytecode
     // from the compiler leaves nothing; hand-made bytecode may).
     dynasm!(e.ops
@@ -758,7 +782,7 @@ fn helper_call(instr: &Instruction) -> HelperCall {
             let consumed = 1 + (instr.oparg & 1) as i32;
             stack(ops::call_function_ex as *const (), n as i64, -consumed, -consumed)
         }
-        #[cfg(py38)]
+        #[cfg(any(py37, py38))]
         op::BUILD_LIST_UNPACK | op::BUILD_TUPLE_UNPACK | op::BUILD_TUPLE_UNPACK_WITH_CALL | op::BUILD_SET_UNPACK
         | op::BUILD_MAP_UNPACK | op::BUILD_MAP_UNPACK_WITH_CALL => {
             use ops::unpack_kind::*;
@@ -1065,13 +1089,16 @@ fn emit_raise_varargs(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Co
     Ok(())
 }
 
-/// `SETUP_FINALLY`/`SETUP_WITH`: push a block whose handler is the jump target.
+/// `SETUP_FINALLY`/`SETUP_WITH` (and 3.7's `SETUP_LOOP`/`SETUP_EXCEPT`): push a block
+/// whose handler is the jump target.
 fn emit_setup_block(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     // b_handler is in f_lasti units (the evaluator reads the block stack after a deopt).
     let handler = lasti_at(instr.jump_target().ok_or(CompileFailure::MalformedBytecode)?);
     dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13 ; mov edx, handler);
-    if instr.opcode == op::SETUP_FINALLY {
-        e.call(ops::setup_finally as *const () as usize);
+    if instr.opcode != op::SETUP_WITH {
+        // The block type is the opcode (3.7's SETUP_LOOP/SETUP_EXCEPT/SETUP_FINALLY).
+        dynasm!(e.ops ; .arch x64 ; mov ecx, instr.opcode as i32);
+        e.call(ops::setup_block as *const () as usize);
     } else {
         e.call(ops::setup_with as *const () as usize);
         e.check_status(0);
@@ -1081,9 +1108,58 @@ fn emit_setup_block(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     Ok(())
 }
 
-/// `POP_BLOCK` (3.8 only pops the block; the stack is already at its level).
+/// `POP_BLOCK` (3.8+ only pops the block; the stack is already at its level).
+#[cfg(not(py37))]
 fn emit_pop_block(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
     dynasm!(e.ops ; .arch x64 ; sub DWORD [r12 + layout::FRAME_F_IBLOCK as i32], 1);
+    Ok(())
+}
+
+/// `POP_BLOCK` (3.7 also pops the values above the block's level; releasing them may run
+/// code, e.g. `__del__`).
+#[cfg(py37)]
+fn emit_pop_block(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13);
+    e.call(ops::pop_block as *const () as usize);
+    dynasm!(e.ops ; .arch x64 ; mov r13, rax);
+    Ok(())
+}
+
+/// The `status::UNWIND` exit status for a 3.7 `why` code.
+#[cfg(py37)]
+fn unwind_status(why: i32) -> u64 {
+    status::UNWIND | (why as u64) << status::WHY_SHIFT
+}
+
+/// `BREAK_LOOP` (3.7): the driver unwinds to the loop's `SETUP_LOOP` target (running the
+/// `finally` bodies and `with` exits in between).
+#[cfg(py37)]
+fn emit_break_loop(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    let exit = e.exit;
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov rdx, r13
+        ; mov rax, QWORD unwind_status(ops::why::BREAK) as i64
+        ; jmp =>exit
+    );
+    Ok(())
+}
+
+/// `CONTINUE_LOOP target` (3.7, `continue` inside `try`/`with`): pushes the target as an
+/// int (ceval's `retval`) and lets the driver unwind to the loop.
+#[cfg(py37)]
+fn emit_continue_loop(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let target = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)? as i32;
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, target);
+    e.call(ops::call_finally as *const () as usize);
+    e.check_status(0);
+    let exit = e.exit;
+    dynasm!(e.ops
+        ; .arch x64
+        ; lea rdx, [r13 + 8]
+        ; mov rax, QWORD unwind_status(ops::why::CONTINUE) as i64
+        ; jmp =>exit
+    );
     Ok(())
 }
 
@@ -1133,7 +1209,7 @@ fn emit_block_helper(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Com
             dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13 ; mov ecx, instr.oparg as i32);
             e.call(ops::pop_finally as *const () as usize);
         }
-        #[cfg(py38)]
+        #[cfg(any(py37, py38))]
         op::WITH_CLEANUP_START => {
             dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13);
             e.call(ops::with_cleanup_start as *const () as usize);
@@ -1143,10 +1219,15 @@ fn emit_block_helper(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Com
             dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13);
             e.call(ops::with_cleanup_finish as *const () as usize);
         }
+        #[cfg(py37)]
+        op::WITH_CLEANUP_FINISH => {
+            dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
+            e.call(ops::with_cleanup_finish as *const () as usize);
+        }
         _ => unreachable!("emit_fn routes only the opcodes above here"),
     }
     take_sp_and_check(e);
-    #[cfg(py38)]
+    #[cfg(any(py37, py38))]
     if instr.opcode == op::WITH_CLEANUP_START {
         e.check_tracing();
     }
@@ -1253,6 +1334,37 @@ fn emit_end_finally(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileF
     Ok(())
 }
 
+/// `END_FINALLY` (3.7): fall through (None, or an exception silenced by `with`), resume the
+/// unwind the `finally` body interrupted (UNWIND exit with its `why`), or re-raise (RERAISE
+/// exit, no new traceback entry).
+#[cfg(py37)]
+fn emit_end_finally(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+    let exit = e.exit;
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13);
+    e.call(ops::end_finally as *const () as usize);
+    dynasm!(e.ops
+        ; .arch x64
+        ; mov r13, rax
+        ; test rdx, rdx
+        ; je >done
+        ; jg >unwind
+        ; cmp rdx, -1
+        ; mov eax, status::ERROR as i32
+        ; mov ecx, status::RERAISE as i32
+        ; cmovne eax, ecx
+        ; mov rdx, r13
+        ; jmp =>exit
+        ; unwind:
+        ; mov rax, rdx
+        ; shl rax, status::WHY_SHIFT as i8
+        ; or rax, status::UNWIND as i32
+        ; mov rdx, r13
+        ; jmp =>exit
+        ; done:
+    );
+    Ok(())
+}
+
 /// `YIELD_VALUE`: leaves the frame with `YIELD` and the value (wrapped first in an async
 /// generator); `f_stacktop` marks the frame as suspended, `f_lasti` is this instruction.
 fn emit_yield_value(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
@@ -1337,7 +1449,7 @@ fn emit_get_awaitable(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Co
     let context = match prev {
         Some(op::BEFORE_ASYNC_WITH) => AENTER,
         // The exceptional `async with` exit: 3.8's WITH_CLEANUP_START, 3.9's WITH_EXCEPT_START.
-        #[cfg(py38)]
+        #[cfg(any(py37, py38))]
         Some(op::WITH_CLEANUP_START) => AEXIT,
         #[cfg(any(py39, py310))]
         Some(op::WITH_EXCEPT_START) => AEXIT,
@@ -1374,13 +1486,14 @@ fn emit_import_name(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
 /// `SETUP_ASYNC_WITH`: a finally block below the `__aenter__` result on top of the stack.
 fn emit_setup_async_with(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let handler = lasti_at(instr.jump_target().ok_or(CompileFailure::MalformedBytecode)?);
-    dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; lea rsi, [r13 - 8] ; mov edx, handler);
-    e.call(ops::setup_finally as *const () as usize);
+    dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; lea rsi, [r13 - 8] ; mov edx, handler ; mov ecx, op::SETUP_FINALLY as i32);
+    e.call(ops::setup_block as *const () as usize);
     Ok(())
 }
 
 /// `END_ASYNC_FOR`: ends the loop on `StopAsyncIteration`, else re-raises (no new
 /// traceback entry).
+#[cfg(not(py37))]
 fn emit_end_async_for(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
     let exit = e.exit;
     dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13);
@@ -1399,4 +1512,20 @@ fn emit_end_async_for(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), Compil
         ; done:
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_opcode_of_this_version_has_an_emitter() {
+        // EXTENDED_ARG is folded into the instruction it prefixes.
+        let missing: Vec<&str> = (0..=255u8)
+            .filter_map(interp::opcode::info)
+            .filter(|info| info.opcode != op::EXTENDED_ARG && emit_fn(info.opcode).is_none())
+            .map(|info| info.name)
+            .collect();
+        assert!(missing.is_empty(), "opcodes without an emitter: {missing:?}");
+    }
 }
