@@ -90,7 +90,8 @@ fn is_enabled() -> bool {
 /// Counters since the process started: `entries`, `code_objects` (that got our state),
 /// `live_code_states` (of those, still alive), `compiled`, `code_bytes`, `deopts` (frames
 /// that left machine code because tracing started), `compile_ns` (time spent compiling)
-/// and `failed` (a dict: reason → count).
+/// `failed` (a dict: reason → count), and `dict_layout_verified` (whether the attribute
+/// caches may read instance-dict entries inline: the dict keys layout passed its check).
 #[pyfunction]
 fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let s = counters::snapshot();
@@ -107,6 +108,7 @@ fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
         failed.set_item(reason, count)?;
     }
     dict.set_item("failed", failed)?;
+    dict.set_item("dict_layout_verified", interp::ops::dict_keys::is_verified())?;
     Ok(dict)
 }
 

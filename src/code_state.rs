@@ -168,6 +168,18 @@ unsafe extern "C" fn free_code_state(state: *mut c_void) {
 /// reference is used, and no other reference to the same state may be alive.
 pub unsafe fn get<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeState> {
     let index = *EXTRA_INDEX.get()?;
+    if EXTRA_LAYOUT_CHECKED.get() == Some(&true) {
+        // The frame-entry path: read the block `_PyCode_GetExtra` would (layout checked).
+        // SAFETY: live code object (caller); a non-NULL `co_extra` is a block of `ce_size`
+        // slots, and a non-NULL pointer in our slot is a live Box<CodeState> it owns.
+        unsafe {
+            let block = (*code).co_extra.cast::<Py_ssize_t>();
+            if block.is_null() || *block <= index {
+                return None;
+            }
+            return (*block.add(1 + index as usize) as *mut CodeState).as_mut();
+        }
+    }
     let mut extra: *mut c_void = std::ptr::null_mut();
     // SAFETY: live code object, valid index, GIL held (caller).
     if unsafe { _PyCode_GetExtra(code.cast(), index, &mut extra) } != 0 {

@@ -59,6 +59,8 @@ pub enum DisableOutcome {
 pub fn enable(options: &Options) {
     THRESHOLD.store(options.threshold, Relaxed);
     jit::set_inline_caches(options.inline_caches);
+    // SAFETY: our caller holds the GIL.
+    unsafe { interp::ops::dict_keys::verify() };
     MAX_CODE_BYTES.store(options.max_code_bytes, Relaxed);
     let mut chain = CHAIN.lock();
     if !chain.in_chain {

@@ -54,7 +54,22 @@ def test_stats_counts_frames_entered_through_the_hook(stock_env):
     assert before == 0  # nothing counted before enable()
     assert during == 25  # exactly the 25 calls of f (no other frame ran in between)
     assert after_disable == 0
-    assert second == "['code_bytes', 'code_objects', 'compile_ns', 'compiled', 'deopts', 'entries', 'failed', 'live_code_states'] True"
+    assert second == "['code_bytes', 'code_objects', 'compile_ns', 'compiled', 'deopts', 'dict_layout_verified', 'entries', 'failed', 'live_code_states'] True"
+
+
+def test_dict_keys_layout_is_verified_by_enable(stock_env):
+    # The attribute caches' inline instance-dict reads depend on this check passing
+    # against the running interpreter (3.7-3.10 all declare the same keys layout).
+    out = check_python(
+        """
+        import pyston_lite as p
+        print(p.stats()["dict_layout_verified"])
+        p.enable()
+        print(p.stats()["dict_layout_verified"])
+        """,
+        env=stock_env,
+    )
+    assert out.split() == ["False", "True"]
 
 
 def test_info_of_a_cold_function(stock_env):

@@ -120,6 +120,9 @@ int main(void) {
     OFF(OBJECT_OB_TYPE, PyObject, ob_type);
     OFF(TYPE_TP_DEALLOC, PyTypeObject, tp_dealloc);
     OFF(TYPE_TP_FLAGS, PyTypeObject, tp_flags);
+    OFF(TYPE_TP_VERSION_TAG, PyTypeObject, tp_version_tag);
+    P(SIZEOF_TP_VERSION_TAG, sizeof(((PyTypeObject *)0)->tp_version_tag));
+    P(TPFLAGS_VALID_VERSION_TAG, Py_TPFLAGS_VALID_VERSION_TAG);
     OFF(TYPE_TP_ITERNEXT, PyTypeObject, tp_iternext);
 
     /* For the machine code's fast paths on exact ints, lists, tuples and dicts. */
@@ -130,6 +133,8 @@ int main(void) {
     OFF(LIST_OB_ITEM, PyListObject, ob_item);
     OFF(TUPLE_OB_ITEM, PyTupleObject, ob_item);
     OFF(DICT_MA_VERSION_TAG, PyDictObject, ma_version_tag);
+    OFF(DICT_MA_KEYS, PyDictObject, ma_keys);
+    OFF(DICT_MA_VALUES, PyDictObject, ma_values);
     OFF(FLOAT_OB_FVAL, PyFloatObject, ob_fval);
     OFF(MEMBER_DESCR_D_MEMBER, PyMemberDescrObject, d_member);
     OFF(ASCII_OBJECT_HASH, PyASCIIObject, hash);
@@ -164,7 +169,11 @@ int main(void) {
 #if PY_VERSION_HEX >= 0x03090000
     /* 3.9 moved the eval breaker into the interpreter state. */
     OFF(INTERP_EVAL_BREAKER, PyInterpreterState, ceval.eval_breaker);
+    OFF(INTERP_RECURSION_LIMIT, PyInterpreterState, ceval.recursion_limit);
     OFF(INTERP_GIL_DROP_REQUEST, PyInterpreterState, ceval.gil_drop_request);
+    OFF(INTERP_PENDING_CALLS_TO_DO, PyInterpreterState, ceval.pending.calls_to_do);
+    OFF(INTERP_PENDING_ASYNC_EXC, PyInterpreterState, ceval.pending.async_exc);
+    OFF(RUNTIME_SIGNALS_PENDING, _PyRuntimeState, ceval.signals_pending);
 #else
     /* 3.7/3.8: one eval breaker for the process, in _PyRuntime. */
     OFF(RUNTIME_EVAL_BREAKER, _PyRuntimeState, ceval.eval_breaker);

@@ -67,11 +67,9 @@ extern "C" {
     static _Py_CheckRecursionLimit: c_int;
     #[cfg(any(py37, py38))]
     fn _Py_CheckRecursiveCall(location: *const c_char) -> c_int;
-    /// 3.9+: exported functions (they were macros up to 3.8).
+    /// 3.9+: takes the thread state.
     #[cfg(any(py39, py310))]
-    fn Py_EnterRecursiveCall(location: *const c_char) -> c_int;
-    #[cfg(any(py39, py310))]
-    fn Py_LeaveRecursiveCall();
+    fn _Py_CheckRecursiveCall(tstate: *mut PyThreadState, location: *const c_char) -> c_int;
     fn PyTraceBack_Here(frame: *mut PyFrameObject) -> c_int;
     #[cfg(any(py37, py38))]
     fn _Py_CheckFunctionResult(callable: *mut PyObject, result: *mut PyObject, location: *const c_char) -> *mut PyObject;
@@ -118,21 +116,27 @@ unsafe fn call_fallback(fallback: EvalFrameFn, tstate: *mut PyThreadState, frame
     }
 }
 
-/// 3.9+: `Py_EnterRecursiveCall("")` (an exported function; the limit is per interpreter and
-/// there is no low-water mark): false with RecursionError set when the limit is exceeded.
+/// 3.9+: `_Py_EnterRecursiveCall(tstate, "")` as the evaluator inlines it (the exported
+/// `Py_EnterRecursiveCall` would look the thread state up again): the limit is per
+/// interpreter; false with RecursionError set when it is exceeded.
 #[cfg(any(py39, py310))]
 #[inline]
-unsafe fn enter_recursive_call(_tstate: *mut PyThreadState) -> bool {
-    // SAFETY: GIL held by the current thread (caller).
-    unsafe { Py_EnterRecursiveCall(c"".as_ptr()) == 0 }
+unsafe fn enter_recursive_call(tstate: *mut PyThreadState) -> bool {
+    // SAFETY: current thread state and its interpreter, GIL held (caller); the limit's
+    // offset is probed.
+    unsafe {
+        (*tstate).recursion_depth += 1;
+        let limit = *(*tstate).interp.cast::<u8>().add(crate::cpython::layout::INTERP_RECURSION_LIMIT).cast::<c_int>();
+        !((*tstate).recursion_depth > limit && _Py_CheckRecursiveCall(tstate, c"".as_ptr()) != 0)
+    }
 }
 
-/// 3.9+: `Py_LeaveRecursiveCall()`, a plain decrement.
+/// 3.9+: `_Py_LeaveRecursiveCall(tstate)`, a plain decrement.
 #[cfg(any(py39, py310))]
 #[inline]
-unsafe fn leave_recursive_call(_tstate: *mut PyThreadState) {
-    // SAFETY: GIL held by the current thread (caller), after a successful enter.
-    unsafe { Py_LeaveRecursiveCall() }
+unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
+    // SAFETY: current thread state, GIL held (caller), after a successful enter.
+    unsafe { (*tstate).recursion_depth -= 1 }
 }
 
 /// ceval's `Py_EnterRecursiveCall("")` (a macro on 3.7/3.8): false with RecursionError set

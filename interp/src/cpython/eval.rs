@@ -103,12 +103,12 @@ pub unsafe fn eval_breaker_addr(interp: *mut PyInterpreterState) -> *const c_int
     }
 }
 
-/// 3.7/3.8: address of an `int` field of `_PyRuntime` at a probed offset (the
-/// `ceval.pending` words and `ceval.signals_pending` next to the eval breaker).
+/// Address of an `int` field of `_PyRuntime` at a probed offset (3.7/3.8: the
+/// `ceval.pending` words and `ceval.signals_pending` next to the eval breaker; 3.9+:
+/// `ceval.signals_pending`).
 ///
 /// # Safety
 /// `offset` is a probed offset of an `int` field of `_PyRuntimeState`.
-#[cfg(any(py37, py38))]
 pub unsafe fn runtime_int_field(offset: usize) -> *mut c_int {
     // SAFETY: `_PyRuntime` is a static of libpython; the offset is probed (caller).
     unsafe { std::ptr::addr_of_mut!(_PyRuntime).add(offset).cast() }

@@ -7,9 +7,11 @@
 //! short cut:
 //! - `SLOT`: a `__slots__` member (`T_OBJECT_EX`, no flags) read or written at its offset;
 //! - `INSTANCE_DICT`: the type has no attribute of that name, so only the instance dict
-//!   can hold it;
+//!   can hold it; the entry index where the name was last found (`hint`) is tried first,
+//!   through `PyDict_Next`, which reads that one entry without hashing (CPython 3.10's own
+//!   LOAD_ATTR cache does the same with `_PyDict_GetItemHint`);
 //! - `METHOD`: (`LOAD_METHOD`) the type has a method descriptor, and the instance dict does
-//!   not shadow it;
+//!   not shadow it (the machine code handles an instance without a dict itself);
 //! - `MODULE`: a module's global, for `module.name`.
 //!
 //! Anything else — and every miss — takes the generic helper, and refills the cache.
@@ -31,6 +33,18 @@ extern "C" {
     fn _PyObject_GenericSetAttrWithDict(obj: *mut PyObject, name: *mut PyObject, value: *mut PyObject, dict: *mut PyObject) -> i32;
 }
 
+impl AttrCache {
+    /// Records where entry `hint` of `dict` sits, for the machine code (or forgets it).
+    unsafe fn remember_entry(&mut self, dict: *mut PyObject) {
+        // SAFETY: live dict, GIL held (caller).
+        let entry = unsafe { PyDict_CheckExact(dict) != 0 }.then(|| unsafe { super::dict_keys::entry_offset(dict, self.hint) }).flatten();
+        (self.dk_size, self.entry_offset) = match entry {
+            Some((dk_size, offset)) => (dk_size, offset as isize),
+            None => (0, 0),
+        };
+    }
+}
+
 /// What an [`AttrCache`] holds.
 pub mod kind {
     pub const EMPTY: u32 = 0;
@@ -45,23 +59,77 @@ pub mod kind {
 /// Refills after which a site is treated as megamorphic.
 const MAX_REFILLS: u32 = 16;
 
-/// One attribute instruction's cache. Zeroed = empty.
+/// One attribute instruction's cache. Zeroed = empty. The machine code reads `owner`,
+/// `version`, `kind`, `offset` and `value` (see [`field_offset`]).
 #[repr(C)]
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct AttrCache {
     /// The owner's type (or, for `MODULE`, the module itself).
     owner: usize,
     /// The type's `tp_version_tag` (or the module dict's version).
     version: u64,
     kind: u32,
-    /// `SLOT`: the member's offset in the object.
+    /// `SLOT`: the member's offset in the object; `METHOD`: the type's `tp_dictoffset`.
     offset: isize,
     /// `METHOD`: the descriptor; `MODULE`: the value (both borrowed, held by the type's or
     /// module's dict, which the version check proves unchanged).
     value: usize,
     /// How often the cache was refilled.
     refills: u32,
+    /// `INSTANCE_DICT`: the entry index of the name in the last instance dict that had it,
+    /// or -1.
+    hint: isize,
+    /// `INSTANCE_DICT`: how often the hint was wrong; past [`MAX_HINT_MISSES`] the site
+    /// stops looking for one (its instance dicts differ in layout).
+    hint_misses: u32,
+    /// `INSTANCE_DICT`: the attribute name (borrowed from the code's `co_names`, which
+    /// outlives its caches), compared by identity with the entry's key.
+    name: usize,
+    /// `INSTANCE_DICT`, for the machine code: the `dk_size` of the keys in which entry
+    /// `hint` sits at byte `entry_offset` (see [`super::dict_keys`]); 0 when unknown.
+    dk_size: isize,
+    entry_offset: isize,
 }
+
+impl Default for AttrCache {
+    fn default() -> Self {
+        AttrCache {
+            owner: 0,
+            version: 0,
+            kind: kind::EMPTY,
+            offset: 0,
+            value: 0,
+            refills: 0,
+            hint: -1,
+            hint_misses: 0,
+            name: 0,
+            dk_size: 0,
+            entry_offset: 0,
+        }
+    }
+}
+
+/// Byte offsets of the fields the machine code reads, for the emitter.
+pub mod field_offset {
+    use super::AttrCache;
+    use std::mem::offset_of;
+    pub const OWNER: i32 = offset_of!(AttrCache, owner) as i32;
+    pub const VERSION: i32 = offset_of!(AttrCache, version) as i32;
+    pub const KIND: i32 = offset_of!(AttrCache, kind) as i32;
+    pub const OFFSET: i32 = offset_of!(AttrCache, offset) as i32;
+    pub const VALUE: i32 = offset_of!(AttrCache, value) as i32;
+    pub const HINT: i32 = offset_of!(AttrCache, hint) as i32;
+    pub const NAME: i32 = offset_of!(AttrCache, name) as i32;
+    pub const DK_SIZE: i32 = offset_of!(AttrCache, dk_size) as i32;
+    pub const ENTRY_OFFSET: i32 = offset_of!(AttrCache, entry_offset) as i32;
+}
+
+/// Wrong hints after which a site stops trying them.
+const MAX_HINT_MISSES: u32 = 64;
+
+/// Instance dicts up to this many entries are searched for the name's index after a
+/// hashed lookup found it (a bigger dict is too slow to search).
+const MAX_HINT_SEARCH: isize = 32;
 
 const T_OBJECT_EX: i32 = 16;
 
@@ -181,7 +249,7 @@ unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObjec
             let version = dict_version(dict);
             if let Ok(value) = dict_lookup(dict, name) {
                 if !value.is_null() && dict_version(dict) == version {
-                    *cache = AttrCache { owner: owner as usize, version, kind: kind::MODULE, offset: 0, value: value as usize, refills };
+                    *cache = AttrCache { owner: owner as usize, version, kind: kind::MODULE, offset: 0, value: value as usize, refills, ..AttrCache::default() };
                 }
             }
             PyErr_Clear();
@@ -203,15 +271,59 @@ unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObjec
             if (*ty).tp_dictoffset == 0 {
                 return;
             }
-            (kind::INSTANCE_DICT, 0, 0)
+            (kind::INSTANCE_DICT, (*ty).tp_dictoffset, 0)
         } else if let Some(offset) = plain_slot_offset(descr) {
             (kind::SLOT, offset, 0)
         } else if for_method && is_method_descriptor(descr) {
-            (kind::METHOD, 0, descr as usize)
+            (kind::METHOD, (*ty).tp_dictoffset, descr as usize)
         } else {
             return;
         };
-        *cache = AttrCache { owner: ty as usize, version: (*ty).tp_version_tag as u64, kind: k, offset, value, refills };
+        let version = (*ty).tp_version_tag as u64;
+        *cache = AttrCache { owner: ty as usize, version, kind: k, offset, value, refills, name: name as usize, ..AttrCache::default() };
+    }
+}
+
+/// `dict[name]` (borrowed) or NULL, trying the entry at `cache.hint` first. `PyDict_Next`
+/// from position `hint` returns that entry only when it is occupied (it skips empty ones, so
+/// the position it moves to tells), and keys are compared by identity, so a hit is exactly
+/// the entry a hashed lookup would find. On a wrong hint the hashed lookup runs, and the
+/// name's new index is searched for in small dicts.
+unsafe fn hinted_lookup(cache: &mut AttrCache, dict: *mut PyObject, name: *mut PyObject) -> Result<*mut PyObject, ()> {
+    // SAFETY: live dict and exact str (caller); PyDict_Next runs no Python code.
+    unsafe {
+        let hint = cache.hint;
+        if hint >= 0 {
+            let (mut pos, mut key, mut value) = (hint, std::ptr::null_mut(), std::ptr::null_mut());
+            if PyDict_Next(dict, &mut pos, &mut key, &mut value) != 0 && pos == hint + 1 && key == name {
+                cache.remember_entry(dict);
+                return Ok(value);
+            }
+        }
+        let found = dict_lookup(dict, name)?;
+        if !found.is_null() && cache.hint_misses < MAX_HINT_MISSES {
+            cache.hint_misses += 1;
+            cache.hint = entry_index(dict, name);
+            cache.remember_entry(dict);
+        }
+        Ok(found)
+    }
+}
+
+/// The entry index of the key `name` (by identity) in a small `dict`, or -1.
+unsafe fn entry_index(dict: *mut PyObject, name: *mut PyObject) -> isize {
+    // SAFETY: live dict (caller); PyDict_Next runs no Python code.
+    unsafe {
+        if PyDict_Size(dict) > MAX_HINT_SEARCH {
+            return -1;
+        }
+        let (mut pos, mut key, mut value) = (0, std::ptr::null_mut(), std::ptr::null_mut());
+        while PyDict_Next(dict, &mut pos, &mut key, &mut value) != 0 {
+            if key == name {
+                return pos - 1;
+            }
+        }
+        -1
     }
 }
 
@@ -232,7 +344,7 @@ pub unsafe extern "C" fn load_attr_cached(frame: *mut PyFrameObject, sp: *mut *m
                 if dict.is_null() {
                     std::ptr::null_mut()
                 } else {
-                    match dict_lookup(dict, name(frame, namei)) {
+                    match hinted_lookup(cache, dict, name(frame, namei)) {
                         Ok(v) => v,
                         Err(()) => {
                             Py_DECREF(owner);

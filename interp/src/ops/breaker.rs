@@ -30,7 +30,7 @@ pub unsafe extern "C" fn handle_eval_breaker(tstate: *mut PyThreadState) -> i32 
         let exc = *slot;
         if !exc.is_null() {
             *slot = std::ptr::null_mut();
-            unsignal_async_exc();
+            unsignal_async_exc(tstate);
             PyErr_SetNone(exc);
             Py_DECREF(exc);
             return -1;
@@ -68,7 +68,7 @@ fn calls_or_signals_pending() -> bool {
 /// ceval's `UNSIGNAL_ASYNC_EXC` (no exported function does it): clear the request and
 /// recompute `eval_breaker` from the words it summarises, so the breaker does not stay set.
 #[cfg(any(py37, py38))]
-fn unsignal_async_exc() {
+fn unsignal_async_exc(_: *mut PyThreadState) {
     use crate::cpython::layout;
     runtime_flag(layout::RUNTIME_PENDING_ASYNC_EXC).store(0, Relaxed);
     #[cfg(py37)]
@@ -82,6 +82,24 @@ fn unsignal_async_exc() {
     runtime_flag(layout::RUNTIME_EVAL_BREAKER).store((any != 0) as i32, Relaxed);
 }
 
-/// 3.9+: left to the interpreter (the breaker may stay set until it recomputes it).
+/// 3.9+: `UNSIGNAL_ASYNC_EXC(interp)`: clear the interpreter's request and recompute its
+/// `eval_breaker`. ceval leaves out signals and pending calls that this thread may not
+/// handle (not the main thread); counting them here can only keep the breaker set longer,
+/// which makes the next check take the slow path and changes nothing else.
 #[cfg(not(any(py37, py38)))]
-fn unsignal_async_exc() {}
+fn unsignal_async_exc(tstate: *mut PyThreadState) {
+    use crate::cpython::layout;
+    // SAFETY: the current thread's interpreter is alive; the offsets are probed `int`
+    // fields of it and of `_PyRuntime`, which ceval accesses with relaxed atomics.
+    unsafe {
+        let interp = (*tstate).interp.cast::<u8>();
+        let word = |offset: usize| &*(interp.add(offset) as *const AtomicI32);
+        let signals = &*(crate::cpython::runtime_int_field(layout::RUNTIME_SIGNALS_PENDING) as *const AtomicI32);
+        word(layout::INTERP_PENDING_ASYNC_EXC).store(0, Relaxed);
+        let any = word(layout::INTERP_GIL_DROP_REQUEST).load(Relaxed)
+            | signals.load(Relaxed)
+            | word(layout::INTERP_PENDING_CALLS_TO_DO).load(Relaxed)
+            | word(layout::INTERP_PENDING_ASYNC_EXC).load(Relaxed);
+        word(layout::INTERP_EVAL_BREAKER).store((any != 0) as i32, Relaxed);
+    }
+}

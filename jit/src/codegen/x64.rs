@@ -515,6 +515,17 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         op::LOAD_METHOD => (ops::load_method_cached as *const (), 1, 0),
         _ => (ops::store_attr_cached as *const (), -2, -2),
     };
+    // The commonest hits are finished inline: `done` skips the tracing check (no code ran),
+    // `released` follows it (releasing the owner may have run a `__del__`).
+    let (done, released) = (e.ops.new_dynamic_label(), e.ops.new_dynamic_label());
+    match instr.opcode {
+        op::LOAD_ATTR => {
+            e.cached_slot_load(cache, released);
+            e.cached_instance_dict_load(cache, released);
+        }
+        op::LOAD_METHOD => e.cached_method_load(cache, done),
+        _ => {}
+    }
     dynasm!(e.ops
         ; .arch x64
         ; mov rdi, r12
@@ -524,8 +535,9 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     );
     e.call(helper as usize);
     e.check_status(error_effect);
-    dynasm!(e.ops ; .arch x64 ; lea r13, [r13 + effect * 8]);
+    dynasm!(e.ops ; .arch x64 ; lea r13, [r13 + effect * 8] ; =>released);
     e.check_tracing();
+    dynasm!(e.ops ; .arch x64 ; =>done);
     Ok(())
 }
 

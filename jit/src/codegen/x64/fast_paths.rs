@@ -2,8 +2,9 @@
 //! comparisons and `+ - *` on small exact ints, comparisons and `+ - * /` on two exact
 //! floats (IEEE double arithmetic, as `float`'s own slots do), identity comparisons,
 //! unpacking an exact tuple or list of the expected length, `list[i]`/`tuple[i]` with a small
-//! non-negative exact-int index, and `LOAD_GLOBAL` through a per-instruction cache keyed
-//! on the globals' and builtins' dict versions. Each fast path either finishes the
+//! non-negative exact-int index, `LOAD_GLOBAL` through a per-instruction cache keyed
+//! on the globals' and builtins' dict versions, and the `SLOT` and `METHOD` hits of the
+//! attribute caches. Each fast path either finishes the
 //! instruction and jumps to `done`, or falls through untouched (nothing consumed, no
 //! reference changed) to the generic path.
 //!
@@ -13,7 +14,7 @@
 use super::Emitter;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use interp::cpython::layout;
-use interp::ops::{self, GlobalCache};
+use interp::ops::{self, attr_cache_field as field, attr_cache_kind, AttrCache, GlobalCache};
 
 const _: () = assert!(layout::LONG_DIGIT_BYTES == 4, "the fast paths read 32-bit digits");
 
@@ -393,5 +394,119 @@ impl Emitter<'_> {
         dynasm!(self.ops ; .arch x64 ; add r13, 8);
         self.check_tracing();
         dynasm!(self.ops ; .arch x64 ; =>done);
+    }
+
+    /// Loads the top of the stack into rdi and the cache's address into rcx, and jumps to
+    /// `miss` unless the cache is of `kind` for the object's exact type with the type's
+    /// version tag unchanged. Clobbers rax, rdx.
+    fn guard_attr_cache(&mut self, cache: *mut AttrCache, kind: u32, miss: DynamicLabel) {
+        const _: () = assert!(layout::SIZEOF_TP_VERSION_TAG == 4, "tp_version_tag is read as 32 bits");
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, [r13 - 8]
+            ; mov rcx, QWORD cache as i64
+            ; cmp DWORD [rcx + field::KIND], kind as i32
+            ; jne =>miss
+            ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
+            ; cmp rax, [rcx + field::OWNER]
+            ; jne =>miss
+            ; test DWORD [rax + layout::TYPE_TP_FLAGS as i32], layout::TPFLAGS_VALID_VERSION_TAG as i32
+            ; jz =>miss
+            ; mov edx, DWORD [rax + layout::TYPE_TP_VERSION_TAG as i32]
+            ; cmp rdx, [rcx + field::VERSION]
+            ; jne =>miss
+        );
+    }
+
+    /// `LOAD_ATTR` of a `__slots__` member through a `SLOT` cache: the value at the cached
+    /// offset replaces the owner, then jumps to `released` (the owner's release may have
+    /// run code). Falls through on a miss or an empty slot (the helper raises).
+    pub(super) fn cached_slot_load(&mut self, cache: *mut AttrCache, released: DynamicLabel) {
+        let miss = self.new_label();
+        self.guard_attr_cache(cache, attr_cache_kind::SLOT, miss);
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdx, [rcx + field::OFFSET]
+            ; mov rax, [rdi + rdx]
+            ; test rax, rax
+            ; jz =>miss
+            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+            ; mov [r13 - 8], rax
+        );
+        self.decref_rdi();
+        dynasm!(self.ops ; .arch x64 ; jmp =>released ; =>miss);
+    }
+
+    /// `LOAD_METHOD` through a `METHOD` cache for an object without an instance dict (none
+    /// in its type, or not created yet), which cannot shadow the method: pushes the cached
+    /// descriptor under the object, then jumps to `done`. Falls through otherwise.
+    pub(super) fn cached_method_load(&mut self, cache: *mut AttrCache, done: DynamicLabel) {
+        let (miss, no_dict) = (self.new_label(), self.new_label());
+        self.guard_attr_cache(cache, attr_cache_kind::METHOD, miss);
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdx, [rcx + field::OFFSET]
+            ; test rdx, rdx
+            ; jz =>no_dict
+            ; js =>miss
+            ; cmp QWORD [rdi + rdx], 0
+            ; jne =>miss
+            ; =>no_dict
+            ; mov rax, [rcx + field::VALUE]
+            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+            ; mov [r13 - 8], rax
+            ; mov [r13], rdi
+            ; add r13, 8
+            ; jmp =>done
+            ; =>miss
+        );
+    }
+
+    /// `LOAD_ATTR` from the instance dict through an `INSTANCE_DICT` cache: when the dict's
+    /// keys have the cached size and entry `hint` holds the name (by identity), its value
+    /// (from `ma_values` for a split dict) replaces the owner, then jumps to `released`.
+    /// Falls through otherwise; the helper then refreshes the entry's place.
+    pub(super) fn cached_instance_dict_load(&mut self, cache: *mut AttrCache, released: DynamicLabel) {
+        use interp::ops::dict_keys;
+        let (miss, combined, got) = (self.new_label(), self.new_label(), self.new_label());
+        self.guard_attr_cache(cache, attr_cache_kind::INSTANCE_DICT, miss);
+        let dict_type = std::ptr::addr_of_mut!(pyo3_ffi::PyDict_Type) as i64;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdx, [rcx + field::OFFSET]
+            ; test rdx, rdx
+            ; jle =>miss
+            ; mov rdx, [rdi + rdx]
+            ; test rdx, rdx
+            ; jz =>miss
+            ; mov rax, QWORD dict_type
+            ; cmp [rdx + layout::OBJECT_OB_TYPE as i32], rax
+            ; jne =>miss
+            ; mov rsi, [rdx + layout::DICT_MA_KEYS as i32]
+            ; mov rax, [rcx + field::DK_SIZE]
+            ; cmp rax, [rsi + dict_keys::DK_SIZE as i32]
+            ; jne =>miss
+            ; mov r8, [rcx + field::HINT]
+            ; cmp r8, [rsi + dict_keys::DK_NENTRIES as i32]
+            ; jge =>miss
+            ; mov r9, [rcx + field::ENTRY_OFFSET]
+            ; mov rax, [rcx + field::NAME]
+            ; cmp rax, [rsi + r9 + dict_keys::ME_KEY as i32]
+            ; jne =>miss
+            ; mov r10, [rdx + layout::DICT_MA_VALUES as i32]
+            ; test r10, r10
+            ; jz =>combined
+            ; mov rax, [r10 + r8 * 8]
+            ; jmp =>got
+            ; =>combined
+            ; mov rax, [rsi + r9 + dict_keys::ME_VALUE as i32]
+            ; =>got
+            ; test rax, rax
+            ; jz =>miss
+            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+            ; mov [r13 - 8], rax
+        );
+        self.decref_rdi();
+        dynasm!(self.ops ; .arch x64 ; jmp =>released ; =>miss);
     }
 }

@@ -1,0 +1,193 @@
+//! Where a dict entry lives, for the attribute caches' inline instance-dict reads.
+//!
+//! `PyDictKeysObject` is private to CPython (`Objects/dict-common.h`, not installed), so
+//! the C probe cannot see it. 3.7–3.10 all declare it as `{dk_refcnt, dk_size, dk_lookup,
+//! dk_usable, dk_nentries, dk_indices[]}`, the indices (1, 2, 4 or 8 bytes each, by
+//! `dk_size`) followed by the entries `{me_hash, me_key, me_value}`. [`verify`] checks that
+//! layout against live dicts — small and large combined dicts and a class instance's
+//! split dict — before anything relies on it; until it has passed, [`entry_offset`]
+//! answers `None` and the caches read entries only through `PyDict_Next`.
+
+use crate::cpython::layout;
+use pyo3_ffi::*;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+
+/// Byte offsets inside a keys object and its entries.
+pub const DK_SIZE: usize = 8;
+pub const DK_NENTRIES: usize = 32;
+const DK_INDICES: usize = 40;
+const ENTRY_SIZE: usize = 24;
+const ME_HASH: usize = 0;
+pub const ME_KEY: usize = 8;
+pub const ME_VALUE: usize = 16;
+
+static VERIFIED: AtomicBool = AtomicBool::new(false);
+
+/// Whether [`verify`] has passed.
+pub fn is_verified() -> bool {
+    VERIFIED.load(Relaxed)
+}
+
+/// `dict->ma_keys`.
+pub unsafe fn keys_of(dict: *mut PyObject) -> *mut u8 {
+    // SAFETY: live dict (caller); the offset is probed.
+    unsafe { *dict.cast::<u8>().add(layout::DICT_MA_KEYS).cast::<*mut u8>() }
+}
+
+/// `dict->ma_values` (NULL for a combined dict).
+pub unsafe fn values_of(dict: *mut PyObject) -> *mut *mut PyObject {
+    // SAFETY: live dict (caller); the offset is probed.
+    unsafe { *dict.cast::<u8>().add(layout::DICT_MA_VALUES).cast::<*mut *mut PyObject>() }
+}
+
+/// Reads the `isize` at `offset` in a keys object.
+unsafe fn keys_field(keys: *mut u8, offset: usize) -> isize {
+    // SAFETY: live keys object (caller), offset inside its header.
+    unsafe { *keys.add(offset).cast::<isize>() }
+}
+
+/// `DK_ENTRIES(keys) + index` as a byte offset from `keys`, given its `dk_size`.
+fn entry_offset_for(dk_size: isize, index: isize) -> usize {
+    let width = match dk_size {
+        ..=0xff => 1,
+        ..=0xffff => 2,
+        ..=0xffff_ffff => 4,
+        _ => 8,
+    };
+    DK_INDICES + dk_size as usize * width + index as usize * ENTRY_SIZE
+}
+
+/// `(dk_size, byte offset of entry index)` of `dict`'s keys, when the layout is verified
+/// and `index` is one of its entries.
+///
+/// # Safety
+/// Live dict, GIL held.
+pub unsafe fn entry_offset(dict: *mut PyObject, index: isize) -> Option<(isize, usize)> {
+    if !VERIFIED.load(Relaxed) || index < 0 {
+        return None;
+    }
+    // SAFETY: live dict (caller); the header layout is verified.
+    unsafe {
+        let keys = keys_of(dict);
+        let dk_size = keys_field(keys, DK_SIZE);
+        (index < keys_field(keys, DK_NENTRIES)).then(|| (dk_size, entry_offset_for(dk_size, index)))
+    }
+}
+
+/// Whether entry `index` of `dict` holds exactly `key` and `value` (as the declared layout
+/// says, with the key's hash).
+unsafe fn entry_is(dict: *mut PyObject, index: isize, key: *mut PyObject, value: *mut PyObject) -> bool {
+    // SAFETY: live dict whose keys have more than `index` entries (checked by the caller
+    // through dk_nentries being plausible first).
+    unsafe {
+        let keys = keys_of(dict);
+        let entry = keys.add(entry_offset_for(keys_field(keys, DK_SIZE), index));
+        let stored_value = match values_of(dict) {
+            values if values.is_null() => *entry.add(ME_VALUE).cast::<*mut PyObject>(),
+            values => *values.add(index as usize),
+        };
+        *entry.add(ME_HASH).cast::<Py_hash_t>() == PyObject_Hash(key)
+            && *entry.add(ME_KEY).cast::<*mut PyObject>() == key
+            && stored_value == value
+    }
+}
+
+/// Checks that every entry of `dict` (visited by `PyDict_Next`, which knows the real
+/// layout) is where the declared layout puts it, that `dk_nentries` reads back as the
+/// number of entries and `dk_size` as a power of two in `sizes`.
+unsafe fn dict_matches(dict: *mut PyObject, sizes: std::ops::RangeInclusive<isize>, split: bool) -> bool {
+    // SAFETY: live dict, GIL held (caller).
+    unsafe {
+        let keys = keys_of(dict);
+        let entries = PyDict_Size(dict);
+        let dk_size = keys_field(keys, DK_SIZE);
+        if !sizes.contains(&dk_size) || dk_size.count_ones() != 1 || keys_field(keys, DK_NENTRIES) != entries || values_of(dict).is_null() == split {
+            return false;
+        }
+        let (mut pos, mut key, mut value) = (0, std::ptr::null_mut(), std::ptr::null_mut());
+        while PyDict_Next(dict, &mut pos, &mut key, &mut value) != 0 {
+            if !entry_is(dict, pos - 1, key, value) {
+                return false;
+            }
+        }
+        pos == entries
+    }
+}
+
+/// A dict of `n` int keys (`i -> i`), or NULL.
+unsafe fn int_dict(n: isize) -> *mut PyObject {
+    // SAFETY: GIL held (caller); every new reference is released or returned.
+    unsafe {
+        let dict = PyDict_New();
+        for i in 0..n {
+            let key = PyLong_FromSsize_t(i);
+            if dict.is_null() || key.is_null() || PyDict_SetItem(dict, key, key) != 0 {
+                Py_XDECREF(key);
+                Py_XDECREF(dict);
+                return std::ptr::null_mut();
+            }
+            Py_DECREF(key);
+        }
+        dict
+    }
+}
+
+/// The split `__dict__` of an instance of a fresh class, given attributes `a`, `b`, `c`
+/// (new reference), or NULL.
+unsafe fn split_instance_dict() -> *mut PyObject {
+    // SAFETY: GIL held (caller); `type("_", (object,), {})` runs no Python code.
+    unsafe {
+        let cls = PyObject_CallFunction(
+            std::ptr::addr_of_mut!(PyType_Type).cast(),
+            c"s(O){}".as_ptr(),
+            c"_pyston_lite_layout_check".as_ptr(),
+            std::ptr::addr_of_mut!(PyBaseObject_Type),
+        );
+        if cls.is_null() {
+            return std::ptr::null_mut();
+        }
+        let instance = PyObject_CallObject(cls, std::ptr::null_mut());
+        Py_DECREF(cls);
+        if instance.is_null() {
+            return std::ptr::null_mut();
+        }
+        for (i, name) in [c"a", c"b", c"c"].into_iter().enumerate() {
+            let value = PyLong_FromSsize_t(1000 + i as isize);
+            let failed = value.is_null() || PyObject_SetAttrString(instance, name.as_ptr(), value) != 0;
+            Py_XDECREF(value);
+            if failed {
+                Py_DECREF(instance);
+                return std::ptr::null_mut();
+            }
+        }
+        let dict = PyObject_GenericGetDict(instance, std::ptr::null_mut());
+        Py_DECREF(instance);
+        dict
+    }
+}
+
+/// Checks the declared layout against live dicts (once; GIL held) and, when it matches,
+/// lets [`entry_offset`] answer. Returns whether it matched.
+///
+/// # Safety
+/// GIL held.
+pub unsafe fn verify() -> bool {
+    if VERIFIED.load(Relaxed) {
+        return true;
+    }
+    // SAFETY: GIL held (caller); the candidates are our own new dicts, released below.
+    let ok = unsafe {
+        // 3 entries in the minimum size (1-byte indices), 300 (2-byte indices), and a
+        // class instance's split dict.
+        let candidates = [(int_dict(3), 8..=8, false), (int_dict(300), 512..=4096, false), (split_instance_dict(), 4..=64, true)];
+        let ok = candidates.iter().all(|(dict, sizes, split)| !dict.is_null() && PyDict_CheckExact(*dict) != 0 && dict_matches(*dict, sizes.clone(), *split));
+        for (dict, _, _) in &candidates {
+            let dict = *dict;
+            Py_XDECREF(dict);
+        }
+        PyErr_Clear();
+        ok
+    };
+    VERIFIED.store(ok, Relaxed);
+    ok
+}
