@@ -1,7 +1,7 @@
-//! Per-instruction attribute caches for `LOAD_ATTR`, `LOAD_METHOD` and `STORE_ATTR` (3.7, 3.8).
+//! Per-instruction attribute caches for `LOAD_ATTR`, `LOAD_METHOD` and `STORE_ATTR` (3.7–3.10).
 //!
-//! A cache remembers how the attribute was found the last time, for one owner type (or
-//! one module), and is trusted only while that type's version tag is unchanged (CPython
+//! A cache remembers how the attribute was found, for each of up to four owner types (or
+//! modules), and each entry is trusted only while that type's version tag is unchanged (CPython
 //! invalidates it on any change to the type or its bases) — or, for a module, while its
 //! dict's version is. The kinds cover the cases where the generic lookup is equivalent to a
 //! short cut:
@@ -9,7 +9,8 @@
 //! - `INSTANCE_DICT`: the type has no attribute of that name, so only the instance dict
 //!   can hold it; the entry index where the name was last found (`hint`) is tried first,
 //!   through `PyDict_Next`, which reads that one entry without hashing (CPython 3.10's own
-//!   LOAD_ATTR cache does the same with `_PyDict_GetItemHint`);
+//!   LOAD_ATTR cache does the same with `_PyDict_GetItemHint`); a store to a name the dict
+//!   already holds there is a plain `PyDict_SetItem`;
 //! - `METHOD`: (`LOAD_METHOD`) the type has a method descriptor, and the instance dict does
 //!   not shadow it (the machine code handles an instance without a dict itself);
 //! - `MODULE`: a module's global, for `module.name`.
@@ -33,7 +34,7 @@ extern "C" {
     fn _PyObject_GenericSetAttrWithDict(obj: *mut PyObject, name: *mut PyObject, value: *mut PyObject, dict: *mut PyObject) -> i32;
 }
 
-impl AttrCache {
+impl Entry {
     /// Records where entry `hint` of `dict` sits, for the machine code (or forgets it).
     unsafe fn remember_entry(&mut self, dict: *mut PyObject) {
         // SAFETY: live dict, GIL held (caller).
@@ -59,11 +60,26 @@ pub mod kind {
 /// Refills after which a site is treated as megamorphic.
 const MAX_REFILLS: u32 = 16;
 
-/// One attribute instruction's cache. Zeroed = empty. The machine code reads `owner`,
-/// `version`, `kind`, `offset` and `value` (see [`field_offset`]).
+/// One attribute instruction's cache: up to [`WAYS`] entries, one per owner type seen
+/// (polymorphic sites: a method called on instances of several subclasses). The machine
+/// code checks the first entry only (see [`field_offset`]); the helpers check them all.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub struct AttrCache {
+    entries: [Entry; WAYS],
+    /// How often an entry was refilled; past [`MAX_REFILLS`] the site is megamorphic.
+    refills: u32,
+    /// The entry the next refill replaces when none is empty (round robin).
+    next_victim: u32,
+}
+
+/// Entries per attribute cache.
+pub const WAYS: usize = 4;
+
+/// One owner's entry. Empty when `kind` is EMPTY.
 #[repr(C)]
 #[derive(Debug)]
-pub struct AttrCache {
+pub struct Entry {
     /// The owner's type (or, for `MODULE`, the module itself).
     owner: usize,
     /// The type's `tp_version_tag` (or the module dict's version).
@@ -74,8 +90,6 @@ pub struct AttrCache {
     /// `METHOD`: the descriptor; `MODULE`: the value (both borrowed, held by the type's or
     /// module's dict, which the version check proves unchanged).
     value: usize,
-    /// How often the cache was refilled.
-    refills: u32,
     /// `INSTANCE_DICT`: the entry index of the name in the last instance dict that had it,
     /// or -1.
     hint: isize,
@@ -91,15 +105,14 @@ pub struct AttrCache {
     entry_offset: isize,
 }
 
-impl Default for AttrCache {
+impl Default for Entry {
     fn default() -> Self {
-        AttrCache {
+        Entry {
             owner: 0,
             version: 0,
             kind: kind::EMPTY,
             offset: 0,
             value: 0,
-            refills: 0,
             hint: -1,
             hint_misses: 0,
             name: 0,
@@ -109,19 +122,21 @@ impl Default for AttrCache {
     }
 }
 
-/// Byte offsets of the fields the machine code reads, for the emitter.
+/// Byte offsets of the first entry's fields (which the machine code reads) from the start
+/// of an [`AttrCache`].
 pub mod field_offset {
-    use super::AttrCache;
+    use super::{AttrCache, Entry as AttrCache_};
     use std::mem::offset_of;
-    pub const OWNER: i32 = offset_of!(AttrCache, owner) as i32;
-    pub const VERSION: i32 = offset_of!(AttrCache, version) as i32;
-    pub const KIND: i32 = offset_of!(AttrCache, kind) as i32;
-    pub const OFFSET: i32 = offset_of!(AttrCache, offset) as i32;
-    pub const VALUE: i32 = offset_of!(AttrCache, value) as i32;
-    pub const HINT: i32 = offset_of!(AttrCache, hint) as i32;
-    pub const NAME: i32 = offset_of!(AttrCache, name) as i32;
-    pub const DK_SIZE: i32 = offset_of!(AttrCache, dk_size) as i32;
-    pub const ENTRY_OFFSET: i32 = offset_of!(AttrCache, entry_offset) as i32;
+    const _: () = assert!(offset_of!(AttrCache, entries) == 0, "the first entry starts the cache");
+    pub const OWNER: i32 = offset_of!(AttrCache_, owner) as i32;
+    pub const VERSION: i32 = offset_of!(AttrCache_, version) as i32;
+    pub const KIND: i32 = offset_of!(AttrCache_, kind) as i32;
+    pub const OFFSET: i32 = offset_of!(AttrCache_, offset) as i32;
+    pub const VALUE: i32 = offset_of!(AttrCache_, value) as i32;
+    pub const HINT: i32 = offset_of!(AttrCache_, hint) as i32;
+    pub const NAME: i32 = offset_of!(AttrCache_, name) as i32;
+    pub const DK_SIZE: i32 = offset_of!(AttrCache_, dk_size) as i32;
+    pub const ENTRY_OFFSET: i32 = offset_of!(AttrCache_, entry_offset) as i32;
 }
 
 /// Wrong hints after which a site stops trying them.
@@ -154,8 +169,8 @@ unsafe fn type_version_is(ty: *mut PyTypeObject, version: u64) -> bool {
     unsafe { (*ty).tp_flags & (Py_TPFLAGS_VALID_VERSION_TAG as c_ulong) != 0 && (*ty).tp_version_tag as u64 == version }
 }
 
-/// The cache entry for `owner` if it is valid for this owner.
-unsafe fn valid_for(cache: &AttrCache, owner: *mut PyObject) -> Option<u32> {
+/// The entry's kind if it is valid for this owner.
+unsafe fn valid_for(cache: &Entry, owner: *mut PyObject) -> Option<u32> {
     // SAFETY: live object (caller).
     unsafe {
         match cache.kind {
@@ -220,18 +235,40 @@ unsafe fn plain_slot_offset(descr: *mut PyObject) -> Option<isize> {
     }
 }
 
-/// Refills `cache` from how the generic lookup would find `name` on `owner` (`for_method`:
-/// as `LOAD_METHOD` would). Leaves it empty when no short cut applies.
+/// The entry of `cache` valid for `owner`, with its kind.
+unsafe fn lookup(cache: &mut AttrCache, owner: *mut PyObject) -> Option<(&mut Entry, u32)> {
+    // SAFETY: live object (caller).
+    cache.entries.iter_mut().find_map(|entry| unsafe { valid_for(entry, owner) }.map(|k| (entry, k)))
+}
+
+/// After a miss: refills an entry of `cache` (an empty one, else round robin) from how the
+/// generic lookup finds `name` on `owner`, unless the site is megamorphic (then the first
+/// entry says so and the others stay empty).
 unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObject, for_method: bool, for_store: bool) {
-    if cache.kind == kind::MEGAMORPHIC {
+    if cache.entries[0].kind == kind::MEGAMORPHIC {
         return;
     }
-    let refills = cache.refills + 1;
-    *cache = AttrCache { refills, ..AttrCache::default() };
-    if refills > MAX_REFILLS {
-        cache.kind = kind::MEGAMORPHIC;
+    cache.refills += 1;
+    if cache.refills > MAX_REFILLS {
+        cache.entries = Default::default();
+        cache.entries[0].kind = kind::MEGAMORPHIC;
         return;
     }
+    let victim = match cache.entries.iter().position(|e| e.kind == kind::EMPTY) {
+        Some(empty) => empty,
+        None => {
+            cache.next_victim = (cache.next_victim + 1) % WAYS as u32;
+            cache.next_victim as usize
+        }
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe { fill(&mut cache.entries[victim], owner, name, for_method, for_store) }
+}
+
+/// Fills `cache` from how the generic lookup would find `name` on `owner` (`for_method`:
+/// as `LOAD_METHOD` would). Leaves it empty when no short cut applies.
+unsafe fn fill(cache: &mut Entry, owner: *mut PyObject, name: *mut PyObject, for_method: bool, for_store: bool) {
+    *cache = Entry::default();
     // SAFETY: live objects, GIL held (caller). `_PyType_Lookup` runs no Python code.
     unsafe {
         if PyUnicode_CheckExact(name) == 0 {
@@ -249,7 +286,7 @@ unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObjec
             let version = dict_version(dict);
             if let Ok(value) = dict_lookup(dict, name) {
                 if !value.is_null() && dict_version(dict) == version {
-                    *cache = AttrCache { owner: owner as usize, version, kind: kind::MODULE, offset: 0, value: value as usize, refills, ..AttrCache::default() };
+                    *cache = Entry { owner: owner as usize, version, kind: kind::MODULE, offset: 0, value: value as usize, ..Entry::default() };
                 }
             }
             PyErr_Clear();
@@ -280,7 +317,7 @@ unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObjec
             return;
         };
         let version = (*ty).tp_version_tag as u64;
-        *cache = AttrCache { owner: ty as usize, version, kind: k, offset, value, refills, name: name as usize, ..AttrCache::default() };
+        *cache = Entry { owner: ty as usize, version, kind: k, offset, value, name: name as usize, ..Entry::default() };
     }
 }
 
@@ -289,7 +326,7 @@ unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObjec
 /// the position it moves to tells), and keys are compared by identity, so a hit is exactly
 /// the entry a hashed lookup would find. On a wrong hint the hashed lookup runs, and the
 /// name's new index is searched for in small dicts.
-unsafe fn hinted_lookup(cache: &mut AttrCache, dict: *mut PyObject, name: *mut PyObject) -> Result<*mut PyObject, ()> {
+unsafe fn hinted_lookup(cache: &mut Entry, dict: *mut PyObject, name: *mut PyObject) -> Result<*mut PyObject, ()> {
     // SAFETY: live dict and exact str (caller); PyDict_Next runs no Python code.
     unsafe {
         let hint = cache.hint;
@@ -308,6 +345,14 @@ unsafe fn hinted_lookup(cache: &mut AttrCache, dict: *mut PyObject, name: *mut P
         }
         Ok(found)
     }
+}
+
+/// Whether entry `cache.hint` of `dict` holds the key `name` (identity) with a value.
+unsafe fn hint_holds(cache: &Entry, dict: *mut PyObject, name: *mut PyObject) -> bool {
+    let hint = cache.hint;
+    let (mut pos, mut key, mut value) = (hint, std::ptr::null_mut(), std::ptr::null_mut());
+    // SAFETY: live dict (caller); PyDict_Next runs no Python code.
+    hint >= 0 && unsafe { PyDict_Next(dict, &mut pos, &mut key, &mut value) } != 0 && pos == hint + 1 && key == name
 }
 
 /// The entry index of the key `name` (by identity) in a small `dict`, or -1.
@@ -336,15 +381,15 @@ pub unsafe extern "C" fn load_attr_cached(frame: *mut PyFrameObject, sp: *mut *m
     unsafe {
         let owner = *sp.sub(1);
         let cache = &mut *cache;
-        let found = match valid_for(cache, owner) {
-            Some(kind::SLOT) => *owner.cast::<u8>().offset(cache.offset).cast::<*mut PyObject>(),
-            Some(kind::MODULE) => cache.value as *mut PyObject,
-            Some(kind::INSTANCE_DICT) => {
+        let found = match lookup(cache, owner) {
+            Some((entry, kind::SLOT)) => *owner.cast::<u8>().offset(entry.offset).cast::<*mut PyObject>(),
+            Some((entry, kind::MODULE)) => entry.value as *mut PyObject,
+            Some((entry, kind::INSTANCE_DICT)) => {
                 let dict = instance_dict(owner);
                 if dict.is_null() {
                     std::ptr::null_mut()
                 } else {
-                    match hinted_lookup(cache, dict, name(frame, namei)) {
+                    match hinted_lookup(entry, dict, name(frame, namei)) {
                         Ok(v) => v,
                         Err(()) => {
                             Py_DECREF(owner);
@@ -354,7 +399,8 @@ pub unsafe extern "C" fn load_attr_cached(frame: *mut PyFrameObject, sp: *mut *m
                     }
                 }
             }
-            _ => {
+            Some(_) => std::ptr::null_mut(),
+            None => {
                 refill(cache, owner, name(frame, namei), false, false);
                 std::ptr::null_mut()
             }
@@ -378,8 +424,8 @@ pub unsafe extern "C" fn load_method_cached(frame: *mut PyFrameObject, sp: *mut 
     unsafe {
         let obj = *sp.sub(1);
         let cache = &mut *cache;
-        match valid_for(cache, obj) {
-            Some(kind::METHOD) => {
+        match lookup(cache, obj) {
+            Some((entry, kind::METHOD)) => {
                 let dict = instance_dict(obj);
                 let shadowed = if dict.is_null() {
                     false
@@ -390,15 +436,15 @@ pub unsafe extern "C" fn load_method_cached(frame: *mut PyFrameObject, sp: *mut 
                     }
                 };
                 if !shadowed {
-                    let method = cache.value as *mut PyObject;
+                    let method = entry.value as *mut PyObject;
                     Py_INCREF(method);
                     *sp.sub(1) = method;
                     *sp = obj;
                     return 0;
                 }
             }
-            Some(kind::MODULE) => {
-                let value = cache.value as *mut PyObject;
+            Some((entry, kind::MODULE)) => {
+                let value = entry.value as *mut PyObject;
                 Py_INCREF(value);
                 Py_DECREF(obj);
                 *sp.sub(1) = std::ptr::null_mut();
@@ -422,19 +468,35 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
         let owner = *sp.sub(1);
         let value = *sp.sub(2);
         let cache = &mut *cache;
-        match valid_for(cache, owner) {
-            Some(kind::SLOT) => {
-                let slot = owner.cast::<u8>().offset(cache.offset).cast::<*mut PyObject>();
+        match lookup(cache, owner) {
+            Some((entry, kind::SLOT)) => {
+                let slot = owner.cast::<u8>().offset(entry.offset).cast::<*mut PyObject>();
                 let old = *slot;
                 *slot = value;
                 Py_XDECREF(old);
                 Py_DECREF(owner);
                 return 0;
             }
-            Some(kind::INSTANCE_DICT) => {
+            Some((entry, kind::INSTANCE_DICT)) => {
+                let name = name(frame, namei);
+                let dict = instance_dict(owner);
+                if !dict.is_null() && PyDict_CheckExact(dict) != 0 {
+                    if hint_holds(entry, dict, name) {
+                        // The name is already in the dict, so `_PyObjectDict_SetItem` would
+                        // do just this (no resize, so no change to the shared keys).
+                        let err = PyDict_SetItem(dict, name, value);
+                        Py_DECREF(value);
+                        Py_DECREF(owner);
+                        return if err == 0 { 0 } else { -1 };
+                    }
+                    if entry.hint_misses < MAX_HINT_MISSES {
+                        entry.hint_misses += 1;
+                        entry.hint = entry_index(dict, name);
+                    }
+                }
                 let dictptr = _PyObject_GetDictPtr(owner);
                 if !dictptr.is_null() {
-                    let err = set_in_instance_dict(owner, dictptr, name(frame, namei), value);
+                    let err = set_in_instance_dict(owner, dictptr, name, value);
                     Py_DECREF(value);
                     Py_DECREF(owner);
                     return if err == 0 { 0 } else { -1 };

@@ -61,7 +61,14 @@ struct Emitter<'a> {
     next_attr_cache: usize,
     /// [`crate::inline_caches`] when compilation started.
     inline_caches: crate::InlineCaches,
+    /// Code kept out of the hot path (slow paths, error exits, deallocation calls), emitted
+    /// after the last instruction so the instructions' common cases sit densely together.
+    cold: Vec<ColdBlock>,
 }
+
+/// A block emitted after the function body; it starts with its own label (jumped to from
+/// the hot path) and ends by jumping back or leaving.
+type ColdBlock = Box<dyn for<'x> FnOnce(&mut Emitter<'x>)>;
 
 type EmitFn = fn(&mut Emitter<'_>, &Instruction) -> Result<(), CompileFailure>;
 
@@ -223,6 +230,7 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, co_nlocals
         attr_caches,
         next_attr_cache: 0,
         inline_caches: crate::inline_caches(),
+        cold: Vec::new(),
     };
     e.emit_prologue_and_exit();
     let mut instruction_offsets = vec![usize::MAX; count];
@@ -236,6 +244,12 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, co_nlocals
         e.store_lasti(instr.offset);
         let emit = emit_fn(instr.opcode).ok_or(CompileFailure::UnsupportedOpcode(instr.opcode))?;
         emit(&mut e, instr)?;
+    }
+    // Cold blocks may defer more of their own (an error exit after a slow path's call).
+    while !e.cold.is_empty() {
+        for block in std::mem::take(&mut e.cold) {
+            block(&mut e);
+        }
     }
     let code = e.ops.finalize().map_err(|_| CompileFailure::AssemblerError)?;
     Ok(Assembled { code, instruction_offsets, global_caches: e.global_caches, attr_caches: e.attr_caches })
@@ -285,34 +299,41 @@ impl Emitter<'_> {
         dynasm!(self.ops ; .arch x64 ; mov rax, QWORD target as i64 ; call rax);
     }
 
+    /// Defers `body` to the cold section; returns the label it starts at.
+    fn cold(&mut self, body: impl for<'x> FnOnce(&mut Emitter<'x>) + 'static) -> DynamicLabel {
+        let label = self.ops.new_dynamic_label();
+        self.cold.push(Box::new(move |e: &mut Emitter<'_>| {
+            dynasm!(e.ops ; .arch x64 ; =>label);
+            body(e);
+        }));
+        label
+    }
+
+    /// A cold block that leaves with ERROR and the stack pointer moved by `error_effect`.
+    fn cold_error_exit(&mut self, error_effect: i32) -> DynamicLabel {
+        self.cold(move |e| {
+            let exit = e.exit;
+            dynasm!(e.ops
+                ; .arch x64
+                ; lea rdx, [r13 + error_effect * 8]
+                ; mov eax, status::ERROR as i32
+                ; jmp =>exit
+            );
+        })
+    }
+
     /// After a helper returning 0 / -1 in eax: on -1 leave with ERROR and the stack pointer
     /// moved by `error_effect` slots.
     fn check_status(&mut self, error_effect: i32) {
-        let exit = self.exit;
-        dynasm!(self.ops
-            ; .arch x64
-            ; test eax, eax
-            ; jns >ok
-            ; lea rdx, [r13 + error_effect * 8]
-            ; mov eax, status::ERROR as i32
-            ; jmp =>exit
-            ; ok:
-        );
+        let error = self.cold_error_exit(error_effect);
+        dynasm!(self.ops ; .arch x64 ; test eax, eax ; js =>error);
     }
 
     /// After a helper returning a new reference in rax: on NULL leave with ERROR and the
     /// stack pointer moved by `error_effect` slots.
     fn check_null_rax(&mut self, error_effect: i32) {
-        let exit = self.exit;
-        dynasm!(self.ops
-            ; .arch x64
-            ; test rax, rax
-            ; jnz >ok
-            ; lea rdx, [r13 + error_effect * 8]
-            ; mov eax, status::ERROR as i32
-            ; jmp =>exit
-            ; ok:
-        );
+        let error = self.cold_error_exit(error_effect);
+        dynasm!(self.ops ; .arch x64 ; test rax, rax ; jz =>error);
     }
 
     /// After a helper whose result in eax (0 or 1) decides a branch: if the helper's code
@@ -373,15 +394,23 @@ impl Emitter<'_> {
         );
     }
 
-    /// Py_DECREF of the object in rdi (clobbers rax, rdi and caller-saved registers).
+    /// Py_DECREF of the object in rdi (clobbers rax, rdi and caller-saved registers). The
+    /// deallocation call is in the cold section.
     fn decref_rdi(&mut self) {
+        let back = self.ops.new_dynamic_label();
+        let dealloc = self.cold(move |e| {
+            dynasm!(e.ops
+                ; .arch x64
+                ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
+                ; call QWORD [rax + layout::TYPE_TP_DEALLOC as i32]
+                ; jmp =>back
+            );
+        });
         dynasm!(self.ops
             ; .arch x64
             ; sub QWORD [rdi + layout::OBJECT_OB_REFCNT as i32], 1
-            ; jnz >alive
-            ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
-            ; call QWORD [rax + layout::TYPE_TP_DEALLOC as i32]
-            ; alive:
+            ; jz =>dealloc
+            ; =>back
         );
     }
 
@@ -516,26 +545,32 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         _ => (ops::store_attr_cached as *const (), -2, -2),
     };
     // The commonest hits are finished inline: `done` skips the tracing check (no code ran),
-    // `released` follows it (releasing the owner may have run a `__del__`).
+    // `released` follows it (releasing the owner may have run a `__del__`). The slot read
+    // and the helper call are in the cold section.
     let (done, released) = (e.ops.new_dynamic_label(), e.ops.new_dynamic_label());
-    match instr.opcode {
-        op::LOAD_ATTR => {
-            e.cached_slot_load(cache, released);
-            e.cached_instance_dict_load(cache, released);
-        }
+    let (opcode, oparg) = (instr.opcode, instr.oparg);
+    match opcode {
+        op::LOAD_ATTR => e.cached_instance_dict_load(cache, released),
         op::LOAD_METHOD => e.cached_method_load(cache, done),
         _ => {}
     }
-    dynasm!(e.ops
-        ; .arch x64
-        ; mov rdi, r12
-        ; mov rsi, r13
-        ; mov edx, instr.oparg as i32
-        ; mov rcx, QWORD cache as i64
-    );
-    e.call(helper as usize);
-    e.check_status(error_effect);
-    dynasm!(e.ops ; .arch x64 ; lea r13, [r13 + effect * 8] ; =>released);
+    let cache_address = cache as usize;
+    let slow = e.cold(move |e| {
+        if opcode == op::LOAD_ATTR {
+            e.cached_slot_load(cache_address as *mut AttrCache, released);
+        }
+        dynasm!(e.ops
+            ; .arch x64
+            ; mov rdi, r12
+            ; mov rsi, r13
+            ; mov edx, oparg as i32
+            ; mov rcx, QWORD cache_address as i64
+        );
+        e.call(helper as usize);
+        e.check_status(error_effect);
+        dynasm!(e.ops ; .arch x64 ; lea r13, [r13 + effect * 8] ; jmp =>released);
+    });
+    dynasm!(e.ops ; .arch x64 ; jmp =>slow ; =>released);
     e.check_tracing();
     dynasm!(e.ops ; .arch x64 ; =>done);
     Ok(())
@@ -585,42 +620,50 @@ fn emit_return_value(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), Compile
 
 fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let done = e.ops.new_dynamic_label();
-    match instr.opcode {
-        op::BINARY_ADD | op::INPLACE_ADD => {
-            e.small_int_arith(IntArith::Add, done);
-            e.float_arith(FloatArith::Add, done);
-        }
-        op::BINARY_SUBTRACT | op::INPLACE_SUBTRACT => {
-            e.small_int_arith(IntArith::Subtract, done);
-            e.float_arith(FloatArith::Subtract, done);
-        }
-        op::BINARY_MULTIPLY | op::INPLACE_MULTIPLY => {
-            e.small_int_arith(IntArith::Multiply, done);
-            e.float_arith(FloatArith::Multiply, done);
-        }
-        op::BINARY_TRUE_DIVIDE | op::INPLACE_TRUE_DIVIDE => e.float_arith(FloatArith::Divide, done),
-        op::BINARY_SUBSCR => e.sequence_subscript(done),
+    let int_arith = match instr.opcode {
+        op::BINARY_ADD | op::INPLACE_ADD => Some(IntArith::Add),
+        op::BINARY_SUBTRACT | op::INPLACE_SUBTRACT => Some(IntArith::Subtract),
+        op::BINARY_MULTIPLY | op::INPLACE_MULTIPLY => Some(IntArith::Multiply),
+        _ => None,
+    };
+    let float_arith = match instr.opcode {
+        op::BINARY_ADD | op::INPLACE_ADD => Some(FloatArith::Add),
+        op::BINARY_SUBTRACT | op::INPLACE_SUBTRACT => Some(FloatArith::Subtract),
+        op::BINARY_MULTIPLY | op::INPLACE_MULTIPLY => Some(FloatArith::Multiply),
+        op::BINARY_TRUE_DIVIDE | op::INPLACE_TRUE_DIVIDE => Some(FloatArith::Divide),
+        _ => None,
+    };
+    // The first fast path inline, the others and the generic helper in the cold section.
+    match (int_arith, instr.opcode) {
+        (Some(arith), _) => e.small_int_arith(arith, done),
+        (None, op::BINARY_SUBSCR) => e.sequence_subscript(done),
         _ => {}
     }
-    if matches!(instr.opcode, op::BINARY_ADD | op::INPLACE_ADD) {
-        // str + str goes through ceval's in-place concatenation (see add_or_concatenate).
-        let next_unit = e.raw_units.get(instr.index() + 1).copied().unwrap_or(0) as i32;
-        dynasm!(e.ops
-            ; .arch x64
-            ; mov rdi, r12
-            ; mov rsi, r13
-            ; mov edx, next_unit
-            ; mov rcx, QWORD binary_fn(instr.opcode) as *const () as i64
-        );
-        e.call(ops::add_or_concatenate as *const () as usize);
-    } else {
-        dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov rsi, QWORD binary_fn(instr.opcode) as *const () as i64);
-        e.call(ops::binary_op as *const () as usize);
-    }
-    e.check_status(-1);
-    dynasm!(e.ops ; .arch x64 ; sub r13, 8);
-    e.check_tracing();
-    dynasm!(e.ops ; .arch x64 ; =>done);
+    let (opcode, next_unit) = (instr.opcode, e.raw_units.get(instr.index() + 1).copied().unwrap_or(0) as i32);
+    let slow = e.cold(move |e| {
+        if let Some(arith) = float_arith {
+            e.float_arith(arith, done);
+        }
+        if matches!(opcode, op::BINARY_ADD | op::INPLACE_ADD) {
+            // str + str goes through ceval's in-place concatenation (see add_or_concatenate).
+            dynasm!(e.ops
+                ; .arch x64
+                ; mov rdi, r12
+                ; mov rsi, r13
+                ; mov edx, next_unit
+                ; mov rcx, QWORD binary_fn(opcode) as *const () as i64
+            );
+            e.call(ops::add_or_concatenate as *const () as usize);
+        } else {
+            dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov rsi, QWORD binary_fn(opcode) as *const () as i64);
+            e.call(ops::binary_op as *const () as usize);
+        }
+        e.check_status(-1);
+        dynasm!(e.ops ; .arch x64 ; sub r13, 8);
+        e.check_tracing();
+        dynasm!(e.ops ; .arch x64 ; jmp =>done);
+    });
+    dynasm!(e.ops ; .arch x64 ; jmp =>slow ; =>done);
     Ok(())
 }
 
@@ -641,16 +684,23 @@ fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
         dynasm!(e.ops ; .arch x64 ; =>done);
         return Ok(());
     }
-    if fast_paths::is_rich_compare(instr.oparg) {
-        e.small_int_compare(instr.oparg, done);
-        e.float_compare(instr.oparg, done);
+    let oparg = instr.oparg;
+    let rich = fast_paths::is_rich_compare(oparg);
+    if rich {
+        e.small_int_compare(oparg, done);
     }
-    dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, instr.oparg as i32);
-    e.call(ops::compare_op as *const () as usize);
-    e.check_status(-1);
-    dynasm!(e.ops ; .arch x64 ; sub r13, 8);
-    e.check_tracing();
-    dynasm!(e.ops ; .arch x64 ; =>done);
+    let slow = e.cold(move |e| {
+        if rich {
+            e.float_compare(oparg, done);
+        }
+        dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, oparg as i32);
+        e.call(ops::compare_op as *const () as usize);
+        e.check_status(-1);
+        dynasm!(e.ops ; .arch x64 ; sub r13, 8);
+        e.check_tracing();
+        dynasm!(e.ops ; .arch x64 ; jmp =>done);
+    });
+    dynasm!(e.ops ; .arch x64 ; jmp =>slow ; =>done);
     Ok(())
 }
 
@@ -686,20 +736,24 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         ; generic:
     );
     let (on_true, on_false) = if jump_if_true { (target, next_label) } else { (next_label, target) };
-    e.truth_of_common_types(on_true, on_false);
-    dynasm!(e.ops ; .arch x64 ; lea rdi, [r13 + 8]);
-    e.call(ops::pop_truth as *const () as usize);
-    e.check_status(0);
-    // `__bool__` may have turned tracing on: the evaluator continues on the chosen branch.
-    let (taken, not_taken) = if jump_if_true { (1, 0) } else { (0, 1) };
-    e.check_tracing_at_branch(&[(taken, lasti_before(target_offset)), (not_taken, lasti_at(instr.offset))]);
-    dynasm!(e.ops ; .arch x64 ; test eax, eax);
-    if jump_if_true {
-        dynasm!(e.ops ; .arch x64 ; jnz =>target);
-    } else {
-        dynasm!(e.ops ; .arch x64 ; jz =>target);
-    }
-    dynasm!(e.ops ; .arch x64 ; =>next_label);
+    let offset = instr.offset;
+    let slow = e.cold(move |e| {
+        e.truth_of_common_types(on_true, on_false);
+        dynasm!(e.ops ; .arch x64 ; lea rdi, [r13 + 8]);
+        e.call(ops::pop_truth as *const () as usize);
+        e.check_status(0);
+        // `__bool__` may have turned tracing on: the evaluator continues on the chosen branch.
+        let (taken, not_taken) = if jump_if_true { (1, 0) } else { (0, 1) };
+        e.check_tracing_at_branch(&[(taken, lasti_before(target_offset)), (not_taken, lasti_at(offset))]);
+        dynasm!(e.ops ; .arch x64 ; test eax, eax);
+        if jump_if_true {
+            dynasm!(e.ops ; .arch x64 ; jnz =>target);
+        } else {
+            dynasm!(e.ops ; .arch x64 ; jz =>target);
+        }
+        dynasm!(e.ops ; .arch x64 ; jmp =>next_label);
+    });
+    dynasm!(e.ops ; .arch x64 ; jmp =>slow ; =>next_label);
     if backward {
         // Out of line: the taken back-edge checks the eval breaker, then loops.
         let after = e.ops.new_dynamic_label();

@@ -382,18 +382,24 @@ impl Emitter<'_> {
             ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
             ; mov [r13], rax
             ; add r13, 8
-            ; jmp =>done
-            ; =>miss
-            ; mov rdi, r12
-            ; mov rsi, r13
-            ; mov edx, namei as i32
-            ; mov rcx, QWORD cache as i64
+            ; =>done
         );
-        self.call(ops::load_global_cached as *const () as usize);
-        self.check_status(1);
-        dynasm!(self.ops ; .arch x64 ; add r13, 8);
-        self.check_tracing();
-        dynasm!(self.ops ; .arch x64 ; =>done);
+        let cache = cache as usize;
+        self.cold.push(Box::new(move |e: &mut Emitter<'_>| {
+            dynasm!(e.ops
+                ; .arch x64
+                ; =>miss
+                ; mov rdi, r12
+                ; mov rsi, r13
+                ; mov edx, namei as i32
+                ; mov rcx, QWORD cache as i64
+            );
+            e.call(ops::load_global_cached as *const () as usize);
+            e.check_status(1);
+            dynasm!(e.ops ; .arch x64 ; add r13, 8);
+            e.check_tracing();
+            dynasm!(e.ops ; .arch x64 ; jmp =>done);
+        }));
     }
 
     /// Loads the top of the stack into rdi and the cache's address into rcx, and jumps to
