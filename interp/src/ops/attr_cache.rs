@@ -62,7 +62,8 @@ const MAX_REFILLS: u32 = 16;
 
 /// One attribute instruction's cache: up to [`WAYS`] entries, one per owner type seen
 /// (polymorphic sites: a method called on instances of several subclasses). The machine
-/// code checks the first entry only (see [`field_offset`]); the helpers check them all.
+/// code asks [`load_attr_hit`] and [`load_method_hit`] first, which check them all, as do
+/// the helpers.
 #[repr(C)]
 #[derive(Debug, Default)]
 pub struct AttrCache {
@@ -99,7 +100,7 @@ pub struct Entry {
     /// `INSTANCE_DICT`: the attribute name (borrowed from the code's `co_names`, which
     /// outlives its caches), compared by identity with the entry's key.
     name: usize,
-    /// `INSTANCE_DICT`, for the machine code: the `dk_size` of the keys in which entry
+    /// `INSTANCE_DICT`, for [`load_attr_hit`]: the `dk_size` of the keys in which entry
     /// `hint` sits at byte `entry_offset` (see [`super::dict_keys`]); 0 when unknown.
     dk_size: isize,
     entry_offset: isize,
@@ -120,23 +121,6 @@ impl Default for Entry {
             entry_offset: 0,
         }
     }
-}
-
-/// Byte offsets of the first entry's fields (which the machine code reads) from the start
-/// of an [`AttrCache`].
-pub mod field_offset {
-    use super::{AttrCache, Entry as AttrCache_};
-    use std::mem::offset_of;
-    const _: () = assert!(offset_of!(AttrCache, entries) == 0, "the first entry starts the cache");
-    pub const OWNER: i32 = offset_of!(AttrCache_, owner) as i32;
-    pub const VERSION: i32 = offset_of!(AttrCache_, version) as i32;
-    pub const KIND: i32 = offset_of!(AttrCache_, kind) as i32;
-    pub const OFFSET: i32 = offset_of!(AttrCache_, offset) as i32;
-    pub const VALUE: i32 = offset_of!(AttrCache_, value) as i32;
-    pub const HINT: i32 = offset_of!(AttrCache_, hint) as i32;
-    pub const NAME: i32 = offset_of!(AttrCache_, name) as i32;
-    pub const DK_SIZE: i32 = offset_of!(AttrCache_, dk_size) as i32;
-    pub const ENTRY_OFFSET: i32 = offset_of!(AttrCache_, entry_offset) as i32;
 }
 
 /// Wrong hints after which a site stops trying them.
@@ -369,6 +353,116 @@ unsafe fn entry_index(dict: *mut PyObject, name: *mut PyObject) -> isize {
             }
         }
         -1
+    }
+}
+
+/// The machine code's first try for `LOAD_ATTR`: the attribute of `owner` as an entry of
+/// `cache` says, without side effects — a new reference, or NULL (nothing set) when no
+/// entry applies or the short cut cannot answer (then [`load_attr_cached`] runs). Kept
+/// out of line so that every `LOAD_ATTR` site shares one copy of this code.
+///
+/// # Safety
+/// GIL held; `owner` live; `cache` is the instruction's cache.
+pub unsafe extern "C" fn load_attr_hit(owner: *mut PyObject, cache: *const AttrCache) -> *mut PyObject {
+    // SAFETY: live object and cache (caller); entries are read only after their guards.
+    unsafe {
+        let ty = Py_TYPE(owner);
+        for entry in &(*cache).entries {
+            let found = match entry.kind {
+                kind::SLOT | kind::INSTANCE_DICT if entry.owner != ty as usize || !type_version_is(ty, entry.version) => continue,
+                kind::SLOT => *owner.cast::<u8>().offset(entry.offset).cast::<*mut PyObject>(),
+                kind::INSTANCE_DICT => instance_dict_entry(owner, entry),
+                kind::MODULE if entry.owner == owner as usize && Py_TYPE(owner) == std::ptr::addr_of_mut!(PyModule_Type) => {
+                    if module_dict_version(owner) != Some(entry.version) {
+                        return std::ptr::null_mut();
+                    }
+                    entry.value as *mut PyObject
+                }
+                _ => continue,
+            };
+            if !found.is_null() {
+                Py_INCREF(found);
+            }
+            return found;
+        }
+        std::ptr::null_mut()
+    }
+}
+
+/// The machine code's first try for `LOAD_METHOD`: the cached method descriptor (borrowed)
+/// when an entry of `cache` is a `METHOD` entry for `obj`'s type and `obj`'s instance dict
+/// cannot shadow it — there is none, or it is a split dict (string keys only, so the lookup
+/// runs no code) without the name. NULL otherwise, nothing changed. Out of line so that
+/// every `LOAD_METHOD` site shares one copy of this code.
+///
+/// # Safety
+/// GIL held; `obj` live; `cache` is the instruction's cache.
+pub unsafe extern "C" fn load_method_hit(obj: *mut PyObject, cache: *const AttrCache) -> *mut PyObject {
+    // SAFETY: live object and cache (caller); the dict is read only after its type's guard.
+    unsafe {
+        let ty = Py_TYPE(obj);
+        let Some(entry) = (*cache).entries.iter().find(|e| e.kind == kind::METHOD && e.owner == ty as usize) else {
+            return std::ptr::null_mut();
+        };
+        if !type_version_is(ty, entry.version) || entry.offset < 0 {
+            return std::ptr::null_mut();
+        }
+        if entry.offset > 0 {
+            let dict = *obj.cast::<u8>().offset(entry.offset).cast::<*mut PyObject>();
+            if !dict.is_null() && !split_dict_lacks(dict, entry.name as *mut PyObject) {
+                return std::ptr::null_mut();
+            }
+        }
+        entry.value as *mut PyObject
+    }
+}
+
+/// Whether `dict` is a split dict (exact, string keys only) without `name`; false when
+/// that cannot be told without running code.
+unsafe fn split_dict_lacks(dict: *mut PyObject, name: *mut PyObject) -> bool {
+    // SAFETY: live dict and str (caller); a split dict's lookup compares str keys only.
+    unsafe {
+        if PyDict_CheckExact(dict) == 0 || super::dict_keys::values_of(dict).is_null() {
+            return false;
+        }
+        let hash = *name.cast::<u8>().add(layout::ASCII_OBJECT_HASH).cast::<Py_hash_t>();
+        hash != -1 && _PyDict_GetItem_KnownHash(dict, name, hash).is_null() && PyErr_Occurred().is_null()
+    }
+}
+
+/// The value at the entry the cache remembers (`hint`, at `entry_offset` in keys of
+/// `dk_size`) of `owner`'s instance dict when that entry holds the name, else NULL. Reads
+/// the dict keys through their verified layout ([`super::dict_keys`]); a split dict's value
+/// is in `ma_values`.
+#[inline]
+unsafe fn instance_dict_entry(owner: *mut PyObject, entry: &Entry) -> *mut PyObject {
+    use super::dict_keys;
+    // SAFETY: live object whose type the caller checked (a positive `tp_dictoffset` is its
+    // dict slot); `dk_size` is non-zero only after the layout was verified, and a keys
+    // object of that size has entry `hint` (< dk_nentries) at `entry_offset`.
+    unsafe {
+        if entry.offset <= 0 || entry.dk_size == 0 {
+            return std::ptr::null_mut();
+        }
+        let dict = *owner.cast::<u8>().offset(entry.offset).cast::<*mut PyObject>();
+        if dict.is_null() || PyDict_CheckExact(dict) == 0 {
+            return std::ptr::null_mut();
+        }
+        let keys = dict_keys::keys_of(dict);
+        let field = |offset: usize| *keys.add(offset).cast::<isize>();
+        if field(dict_keys::DK_SIZE) != entry.dk_size || entry.hint >= field(dict_keys::DK_NENTRIES) {
+            return std::ptr::null_mut();
+        }
+        let slot = keys.offset(entry.entry_offset);
+        if *slot.add(dict_keys::ME_KEY).cast::<usize>() != entry.name {
+            return std::ptr::null_mut();
+        }
+        let values = dict_keys::values_of(dict);
+        if values.is_null() {
+            *slot.add(dict_keys::ME_VALUE).cast::<*mut PyObject>()
+        } else {
+            *values.offset(entry.hint)
+        }
     }
 }
 

@@ -19,6 +19,14 @@ use interp::opcode::{lasti_at, lasti_before, op};
 use interp::ops::{self, AttrCache, GlobalCache};
 
 mod fast_paths;
+
+// The hottest sequences (reference counting, type and size checks) are written with literal
+// offsets, which the assembler encodes in one byte (a probed offset is an expression, encoded
+// in four); the probe's values are checked here.
+const _: () = assert!(
+    layout::OBJECT_OB_REFCNT == 0 && layout::OBJECT_OB_TYPE == 8 && layout::VAR_OB_SIZE == 16,
+    "object header layout differs from the literal offsets used in the machine code"
+);
 use std::cell::UnsafeCell;
 use fast_paths::{FloatArith, IntArith};
 
@@ -241,7 +249,9 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, co_nlocals
         let start_label = e.labels[instr.start / 2];
         instruction_offsets[instr.start / 2] = e.ops.offset().0;
         dynasm!(e.ops ; .arch x64 ; =>start_label);
-        e.store_lasti(instr.offset);
+        if !leaves_lasti_alone(instr.opcode) {
+            e.store_lasti(instr.offset);
+        }
         let emit = emit_fn(instr.opcode).ok_or(CompileFailure::UnsupportedOpcode(instr.opcode))?;
         emit(&mut e, instr)?;
     }
@@ -253,6 +263,14 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, co_nlocals
     }
     let code = e.ops.finalize().map_err(|_| CompileFailure::AssemblerError)?;
     Ok(Assembled { code, instruction_offsets, global_caches: e.global_caches, attr_caches: e.attr_caches })
+}
+
+/// Instructions that neither call out nor raise on their common path, so nothing can
+/// read `f_lasti` while they run: they skip storing it (one store per instruction of the
+/// commonest kinds). An uncommon path that can raise stores it first (LOAD_FAST's
+/// UnboundLocalError).
+fn leaves_lasti_alone(opcode: u8) -> bool {
+    matches!(opcode, op::LOAD_FAST | op::LOAD_CONST | op::NOP | op::ROT_TWO | op::ROT_THREE | op::DUP_TOP | op::DUP_TOP_TWO)
 }
 
 impl Emitter<'_> {
@@ -291,7 +309,13 @@ impl Emitter<'_> {
     }
 
     fn store_lasti(&mut self, offset: usize) {
-        dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], lasti_at(offset));
+        let lasti = lasti_at(offset);
+        // Once per instruction: the short encodings of the probed offsets where they apply.
+        match layout::FRAME_F_LASTI {
+            104 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + 104], lasti),
+            96 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + 96], lasti),
+            _ => dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], lasti),
+        }
     }
 
     /// Calls an absolute address (helpers live far from code memory).
@@ -361,14 +385,21 @@ impl Emitter<'_> {
     /// Compares the thread's tracing flag with 0 (`tstate->use_tracing` up to 3.9,
     /// `tstate->cframe->use_tracing` on 3.10). Clobbers rcx only.
     fn cmp_use_tracing(&mut self) {
+        // After every call: the short encodings of the probed offsets where they apply.
         #[cfg(not(py310))]
-        dynasm!(self.ops ; .arch x64 ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0);
+        match layout::TSTATE_USE_TRACING {
+            48 => dynasm!(self.ops ; .arch x64 ; cmp DWORD [r14 + 48], 0),
+            _ => dynasm!(self.ops ; .arch x64 ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0),
+        }
         #[cfg(py310)]
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov rcx, [r14 + layout::TSTATE_CFRAME as i32]
-            ; cmp DWORD [rcx + layout::CFRAME_USE_TRACING as i32], 0
-        );
+        match (layout::TSTATE_CFRAME, layout::CFRAME_USE_TRACING) {
+            (48, 0) => dynasm!(self.ops ; .arch x64 ; mov rcx, [r14 + 48] ; cmp DWORD [rcx], 0),
+            _ => dynasm!(self.ops
+                ; .arch x64
+                ; mov rcx, [r14 + layout::TSTATE_CFRAME as i32]
+                ; cmp DWORD [rcx + layout::CFRAME_USE_TRACING as i32], 0
+            ),
+        }
     }
 
     /// After an instruction that can run Python code: if that code turned tracing or
@@ -401,14 +432,14 @@ impl Emitter<'_> {
         let dealloc = self.cold(move |e| {
             dynasm!(e.ops
                 ; .arch x64
-                ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
+                ; mov rax, [rdi + 8]
                 ; call QWORD [rax + layout::TYPE_TP_DEALLOC as i32]
                 ; jmp =>back
             );
         });
         dynasm!(self.ops
             ; .arch x64
-            ; sub QWORD [rdi + layout::OBJECT_OB_REFCNT as i32], 1
+            ; dec QWORD [rdi]
             ; jz =>dealloc
             ; =>back
         );
@@ -470,12 +501,18 @@ fn emit_nop(_: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> 
 
 fn emit_load_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let slot = (instr.oparg * 8) as i32;
-    dynasm!(e.ops ; .arch x64 ; mov rax, [r15 + slot] ; test rax, rax ; jnz >bound);
-    e.raise_unbound_local(instr.oparg);
+    // LOAD_FAST does not store f_lasti on its common path (see `leaves_lasti_alone`).
+    let (index, offset) = (instr.oparg, instr.offset);
+    let unbound = e.cold(move |e| {
+        e.store_lasti(offset);
+        e.raise_unbound_local(index);
+    });
     dynasm!(e.ops
         ; .arch x64
-        ; bound:
-        ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+        ; mov rax, [r15 + slot]
+        ; test rax, rax
+        ; jz =>unbound
+        ; inc QWORD [rax]
         ; mov [r13], rax
         ; add r13, 8
     );
@@ -487,7 +524,7 @@ fn emit_load_const(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
     dynasm!(e.ops
         ; .arch x64
         ; mov rax, QWORD value as i64
-        ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+        ; inc QWORD [rax]
         ; mov [r13], rax
         ; add r13, 8
     );
@@ -544,21 +581,18 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         op::LOAD_METHOD => (ops::load_method_cached as *const (), 1, 0),
         _ => (ops::store_attr_cached as *const (), -2, -2),
     };
-    // The commonest hits are finished inline: `done` skips the tracing check (no code ran),
-    // `released` follows it (releasing the owner may have run a `__del__`). The slot read
-    // and the helper call are in the cold section.
+    // The commonest hits are finished on the hot path: `done` skips the tracing check (no
+    // code ran), `released` follows it (releasing the owner may have run a `__del__`). The
+    // generic helper call is in the cold section.
     let (done, released) = (e.ops.new_dynamic_label(), e.ops.new_dynamic_label());
     let (opcode, oparg) = (instr.opcode, instr.oparg);
     match opcode {
-        op::LOAD_ATTR => e.cached_instance_dict_load(cache, released),
+        op::LOAD_ATTR => e.cached_attr_load(cache, released),
         op::LOAD_METHOD => e.cached_method_load(cache, done),
         _ => {}
     }
     let cache_address = cache as usize;
     let slow = e.cold(move |e| {
-        if opcode == op::LOAD_ATTR {
-            e.cached_slot_load(cache_address as *mut AttrCache, released);
-        }
         dynasm!(e.ops
             ; .arch x64
             ; mov rdi, r12
@@ -725,13 +759,13 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         ; mov rax, QWORD jump_on
         ; cmp rdi, rax
         ; jne >not_jump_bool
-        ; sub QWORD [rdi], 1
+        ; dec QWORD [rdi]
         ; jmp =>target
         ; not_jump_bool:
         ; mov rax, QWORD fall_on
         ; cmp rdi, rax
         ; jne >generic
-        ; sub QWORD [rdi], 1
+        ; dec QWORD [rdi]
         ; jmp =>next_label
         ; generic:
     );
@@ -950,7 +984,7 @@ fn emit_cell_access(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         op::LOAD_CLOSURE => dynasm!(e.ops
             ; .arch x64
             ; mov rax, [r15 + slot]
-            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+            ; inc QWORD [rax]
             ; mov [r13], rax
             ; add r13, 8
         ),
@@ -977,7 +1011,7 @@ fn emit_cell_access(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
                 ; mov rax, [rax + layout::CELL_OB_REF as i32]
                 ; test rax, rax
                 ; jz =>empty
-                ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+                ; inc QWORD [rax]
                 ; mov [r13], rax
                 ; add r13, 8
                 ; jmp =>done
@@ -1001,7 +1035,7 @@ fn emit_for_iter(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compile
     dynasm!(e.ops
         ; .arch x64
         ; mov rdi, [r13 - 8]
-        ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
+        ; mov rax, [rdi + 8]
         ; call QWORD [rax + layout::TYPE_TP_ITERNEXT as i32]
         ; test rax, rax
         ; jnz =>got
@@ -1046,7 +1080,7 @@ fn emit_stack_shuffle(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Co
         op::DUP_TOP => dynasm!(e.ops
             ; .arch x64
             ; mov rax, [r13 - 8]
-            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+            ; inc QWORD [rax]
             ; mov [r13], rax
             ; add r13, 8
         ),
@@ -1054,8 +1088,8 @@ fn emit_stack_shuffle(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Co
             ; .arch x64
             ; mov rax, [r13 - 16]
             ; mov rcx, [r13 - 8]
-            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
-            ; add QWORD [rcx + layout::OBJECT_OB_REFCNT as i32], 1
+            ; inc QWORD [rax]
+            ; inc QWORD [rcx]
             ; mov [r13], rax
             ; mov [r13 + 8], rcx
             ; add r13, 16
@@ -1347,7 +1381,7 @@ fn emit_load_assertion_error(e: &mut Emitter<'_>, _: &Instruction) -> Result<(),
     dynasm!(e.ops
         ; .arch x64
         ; mov rax, QWORD class
-        ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+        ; inc QWORD [rax]
         ; mov [r13], rax
         ; add r13, 8
     );

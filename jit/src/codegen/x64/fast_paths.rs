@@ -3,8 +3,7 @@
 //! floats (IEEE double arithmetic, as `float`'s own slots do), identity comparisons,
 //! unpacking an exact tuple or list of the expected length, `list[i]`/`tuple[i]` with a small
 //! non-negative exact-int index, `LOAD_GLOBAL` through a per-instruction cache keyed
-//! on the globals' and builtins' dict versions, and the `SLOT` and `METHOD` hits of the
-//! attribute caches. Each fast path either finishes the
+//! on the globals' and builtins' dict versions, and the hits of the attribute caches. Each fast path either finishes the
 //! instruction and jumps to `done`, or falls through untouched (nothing consumed, no
 //! reference changed) to the generic path.
 //!
@@ -14,7 +13,7 @@
 use super::Emitter;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use interp::cpython::layout;
-use interp::ops::{self, attr_cache_field as field, attr_cache_kind, AttrCache, GlobalCache};
+use interp::ops::{self, AttrCache, GlobalCache};
 
 const _: () = assert!(layout::LONG_DIGIT_BYTES == 4, "the fast paths read 32-bit digits");
 
@@ -54,9 +53,9 @@ impl Emitter<'_> {
             ; mov rdi, [r13 - 16]
             ; mov rsi, [r13 - 8]
             ; mov rax, QWORD tp as i64
-            ; cmp [rdi + layout::OBJECT_OB_TYPE as i32], rax
+            ; cmp [rdi + 8], rax
             ; jne =>slow
-            ; cmp [rsi + layout::OBJECT_OB_TYPE as i32], rax
+            ; cmp [rsi + 8], rax
             ; jne =>slow
         );
     }
@@ -67,11 +66,11 @@ impl Emitter<'_> {
         self.load_two_of_exact_type(std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type), slow);
         dynasm!(self.ops
             ; .arch x64
-            ; mov rcx, [rdi + layout::VAR_OB_SIZE as i32]
+            ; mov rcx, [rdi + 16]
             ; lea rax, [rcx + 1]
             ; cmp rax, 2
             ; ja =>slow
-            ; mov rdx, [rsi + layout::VAR_OB_SIZE as i32]
+            ; mov rdx, [rsi + 16]
             ; lea rax, [rdx + 1]
             ; cmp rax, 2
             ; ja =>slow
@@ -116,7 +115,7 @@ impl Emitter<'_> {
             4 => dynasm!(self.ops ; .arch x64 ; cmovg rbx, rax),
             _ => dynasm!(self.ops ; .arch x64 ; cmovge rbx, rax),
         }
-        dynasm!(self.ops ; .arch x64 ; add QWORD [rbx + layout::OBJECT_OB_REFCNT as i32], 1);
+        dynasm!(self.ops ; .arch x64 ; inc QWORD [rbx]);
         self.replace_top_two_with_rbx(done);
         dynasm!(self.ops ; .arch x64 ; =>slow);
     }
@@ -185,7 +184,7 @@ impl Emitter<'_> {
                 ; cmovp rbx, rcx
             ),
         }
-        dynasm!(self.ops ; .arch x64 ; add QWORD [rbx + layout::OBJECT_OB_REFCNT as i32], 1);
+        dynasm!(self.ops ; .arch x64 ; inc QWORD [rbx]);
         self.replace_top_two_with_rbx(done);
         dynasm!(self.ops ; .arch x64 ; =>slow);
     }
@@ -209,10 +208,10 @@ impl Emitter<'_> {
             ; mov rax, QWORD py_none
             ; cmp rdi, rax
             ; jne >not_none
-            ; sub QWORD [rdi + layout::OBJECT_OB_REFCNT as i32], 1
+            ; dec QWORD [rdi]
             ; jmp =>on_false
             ; not_none:
-            ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
+            ; mov rax, [rdi + 8]
             ; mov rdx, QWORD long_type
             ; cmp rax, rdx
             ; je =>sized
@@ -223,7 +222,7 @@ impl Emitter<'_> {
             ; cmp rax, rdx
             ; jne =>other
             ; =>sized
-            ; mov rbx, [rdi + layout::VAR_OB_SIZE as i32]
+            ; mov rbx, [rdi + 16]
         );
         self.decref_rdi();
         dynasm!(self.ops
@@ -248,7 +247,7 @@ impl Emitter<'_> {
             ; mov rax, QWORD if_same
             ; cmp rdi, [r13 - 8]
             ; cmove rbx, rax
-            ; add QWORD [rbx + layout::OBJECT_OB_REFCNT as i32], 1
+            ; inc QWORD [rbx]
         );
         self.replace_top_two_with_rbx(done);
     }
@@ -267,9 +266,9 @@ impl Emitter<'_> {
         dynasm!(self.ops
             ; .arch x64
             ; mov rdi, [r13 - 8]
-            ; cmp QWORD [rdi + layout::VAR_OB_SIZE as i32], n as i32
+            ; cmp QWORD [rdi + 16], n as i32
             ; jne =>slow
-            ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
+            ; mov rax, [rdi + 8]
             ; mov rdx, QWORD tuple_type
             ; cmp rax, rdx
             ; jne =>list
@@ -288,7 +287,7 @@ impl Emitter<'_> {
             dynasm!(self.ops
                 ; .arch x64
                 ; mov rax, [rsi + 8 * i]
-                ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+                ; inc QWORD [rax]
                 ; mov [r13 + slot], rax
             );
         }
@@ -332,18 +331,18 @@ impl Emitter<'_> {
             ; mov rdi, [r13 - 16]
             ; mov rsi, [r13 - 8]
             ; mov rax, QWORD long_type
-            ; cmp [rsi + layout::OBJECT_OB_TYPE as i32], rax
+            ; cmp [rsi + 8], rax
             ; jne =>slow
-            ; mov rcx, [rsi + layout::VAR_OB_SIZE as i32]
+            ; mov rcx, [rsi + 16]
             ; cmp rcx, 1
             ; ja =>slow
             ; mov eax, DWORD [rsi + layout::LONG_OB_DIGIT as i32]
             ; imul rcx, rax
-            ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
+            ; mov rax, [rdi + 8]
             ; mov rdx, QWORD list_type
             ; cmp rax, rdx
             ; jne =>tuple
-            ; cmp rcx, [rdi + layout::VAR_OB_SIZE as i32]
+            ; cmp rcx, [rdi + 16]
             ; jae =>slow
             ; mov rax, [rdi + layout::LIST_OB_ITEM as i32]
             ; mov rbx, [rax + rcx * 8]
@@ -352,11 +351,11 @@ impl Emitter<'_> {
             ; mov rdx, QWORD tuple_type
             ; cmp rax, rdx
             ; jne =>slow
-            ; cmp rcx, [rdi + layout::VAR_OB_SIZE as i32]
+            ; cmp rcx, [rdi + 16]
             ; jae =>slow
             ; mov rbx, [rdi + rcx * 8 + layout::TUPLE_OB_ITEM as i32]
             ; =>got
-            ; add QWORD [rbx + layout::OBJECT_OB_REFCNT as i32], 1
+            ; inc QWORD [rbx]
         );
         self.replace_top_two_with_rbx(done);
         dynasm!(self.ops ; .arch x64 ; =>slow);
@@ -379,7 +378,7 @@ impl Emitter<'_> {
             ; cmp rcx, [rax + 8]
             ; jne =>miss
             ; mov rax, [rax + 16]
-            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+            ; inc QWORD [rax]
             ; mov [r13], rax
             ; add r13, 8
             ; =>done
@@ -402,117 +401,51 @@ impl Emitter<'_> {
         }));
     }
 
-    /// Loads the top of the stack into rdi and the cache's address into rcx, and jumps to
-    /// `miss` unless the cache is of `kind` for the object's exact type with the type's
-    /// version tag unchanged. Clobbers rax, rdx.
-    fn guard_attr_cache(&mut self, cache: *mut AttrCache, kind: u32, miss: DynamicLabel) {
-        const _: () = assert!(layout::SIZEOF_TP_VERSION_TAG == 4, "tp_version_tag is read as 32 bits");
+    /// `LOAD_ATTR` through the cache's shared out-of-line fast path ([`ops::load_attr_hit`]:
+    /// slots, instance-dict entries, module attributes, for any of the cached owner types):
+    /// on a hit the value replaces the owner, then jumps to `released` (releasing the owner
+    /// may have run code). Falls through on a miss, nothing changed.
+    pub(super) fn cached_attr_load(&mut self, cache: *mut AttrCache, released: DynamicLabel) {
+        let miss = self.new_label();
         dynasm!(self.ops
             ; .arch x64
             ; mov rdi, [r13 - 8]
-            ; mov rcx, QWORD cache as i64
-            ; cmp DWORD [rcx + field::KIND], kind as i32
-            ; jne =>miss
-            ; mov rax, [rdi + layout::OBJECT_OB_TYPE as i32]
-            ; cmp rax, [rcx + field::OWNER]
-            ; jne =>miss
-            ; test DWORD [rax + layout::TYPE_TP_FLAGS as i32], layout::TPFLAGS_VALID_VERSION_TAG as i32
-            ; jz =>miss
-            ; mov edx, DWORD [rax + layout::TYPE_TP_VERSION_TAG as i32]
-            ; cmp rdx, [rcx + field::VERSION]
-            ; jne =>miss
+            ; mov rsi, QWORD cache as i64
         );
-    }
-
-    /// `LOAD_ATTR` of a `__slots__` member through a `SLOT` cache: the value at the cached
-    /// offset replaces the owner, then jumps to `released` (the owner's release may have
-    /// run code). Falls through on a miss or an empty slot (the helper raises).
-    pub(super) fn cached_slot_load(&mut self, cache: *mut AttrCache, released: DynamicLabel) {
-        let miss = self.new_label();
-        self.guard_attr_cache(cache, attr_cache_kind::SLOT, miss);
+        self.call(ops::load_attr_hit as *const () as usize);
         dynasm!(self.ops
             ; .arch x64
-            ; mov rdx, [rcx + field::OFFSET]
-            ; mov rax, [rdi + rdx]
             ; test rax, rax
             ; jz =>miss
-            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+            ; mov rdi, [r13 - 8]
             ; mov [r13 - 8], rax
         );
         self.decref_rdi();
         dynasm!(self.ops ; .arch x64 ; jmp =>released ; =>miss);
     }
 
-    /// `LOAD_METHOD` through a `METHOD` cache for an object without an instance dict (none
-    /// in its type, or not created yet), which cannot shadow the method: pushes the cached
-    /// descriptor under the object, then jumps to `done`. Falls through otherwise.
+    /// `LOAD_METHOD` through the cache's shared out-of-line fast path
+    /// ([`ops::load_method_hit`]): on a hit pushes the method descriptor under the object,
+    /// then jumps to `done` (no code ran). Falls through on a miss, nothing changed.
     pub(super) fn cached_method_load(&mut self, cache: *mut AttrCache, done: DynamicLabel) {
-        let (miss, no_dict) = (self.new_label(), self.new_label());
-        self.guard_attr_cache(cache, attr_cache_kind::METHOD, miss);
+        let miss = self.new_label();
         dynasm!(self.ops
             ; .arch x64
-            ; mov rdx, [rcx + field::OFFSET]
-            ; test rdx, rdx
-            ; jz =>no_dict
-            ; js =>miss
-            ; cmp QWORD [rdi + rdx], 0
-            ; jne =>miss
-            ; =>no_dict
-            ; mov rax, [rcx + field::VALUE]
-            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
+            ; mov rdi, [r13 - 8]
+            ; mov rsi, QWORD cache as i64
+        );
+        self.call(ops::load_method_hit as *const () as usize);
+        dynasm!(self.ops
+            ; .arch x64
+            ; test rax, rax
+            ; jz =>miss
+            ; inc QWORD [rax]
+            ; mov rdi, [r13 - 8]
             ; mov [r13 - 8], rax
             ; mov [r13], rdi
             ; add r13, 8
             ; jmp =>done
             ; =>miss
         );
-    }
-
-    /// `LOAD_ATTR` from the instance dict through an `INSTANCE_DICT` cache: when the dict's
-    /// keys have the cached size and entry `hint` holds the name (by identity), its value
-    /// (from `ma_values` for a split dict) replaces the owner, then jumps to `released`.
-    /// Falls through otherwise; the helper then refreshes the entry's place.
-    pub(super) fn cached_instance_dict_load(&mut self, cache: *mut AttrCache, released: DynamicLabel) {
-        use interp::ops::dict_keys;
-        let (miss, combined, got) = (self.new_label(), self.new_label(), self.new_label());
-        self.guard_attr_cache(cache, attr_cache_kind::INSTANCE_DICT, miss);
-        let dict_type = std::ptr::addr_of_mut!(pyo3_ffi::PyDict_Type) as i64;
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov rdx, [rcx + field::OFFSET]
-            ; test rdx, rdx
-            ; jle =>miss
-            ; mov rdx, [rdi + rdx]
-            ; test rdx, rdx
-            ; jz =>miss
-            ; mov rax, QWORD dict_type
-            ; cmp [rdx + layout::OBJECT_OB_TYPE as i32], rax
-            ; jne =>miss
-            ; mov rsi, [rdx + layout::DICT_MA_KEYS as i32]
-            ; mov rax, [rcx + field::DK_SIZE]
-            ; cmp rax, [rsi + dict_keys::DK_SIZE as i32]
-            ; jne =>miss
-            ; mov r8, [rcx + field::HINT]
-            ; cmp r8, [rsi + dict_keys::DK_NENTRIES as i32]
-            ; jge =>miss
-            ; mov r9, [rcx + field::ENTRY_OFFSET]
-            ; mov rax, [rcx + field::NAME]
-            ; cmp rax, [rsi + r9 + dict_keys::ME_KEY as i32]
-            ; jne =>miss
-            ; mov r10, [rdx + layout::DICT_MA_VALUES as i32]
-            ; test r10, r10
-            ; jz =>combined
-            ; mov rax, [r10 + r8 * 8]
-            ; jmp =>got
-            ; =>combined
-            ; mov rax, [rsi + r9 + dict_keys::ME_VALUE as i32]
-            ; =>got
-            ; test rax, rax
-            ; jz =>miss
-            ; add QWORD [rax + layout::OBJECT_OB_REFCNT as i32], 1
-            ; mov [r13 - 8], rax
-        );
-        self.decref_rdi();
-        dynasm!(self.ops ; .arch x64 ; jmp =>released ; =>miss);
     }
 }
