@@ -311,15 +311,11 @@ unsafe fn fill(cache: &mut Entry, owner: *mut PyObject, name: *mut PyObject, for
 /// the entry a hashed lookup would find. On a wrong hint the hashed lookup runs, and the
 /// name's new index is searched for in small dicts.
 unsafe fn hinted_lookup(cache: &mut Entry, dict: *mut PyObject, name: *mut PyObject) -> Result<*mut PyObject, ()> {
-    // SAFETY: live dict and exact str (caller); PyDict_Next runs no Python code.
+    // SAFETY: live dict and exact str (caller).
     unsafe {
-        let hint = cache.hint;
-        if hint >= 0 {
-            let (mut pos, mut key, mut value) = (hint, std::ptr::null_mut(), std::ptr::null_mut());
-            if PyDict_Next(dict, &mut pos, &mut key, &mut value) != 0 && pos == hint + 1 && key == name {
-                cache.remember_entry(dict);
-                return Ok(value);
-            }
+        if let Some(value) = value_at_hint(cache, dict, name) {
+            cache.remember_entry(dict);
+            return Ok(value);
         }
         let found = dict_lookup(dict, name)?;
         if !found.is_null() && cache.hint_misses < MAX_HINT_MISSES {
@@ -331,12 +327,14 @@ unsafe fn hinted_lookup(cache: &mut Entry, dict: *mut PyObject, name: *mut PyObj
     }
 }
 
-/// Whether entry `cache.hint` of `dict` holds the key `name` (identity) with a value.
-unsafe fn hint_holds(cache: &Entry, dict: *mut PyObject, name: *mut PyObject) -> bool {
+/// The value of entry `cache.hint` of `dict` when that entry holds the key `name`
+/// (identity) with a value.
+unsafe fn value_at_hint(cache: &Entry, dict: *mut PyObject, name: *mut PyObject) -> Option<*mut PyObject> {
     let hint = cache.hint;
     let (mut pos, mut key, mut value) = (hint, std::ptr::null_mut(), std::ptr::null_mut());
     // SAFETY: live dict (caller); PyDict_Next runs no Python code.
-    hint >= 0 && unsafe { PyDict_Next(dict, &mut pos, &mut key, &mut value) } != 0 && pos == hint + 1 && key == name
+    let found = hint >= 0 && unsafe { PyDict_Next(dict, &mut pos, &mut key, &mut value) } != 0 && pos == hint + 1 && key == name;
+    found.then_some(value)
 }
 
 /// The entry index of the key `name` (by identity) in a small `dict`, or -1.
@@ -575,7 +573,7 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
                 let name = name(frame, namei);
                 let dict = instance_dict(owner);
                 if !dict.is_null() && PyDict_CheckExact(dict) != 0 {
-                    if hint_holds(entry, dict, name) {
+                    if value_at_hint(entry, dict, name).is_some() {
                         // The name is already in the dict, so `_PyObjectDict_SetItem` would
                         // do just this (no resize, so no change to the shared keys).
                         let err = PyDict_SetItem(dict, name, value);
