@@ -411,6 +411,15 @@ impl Emitter<'_> {
         dynasm!(self.ops ; .arch x64 ; jne =>deopt);
     }
 
+    /// After a helper that replaced the two top stack items by its result (status in eax):
+    /// error exit, pop one slot, tracing check, then on to `done`.
+    fn finish_two_operand_helper(&mut self, done: DynamicLabel) {
+        self.check_status(-1);
+        dynasm!(self.ops ; .arch x64 ; sub r13, 8);
+        self.check_tracing();
+        dynasm!(self.ops ; .arch x64 ; jmp =>done);
+    }
+
     /// Raises UnboundLocalError for local `index` and leaves with ERROR (the stack is as
     /// at the instruction's start).
     fn raise_unbound_local(&mut self, index: u32) {
@@ -692,10 +701,7 @@ fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compil
             dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov rsi, QWORD binary_fn(opcode) as *const () as i64);
             e.call(ops::binary_op as *const () as usize);
         }
-        e.check_status(-1);
-        dynasm!(e.ops ; .arch x64 ; sub r13, 8);
-        e.check_tracing();
-        dynasm!(e.ops ; .arch x64 ; jmp =>done);
+        e.finish_two_operand_helper(done);
     });
     dynasm!(e.ops ; .arch x64 ; jmp =>slow ; =>done);
     Ok(())
@@ -729,10 +735,7 @@ fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
         }
         dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, oparg as i32);
         e.call(ops::compare_op as *const () as usize);
-        e.check_status(-1);
-        dynasm!(e.ops ; .arch x64 ; sub r13, 8);
-        e.check_tracing();
-        dynasm!(e.ops ; .arch x64 ; jmp =>done);
+        e.finish_two_operand_helper(done);
     });
     dynasm!(e.ops ; .arch x64 ; jmp =>slow ; =>done);
     Ok(())

@@ -401,25 +401,31 @@ impl Emitter<'_> {
         }));
     }
 
+    /// Calls a cache's shared out-of-line fast path, `hit(top of stack, cache)`, and jumps
+    /// to `miss` when it answers NULL; the answer is in rax, the top of the stack in rdi.
+    fn call_cache_hit(&mut self, hit: usize, cache: *mut AttrCache, miss: DynamicLabel) {
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, [r13 - 8]
+            ; mov rsi, QWORD cache as i64
+        );
+        self.call(hit);
+        dynasm!(self.ops
+            ; .arch x64
+            ; test rax, rax
+            ; jz =>miss
+            ; mov rdi, [r13 - 8]
+        );
+    }
+
     /// `LOAD_ATTR` through the cache's shared out-of-line fast path ([`ops::load_attr_hit`]:
     /// slots, instance-dict entries, module attributes, for any of the cached owner types):
     /// on a hit the value replaces the owner, then jumps to `released` (releasing the owner
     /// may have run code). Falls through on a miss, nothing changed.
     pub(super) fn cached_attr_load(&mut self, cache: *mut AttrCache, released: DynamicLabel) {
         let miss = self.new_label();
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov rdi, [r13 - 8]
-            ; mov rsi, QWORD cache as i64
-        );
-        self.call(ops::load_attr_hit as *const () as usize);
-        dynasm!(self.ops
-            ; .arch x64
-            ; test rax, rax
-            ; jz =>miss
-            ; mov rdi, [r13 - 8]
-            ; mov [r13 - 8], rax
-        );
+        self.call_cache_hit(ops::load_attr_hit as *const () as usize, cache, miss);
+        dynasm!(self.ops ; .arch x64 ; mov [r13 - 8], rax);
         self.decref_rdi();
         dynasm!(self.ops ; .arch x64 ; jmp =>released ; =>miss);
     }
@@ -429,18 +435,10 @@ impl Emitter<'_> {
     /// then jumps to `done` (no code ran). Falls through on a miss, nothing changed.
     pub(super) fn cached_method_load(&mut self, cache: *mut AttrCache, done: DynamicLabel) {
         let miss = self.new_label();
+        self.call_cache_hit(ops::load_method_hit as *const () as usize, cache, miss);
         dynasm!(self.ops
             ; .arch x64
-            ; mov rdi, [r13 - 8]
-            ; mov rsi, QWORD cache as i64
-        );
-        self.call(ops::load_method_hit as *const () as usize);
-        dynasm!(self.ops
-            ; .arch x64
-            ; test rax, rax
-            ; jz =>miss
             ; inc QWORD [rax]
-            ; mov rdi, [r13 - 8]
             ; mov [r13 - 8], rax
             ; mov [r13], rdi
             ; add r13, 8
