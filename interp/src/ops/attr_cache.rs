@@ -35,6 +35,16 @@ extern "C" {
 }
 
 impl Entry {
+    /// After a wrong hint: searches `dict` for the name's index, until the site has been
+    /// wrong [`MAX_HINT_MISSES`] times.
+    unsafe fn relearn_hint(&mut self, dict: *mut PyObject, name: *mut PyObject) {
+        if self.hint_misses < MAX_HINT_MISSES {
+            self.hint_misses += 1;
+            // SAFETY: live dict (caller).
+            self.hint = unsafe { entry_index(dict, name) };
+        }
+    }
+
     /// Records where entry `hint` of `dict` sits, for the machine code (or forgets it).
     unsafe fn remember_entry(&mut self, dict: *mut PyObject) {
         // SAFETY: live dict, GIL held (caller).
@@ -318,9 +328,8 @@ unsafe fn hinted_lookup(cache: &mut Entry, dict: *mut PyObject, name: *mut PyObj
             return Ok(value);
         }
         let found = dict_lookup(dict, name)?;
-        if !found.is_null() && cache.hint_misses < MAX_HINT_MISSES {
-            cache.hint_misses += 1;
-            cache.hint = entry_index(dict, name);
+        if !found.is_null() {
+            cache.relearn_hint(dict, name);
             cache.remember_entry(dict);
         }
         Ok(found)
@@ -447,8 +456,9 @@ unsafe fn instance_dict_entry(owner: *mut PyObject, entry: &Entry) -> *mut PyObj
             return std::ptr::null_mut();
         }
         let keys = dict_keys::keys_of(dict);
-        let field = |offset: usize| *keys.add(offset).cast::<isize>();
-        if field(dict_keys::DK_SIZE) != entry.dk_size || entry.hint >= field(dict_keys::DK_NENTRIES) {
+        if dict_keys::keys_field(keys, dict_keys::DK_SIZE) != entry.dk_size
+            || entry.hint >= dict_keys::keys_field(keys, dict_keys::DK_NENTRIES)
+        {
             return std::ptr::null_mut();
         }
         let slot = keys.offset(entry.entry_offset);
@@ -581,10 +591,7 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
                         Py_DECREF(owner);
                         return if err == 0 { 0 } else { -1 };
                     }
-                    if entry.hint_misses < MAX_HINT_MISSES {
-                        entry.hint_misses += 1;
-                        entry.hint = entry_index(dict, name);
-                    }
+                    entry.relearn_hint(dict, name);
                 }
                 let dictptr = _PyObject_GetDictPtr(owner);
                 if !dictptr.is_null() {

@@ -40,8 +40,8 @@ pub unsafe fn values_of(dict: *mut PyObject) -> *mut *mut PyObject {
     unsafe { *dict.cast::<u8>().add(layout::DICT_MA_VALUES).cast::<*mut *mut PyObject>() }
 }
 
-/// Reads the `isize` at `offset` in a keys object.
-unsafe fn keys_field(keys: *mut u8, offset: usize) -> isize {
+/// Reads the `isize` at `offset` ([`DK_SIZE`], [`DK_NENTRIES`]) in a keys object.
+pub unsafe fn keys_field(keys: *mut u8, offset: usize) -> isize {
     // SAFETY: live keys object (caller), offset inside its header.
     unsafe { *keys.add(offset).cast::<isize>() }
 }
