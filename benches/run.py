@@ -133,6 +133,10 @@ def parse_args(argv):
     mode.add_argument("--check", action="store_true",
                       help="correctness only: one value per benchmark (pyperf "
                            "--debug-single-value); timings are not meaningful")
+    parser.add_argument("--rounds", type=int, default=1, metavar="N",
+                        help="run the whole interleaved schedule N times (default 1) and "
+                             "pool the rounds; the table also shows the range of the "
+                             "per-round speedups")
     parser.add_argument("--only", metavar="A,B",
                         help="comma-separated benchmarks to run (bm_ prefix optional)")
     parser.add_argument("--no-pyston", action="store_true",
@@ -181,6 +185,8 @@ def parse_args(argv):
         if "ours" in args.configs and not args.wheels:
             raise UsageError("--wheels DIR is required (the directory holding our pyston_lite "
                              "and pyston_lite_autoload wheels), or pass --no-ours")
+    if args.rounds < 1:
+        raise UsageError("--rounds takes a count >= 1, not %d" % args.rounds)
     if args.jit_warmups == "auto":
         args.jit_warmups = None
     else:
@@ -497,6 +503,34 @@ def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
+def pool_rounds(rounds):
+    """One result from a benchmark's rounds in one venv: values and per-process means pooled,
+    the rounds' own means kept (`round_means`) for the per-round speedups. A failed round
+    makes the whole result failed."""
+    for result in rounds:
+        if result.get("error"):
+            return result
+    if len(rounds) == 1:
+        result = dict(rounds[0])
+        result["round_means"] = [result["mean"]]
+        return result
+    n = sum(r["n"] for r in rounds)
+    mean = sum(r["mean"] * r["n"] for r in rounds) / n
+    # pooled variance: within-round sums of squares plus between-round spread of the means
+    squares = sum((r["n"] - 1) * r["std"] ** 2 + r["n"] * (r["mean"] - mean) ** 2
+                  for r in rounds)
+    rss = [r["rss"] for r in rounds if r["rss"] is not None]
+    return {"mean": mean, "std": math.sqrt(squares / (n - 1)) if n > 1 else 0.0, "n": n,
+            "run_means": [m for r in rounds for m in r["run_means"]],
+            "rss": max(rss) if rss else None, "json": rounds[0]["json"],
+            "round_means": [r["mean"] for r in rounds]}
+
+
+def round_speedups(numerator, denominator):
+    """Per-round ratios numerator time / denominator time (rounds paired by position)."""
+    return [a / b for a, b in zip(numerator["round_means"], denominator["round_means"])]
+
+
 def summarize(interp, configs, benchmarks, results):
     """Rows of ratios for one interpreter plus geometric means."""
     short = interp["short"]
@@ -518,16 +552,23 @@ def summarize(interp, configs, benchmarks, results):
                 continue
             row["speedup"][c] = stock["mean"] / other["mean"]
             row["significant"][c] = significant(cell["stock"], cell[c])
+            row.setdefault("round_speedups", {})[c] = round_speedups(cell["stock"], cell[c])
         if row["results"].get("ours") and row["results"].get("pyston"):
             row["speedup"]["ours_vs_pyston"] = (row["results"]["pyston"]["mean"]
                                                 / row["results"]["ours"]["mean"])
             row["significant"]["ours_vs_pyston"] = significant(cell["pyston"], cell["ours"])
+            row.setdefault("round_speedups", {})["ours_vs_pyston"] = round_speedups(
+                cell["pyston"], cell["ours"])
         rows.append(row)
     geo = {}
     for key in ("ours", "pyston", "ours_vs_pyston"):
         ratios = [r["speedup"][key] for r in rows if key in r["speedup"]]
         if ratios:
             geo[key] = {"geomean": geomean(ratios), "benchmarks": len(ratios)}
+            per_round = [r["round_speedups"][key] for r in rows if key in r["speedup"]]
+            if len({len(p) for p in per_round}) == 1 and len(per_round[0]) > 1:
+                geo[key]["round_geomeans"] = [geomean(list(column))
+                                              for column in zip(*per_round)]
     for c in configs:
         if c == "stock":
             continue
@@ -541,7 +582,7 @@ def summarize(interp, configs, benchmarks, results):
     return rows, geo
 
 
-def render_table(interp, configs, rows, geo, venvs):
+def render_table(interp, configs, rows, geo, venvs, rounds=1):
     has = set(configs)
     out = []
     out.append("## Python %s (%s)" % (interp["full"], interp["path"]))
@@ -553,7 +594,9 @@ def render_table(interp, configs, rows, geo, venvs):
     out.append("Speedup = stock time / other time (above 1.00x = faster than stock); "
                "ours vs pyston = pyston time / ours time (above 1.00x = ours faster). "
                "(n.s.) = not significant (Welch t-test on per-process means, 95%). RSS = peak RSS of a pyperf "
-               "worker (max over workers).")
+               "worker (max over workers)." + (
+                   " %d rounds pooled; [a–b] = lowest and highest per-round speedup."
+                   % rounds if rounds > 1 else ""))
     out.append("")
     head = ["benchmark", "stock (mean ± std)"]
     if "ours" in has:
@@ -578,7 +621,11 @@ def render_table(interp, configs, rows, geo, venvs):
         def ratio(key):
             if key in errors:
                 return "FAILED"
-            return fmt_ratio(row["speedup"].get(key), row["significant"].get(key, True))
+            text = fmt_ratio(row["speedup"].get(key), row["significant"].get(key, True))
+            per_round = row.get("round_speedups", {}).get(key, [])
+            if len(per_round) > 1:
+                text += " [%.2f–%.2f]" % (min(per_round), max(per_round))
+            return text
 
         cells = [row["benchmark"], timing("stock")]
         if "ours" in has:
@@ -594,7 +641,11 @@ def render_table(interp, configs, rows, geo, venvs):
 
     def g(key):
         item = geo.get(key)
-        return "-" if item is None else "%.2fx" % item["geomean"]
+        if item is None:
+            return "-"
+        per_round = item.get("round_geomeans", [])
+        return "%.2fx" % item["geomean"] + (
+            " [%.2f–%.2f]" % (min(per_round), max(per_round)) if per_round else "")
 
     cells = ["**geometric mean**", ""]
     if "ours" in has:
@@ -720,13 +771,16 @@ def main(argv=None):
 
     # Interleaved schedule: benchmark by benchmark, interpreter by interpreter, the venvs'
     # order rotating per benchmark so that no config always runs first (or last).
+    # With --rounds, the whole schedule repeats, so each benchmark's rounds are spread over
+    # the session, and the rotation continues from one round to the next.
     schedule = []
-    for index, bench in enumerate(args.benchmarks):
-        shift = index % len(args.configs)
-        order = args.configs[shift:] + args.configs[:shift]
-        for interp in interps:
-            for config in order:
-                schedule.append((interp, config, bench))
+    for round_number in range(1, args.rounds + 1):
+        for index, bench in enumerate(args.benchmarks):
+            shift = (index + round_number - 1) % len(args.configs)
+            order = args.configs[shift:] + args.configs[:shift]
+            for interp in interps:
+                for config in order:
+                    schedule.append((round_number, interp, config, bench))
 
     results = {}
     failures = []
@@ -734,16 +788,17 @@ def main(argv=None):
     width = len(str(len(schedule)))
     name_width = max(len(b) for b in args.benchmarks)
     try:
-        for number, (interp, config, bench) in enumerate(schedule, 1):
+        for number, (round_number, interp, config, bench) in enumerate(schedule, 1):
             venv = venvs[(interp["short"], config)]
-            json_path = os.path.join(args.output, interp["short"], venv.name, bench + ".json")
+            stem = bench if args.rounds == 1 else "%s.round%d" % (bench, round_number)
+            json_path = os.path.join(args.output, interp["short"], venv.name, stem + ".json")
             sys.stderr.write("[%*d/%d] %-4s %-6s %-*s ... " % (
                 width, number, len(schedule), interp["short"], config, name_width, bench))
             sys.stderr.flush()
             t0 = time.time()
             result = run_one(venv, bench, json_path, mode_args, args.timeout)
             elapsed = time.time() - t0
-            results[(interp["short"], config, bench)] = result
+            results.setdefault((interp["short"], config, bench), []).append(result)
             if result.get("error"):
                 failures.append((interp["short"], config, bench, result))
                 log("FAILED (%.1f s): %s" % (elapsed, result["error"]))
@@ -757,6 +812,7 @@ def main(argv=None):
     summary = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "mode": mode_name,
+        "rounds": args.rounds,
         "pyperf_args": mode_args,
         "jit_warmups": "auto" if args.jit_warmups is None else args.jit_warmups,
         "host": {"machine": platform.machine(), "system": platform.system(),
@@ -766,9 +822,10 @@ def main(argv=None):
                             "stock); ours_vs_pyston = pyston time / ours time (>1 = ours faster)",
         "interpreters": [],
     }
+    pooled = {key: pool_rounds(rounds) for key, rounds in results.items()}
     for interp in interps:
-        rows, geo = summarize(interp, args.configs, args.benchmarks, results)
-        sections.append(render_table(interp, args.configs, rows, geo, venvs))
+        rows, geo = summarize(interp, args.configs, args.benchmarks, pooled)
+        sections.append(render_table(interp, args.configs, rows, geo, venvs, args.rounds))
         summary["interpreters"].append({
             "python": interp["path"], "version": interp["full"],
             "venvs": {c: {"name": venvs[(interp["short"], c)].name,

@@ -1,0 +1,76 @@
+"""The benchmark runner's arithmetic (benches/run.py): pooling rounds, per-round speedups and
+their geometric means, and its command-line checks. No benchmark is run."""
+
+import importlib.util
+import math
+import os
+
+import pytest
+
+from conftest import ROOT
+
+
+def load_runner():
+    spec = importlib.util.spec_from_file_location("bench_run", os.path.join(ROOT, "benches", "run.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+run = load_runner()
+
+
+def result(values_per_process, rss=1000):
+    """A result as load_result makes it, from per-process value lists."""
+    values = [v for process in values_per_process for v in process]
+    mean = sum(values) / len(values)
+    std = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
+    return {"mean": mean, "std": std, "n": len(values),
+            "run_means": [sum(p) / len(p) for p in values_per_process],
+            "rss": rss, "json": "x.json"}
+
+
+def test_pooling_two_rounds_equals_one_result_with_every_value():
+    first = [[1.0, 1.2], [1.1, 1.3]]
+    second = [[2.0, 2.2], [1.9, 2.1], [2.4, 2.0]]
+    pooled = run.pool_rounds([result(first, rss=10), result(second, rss=30)])
+    whole = result(first + second)
+    assert pooled["n"] == whole["n"] == 10
+    assert pooled["mean"] == pytest.approx(whole["mean"])
+    assert pooled["std"] == pytest.approx(whole["std"])
+    assert pooled["run_means"] == whole["run_means"]
+    assert pooled["rss"] == 30
+    assert pooled["round_means"] == [pytest.approx(1.15), pytest.approx(2.1)]
+
+
+def test_one_round_is_passed_through_with_its_mean_as_the_round_mean():
+    one = result([[1.0, 3.0]])
+    pooled = run.pool_rounds([one])
+    assert pooled["mean"] == one["mean"] and pooled["round_means"] == [2.0]
+
+
+def test_a_failed_round_fails_the_pooled_result():
+    failed = {"error": "AssertionError", "log": "x.log"}
+    assert run.pool_rounds([result([[1.0, 2.0]]), failed]) is failed
+
+
+def test_summary_shows_per_round_speedups_and_geomeans():
+    stock = {"bm_a": [[[4.0, 4.0]], [[6.0, 6.0]]], "bm_b": [[[9.0, 9.0]], [[9.0, 9.0]]]}
+    ours = {"bm_a": [[[2.0, 2.0]], [[4.0, 4.0]]], "bm_b": [[[9.0, 9.0]], [[4.5, 4.5]]]}
+    results = {}
+    for bench in stock:
+        results[("3.8", "stock", bench)] = run.pool_rounds([result(r) for r in stock[bench]])
+        results[("3.8", "ours", bench)] = run.pool_rounds([result(r) for r in ours[bench]])
+    rows, geo = run.summarize({"short": "3.8"}, ["stock", "ours"], ["bm_a", "bm_b"], results)
+    by_name = {row["benchmark"]: row for row in rows}
+    assert by_name["bm_a"]["round_speedups"]["ours"] == [2.0, 1.5]
+    assert by_name["bm_b"]["round_speedups"]["ours"] == [1.0, 2.0]
+    assert by_name["bm_a"]["speedup"]["ours"] == pytest.approx(10.0 / 6.0)
+    assert geo["ours"]["round_geomeans"] == [pytest.approx(math.sqrt(2.0)),
+                                             pytest.approx(math.sqrt(3.0))]
+
+
+@pytest.mark.parametrize("value", ["0", "-2"])
+def test_rounds_below_one_is_a_usage_error(value):
+    with pytest.raises(run.UsageError, match="--rounds takes a count >= 1"):
+        run.parse_args(["--python", "python3", "--no-ours", "--rounds", value])
