@@ -492,6 +492,13 @@ def fmt_ratio(ratio, is_significant):
     return "%.2fx%s" % (ratio, "" if is_significant else " (n.s.)")
 
 
+def fmt_round_range(per_round):
+    """' [lowest–highest]' of per-round ratios; empty for a single round."""
+    if len(per_round) < 2:
+        return ""
+    return " [%.2f–%.2f]" % (min(per_round), max(per_round))
+
+
 def fmt_rss(value):
     return "-" if value is None else "%.1f MiB" % (value / 1048576.0)
 
@@ -622,10 +629,7 @@ def render_table(interp, configs, rows, geo, venvs, rounds=1):
             if key in errors:
                 return "FAILED"
             text = fmt_ratio(row["speedup"].get(key), row["significant"].get(key, True))
-            per_round = row.get("round_speedups", {}).get(key, [])
-            if len(per_round) > 1:
-                text += " [%.2f–%.2f]" % (min(per_round), max(per_round))
-            return text
+            return text + fmt_round_range(row.get("round_speedups", {}).get(key, []))
 
         cells = [row["benchmark"], timing("stock")]
         if "ours" in has:
@@ -643,9 +647,7 @@ def render_table(interp, configs, rows, geo, venvs, rounds=1):
         item = geo.get(key)
         if item is None:
             return "-"
-        per_round = item.get("round_geomeans", [])
-        return "%.2fx" % item["geomean"] + (
-            " [%.2f–%.2f]" % (min(per_round), max(per_round)) if per_round else "")
+        return "%.2fx" % item["geomean"] + fmt_round_range(item.get("round_geomeans", []))
 
     cells = ["**geometric mean**", ""]
     if "ours" in has:

@@ -74,3 +74,22 @@ def test_summary_shows_per_round_speedups_and_geomeans():
 def test_rounds_below_one_is_a_usage_error(value):
     with pytest.raises(run.UsageError, match="--rounds takes a count >= 1"):
         run.parse_args(["--python", "python3", "--no-ours", "--rounds", value])
+
+
+class FakeVenv:
+    name = "bench-3.8-x"
+
+    def describe(self):
+        return "pyperf"
+
+
+def test_table_shows_the_per_round_ranges():
+    results = {("3.8", "stock", "bm_a"): run.pool_rounds([result([[4.0, 4.0]]), result([[6.0, 6.0]])]),
+               ("3.8", "ours", "bm_a"): run.pool_rounds([result([[2.0, 2.0]]), result([[4.0, 4.0]])])}
+    configs = ["stock", "ours"]
+    rows, geo = run.summarize({"short": "3.8"}, configs, ["bm_a"], results)
+    venvs = {("3.8", c): FakeVenv() for c in configs}
+    table = run.render_table({"short": "3.8", "full": "3.8.18", "path": "python3.8"},
+                             configs, rows, geo, venvs, rounds=2)
+    assert "| bm_a | 5.00 s ± 1.15 s | 1.67x (n.s.) [1.50–2.00] |" in table
+    assert "2 rounds pooled" in table
