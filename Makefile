@@ -1,8 +1,11 @@
 # The two commands of the README. VERSIONS="3.8" narrows either to some interpreters.
-.PHONY: test bench wheels
+.PHONY: test bench count wheels
 
 test:  ## everything CI runs: cargo test, wheels, pytest per interpreter
 	scripts/test.sh
 
 bench:  ## build, install into venvs and run the benchmark suite on every interpreter
 	scripts/bench.sh $(BENCH_ARGS)
+
+count:  ## the same venvs, counted under callgrind instead of timed (needs valgrind)
+	BENCH_SCRIPT=count.py scripts/bench.sh $(COUNT_ARGS)

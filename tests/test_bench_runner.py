@@ -93,3 +93,39 @@ def test_table_shows_the_per_round_ranges():
                              configs, rows, geo, venvs, rounds=2)
     assert "| bm_a | 5.00 s ± 1.15 s | 1.67x (n.s.) [1.50–2.00] |" in table
     assert "2 rounds pooled" in table
+
+
+def load_counter():
+    import sys
+    sys.path.insert(0, os.path.join(ROOT, "benches"))
+    spec = importlib.util.spec_from_file_location("bench_count", os.path.join(ROOT, "benches", "count.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+count = load_counter()
+
+
+def test_callgrind_totals_are_read_from_the_summary_line(tmp_path):
+    path = tmp_path / "out.callgrind"
+    path.write_text("# callgrind format\nevents: Ir I1mr Bcm\nfn=(1) main\n0 5 0 0\n"
+                    "summary: 1000 20 3\ntotals: 1000 20 3\n")
+    assert count.read_totals(str(path)) == {"Ir": 1000, "I1mr": 20, "Bcm": 3}
+
+
+def test_one_steady_state_call_is_the_difference_over_the_measured_calls():
+    zero = {k: 0 for k in count.EVENTS}
+    low = {"events": dict(zero, Ir=1000, I1mr=10, Bcm=1, ILmr=1)}
+    high = {"events": dict(zero, Ir=1600, I1mr=30, Bcm=5, ILmr=3)}
+    one = count.per_call(low, high, 2)["events"]
+    assert one["Ir"] == 300 and one["I1mr"] == 10 and one["Bcm"] == 2 and one["ILmr"] == 1
+    # KCachegrind's estimate: Ir + 10 * mispredictions + 10 * L1 misses + 100 * LL misses
+    assert one["CEst"] == 300 + 10 * 2 + 10 * 10 + 100 * 1
+    failed = {"error": "boom"}
+    assert count.per_call(failed, high, 2) is failed
+
+
+def test_counter_rejects_zero_calls():
+    with pytest.raises(count.runner.UsageError, match="take counts >= 1"):
+        count.parse_args(["--python", "python3", "--no-pyston", "--wheels", ".", "--measured-calls", "0"])
