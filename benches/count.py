@@ -12,6 +12,9 @@ the steady state:
     CEst   estimated cycles, KCachegrind's formula:
            Ir + 10 * (branch mispredictions) + 10 * (L1 misses) + 100 * (last-level misses)
 
+Every run uses PYTHONHASHSEED=0: with random string hashes, dict layouts and so the counts
+move by a few percent from one process to the next.
+
 Steady state: each (venv, benchmark) runs twice, with W and with W + M calls of the benchmark
 function (W = --warm-calls, M = --measured-calls); the difference divided by M is the cost of
 one call after W calls, so interpreter start-up, imports and the JIT's compilation during
@@ -76,9 +79,12 @@ def count(venv, bench, calls, out_dir, timeout):
     cmd = ["valgrind", "--tool=callgrind", "--smc-check=all", "--cache-sim=yes",
            "--branch-sim=yes", "--callgrind-out-file=" + out,
            venv.python, "-c", DRIVER, os.path.join(runner.PROGRAMS_DIR, bench + ".py"), str(calls)]
+    # One hash seed for every run: string hashes decide dict layouts and probe sequences,
+    # and with them a few percent of the counts.
+    env = dict(runner.clean_env(), PYTHONHASHSEED="0")
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, env=runner.clean_env(), timeout=timeout)
+                              universal_newlines=True, env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"error": "timed out after %d s" % timeout}
     if proc.returncode != 0:
