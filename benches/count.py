@@ -115,6 +115,8 @@ def parse_args(argv):
     parser.add_argument("--wheels", metavar="DIR", help="directory with our two wheels")
     parser.add_argument("--only", metavar="A,B", help="comma-separated benchmarks (bm_ optional)")
     parser.add_argument("--no-pyston", action="store_true", help="skip the pyston_lite venv")
+    parser.add_argument("--no-ours", action="store_true",
+                        help="skip our wheels' venv (then --wheels is not needed)")
     parser.add_argument("--warm-calls", type=int, default=3, metavar="W",
                         help="calls before the counted ones (default 3)")
     parser.add_argument("--measured-calls", type=int, default=2, metavar="M",
@@ -134,6 +136,7 @@ def parse_args(argv):
     run_argv += ["--wheels", args.wheels] if args.wheels else []
     run_argv += ["--only", args.only] if args.only else []
     run_argv += ["--no-pyston"] if args.no_pyston else []
+    run_argv += ["--no-ours"] if args.no_ours else []
     checked = runner.parse_args(run_argv)
     args.benchmarks, args.configs = checked.benchmarks, checked.configs
     args.output = os.path.abspath(args.output)
@@ -149,39 +152,32 @@ def render(interp, configs, benchmarks, results):
     lines = ["## Python %s (%s)" % (interp["full"], interp["path"]), "",
              "Per steady-state call. Speedup = stock count / other count (above 1.00x = fewer "
              "than stock); ours vs pyston = pyston count / ours count.", ""]
-    head = ["benchmark", "stock Ir", "stock CEst", "ours Ir", "ours CEst"]
-    if "pyston" in configs:
-        head += ["pyston CEst", "ours vs pyston CEst"]
+    # (numerator config, denominator config, event): the ratio columns
+    columns = [("stock", c, key) for c in ("ours", "pyston") if c in configs
+               for key in (("Ir", "CEst") if c == "ours" else ("CEst",))]
+    if "ours" in configs and "pyston" in configs:
+        columns.append(("pyston", "ours", "CEst"))
+    head = ["benchmark", "stock Ir", "stock CEst"] + [
+        "ours vs pyston CEst" if num == "pyston" else "%s %s" % (den, key)
+        for num, den, key in columns]
     lines.append("| " + " | ".join(head) + " |")
     lines.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
     geo = {}
     for bench in benchmarks:
-        cell = {c: results.get((short, c, bench), {}) for c in configs}
-        ev = {c: cell[c].get("events") for c in configs}
+        ev = {c: results.get((short, c, bench), {}).get("events") for c in configs}
         s = ev["stock"]
         cells = [bench, "%.1fM" % (s["Ir"] / 1e6) if s else "FAILED",
                  "%.1fM" % (s["CEst"] / 1e6) if s else "FAILED"]
-        pairs = [("ours", "Ir"), ("ours", "CEst")]
-        if "pyston" in configs:
-            pairs.append(("pyston", "CEst"))
-        for c, key in pairs:
-            r = ratio(s and s[key], ev[c] and ev[c][key])
-            cells.append("FAILED" if ev[c] is None else "%.2fx" % r if r else "-")
+        for num, den, key in columns:
+            r = ratio(ev[num] and ev[num][key], ev[den] and ev[den][key])
+            cells.append("%.2fx" % r if r else "FAILED")
             if r:
-                geo.setdefault((c, key), []).append(r)
-        if "pyston" in configs:
-            r = ratio(ev["pyston"] and ev["pyston"]["CEst"], ev["ours"] and ev["ours"]["CEst"])
-            cells.append("%.2fx" % r if r else "-")
-            if r:
-                geo.setdefault(("vs", "CEst"), []).append(r)
+                geo.setdefault((num, den, key), []).append(r)
         lines.append("| " + " | ".join(cells) + " |")
     g = {k: runner.geomean(v) for k, v in geo.items()}
-    cells = ["**geometric mean**", "", ""]
-    for key in [("ours", "Ir"), ("ours", "CEst")] + (
-            [("pyston", "CEst"), ("vs", "CEst")] if "pyston" in configs else []):
-        cells.append("%.2fx" % g[key] if g.get(key) else "-")
-    lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines), {"%s_%s" % k: v for k, v in g.items()}
+    lines.append("| " + " | ".join(["**geometric mean**", "", ""] + [
+        "%.2fx" % g[c] if g.get(c) else "-" for c in columns]) + " |")
+    return "\n".join(lines), {"%s_over_%s_%s" % k: v for k, v in g.items()}
 
 
 def main(argv=None):

@@ -129,3 +129,19 @@ def test_one_steady_state_call_is_the_difference_over_the_measured_calls():
 def test_counter_rejects_zero_calls():
     with pytest.raises(count.runner.UsageError, match="take counts >= 1"):
         count.parse_args(["--python", "python3", "--no-pyston", "--wheels", ".", "--measured-calls", "0"])
+
+
+def test_count_table_has_one_column_per_ratio_of_the_configs_given():
+    zero = {k: 0 for k in count.EVENTS}
+    def events(ir):
+        e = dict(zero, Ir=ir)
+        e["CEst"] = count.estimated_cycles(e)
+        return {"events": e}
+    results = {("3.8", "stock", "bm_a"): events(300), ("3.8", "ours", "bm_a"): events(200),
+               ("3.8", "pyston", "bm_a"): events(150)}
+    interp = {"short": "3.8", "full": "3.8.18", "path": "python3.8"}
+    text, geo = count.render(interp, ["stock", "ours", "pyston"], ["bm_a"], results)
+    assert "| bm_a | 0.0M | 0.0M | 1.50x | 1.50x | 2.00x | 0.75x |" in text
+    assert geo["stock_over_ours_CEst"] == pytest.approx(1.5)
+    text, geo = count.render(interp, ["stock", "pyston"], ["bm_a"], results)
+    assert "| bm_a | 0.0M | 0.0M | 2.00x |" in text and "ours" not in text.split("\n")[4]
