@@ -517,10 +517,6 @@ def pool_rounds(rounds):
     for result in rounds:
         if result.get("error"):
             return result
-    if len(rounds) == 1:
-        result = dict(rounds[0])
-        result["round_means"] = [result["mean"]]
-        return result
     n = sum(r["n"] for r in rounds)
     mean = sum(r["mean"] * r["n"] for r in rounds) / n
     # pooled variance: within-round sums of squares plus between-round spread of the means
