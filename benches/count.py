@@ -149,9 +149,11 @@ def ratio(a, b):
 
 def render(interp, configs, benchmarks, results):
     short = interp["short"]
-    lines = ["## Python %s (%s)" % (interp["full"], interp["path"]), "",
-             "Per steady-state call. Speedup = stock count / other count (above 1.00x = fewer "
-             "than stock); ours vs pyston = pyston count / ours count.", ""]
+    legend = ("Per steady-state call. Speedup = stock count / other count (above 1.00x = "
+              "fewer than stock)")
+    if "ours" in configs and "pyston" in configs:
+        legend += "; ours vs pyston = pyston count / ours count"
+    lines = ["## Python %s (%s)" % (interp["full"], interp["path"]), "", legend + ".", ""]
     # (numerator config, denominator config, event): the ratio columns
     columns = [("stock", c, key) for c in ("ours", "pyston") if c in configs
                for key in (("Ir", "CEst") if c == "ours" else ("CEst",))]
