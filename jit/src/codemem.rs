@@ -386,6 +386,12 @@ impl<P: Pages> CodeArena<P> {
         &self.pages
     }
 
+    /// The addresses code in this arena can run at (the executable view's reservation).
+    pub fn exec_range(&self) -> std::ops::Range<usize> {
+        let start = self.pages.exec_addr(0);
+        start..start + self.pages.reserved()
+    }
+
     /// Allocates a region of `len` bytes, [`ALIGN`]-aligned, filled with [`TRAP_PATTERN`].
     /// Fails with [`CodeMemError::BudgetExhausted`] before anything else is tried.
     pub fn alloc(&mut self, len: usize) -> Result<CodeRegion, CodeMemError> {
@@ -811,23 +817,10 @@ mod dual {
                 return Err(CodeMemError::BackingFailed(e));
             }
             let flags = libc::MAP_SHARED | libc::MAP_NORESERVE;
-            // SAFETY: a new mapping at a kernel-chosen address; nothing is touched before `commit`.
-            let rw = unsafe {
-                libc::mmap(
-                    ptr::null_mut(),
-                    reserved,
-                    libc::PROT_READ | libc::PROT_WRITE,
-                    flags,
-                    fd,
-                    0,
-                )
-            };
-            if rw == libc::MAP_FAILED {
-                let e = errno();
-                close(fd);
-                return Err(CodeMemError::ReserveFailed(e));
-            }
-            // SAFETY: as above; this view is never written.
+            // The executable view is mapped first: the kernel hands out addresses top down, so
+            // it lands next to the libraries loaded so far (ours and libpython), within reach
+            // of `call rel32` to their functions.
+            // SAFETY: a new mapping at a kernel-chosen address; this view is never written.
             let rx = unsafe {
                 libc::mmap(
                     ptr::null_mut(),
@@ -840,8 +833,24 @@ mod dual {
             };
             if rx == libc::MAP_FAILED {
                 let e = errno();
-                // SAFETY: `rw` is the mapping of `reserved` bytes made above, used by nothing else.
-                unsafe { libc::munmap(rw, reserved) };
+                close(fd);
+                return Err(CodeMemError::ReserveFailed(e));
+            }
+            // SAFETY: as above; nothing is touched before `commit`.
+            let rw = unsafe {
+                libc::mmap(
+                    ptr::null_mut(),
+                    reserved,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                    flags,
+                    fd,
+                    0,
+                )
+            };
+            if rw == libc::MAP_FAILED {
+                let e = errno();
+                // SAFETY: `rx` is the mapping of `reserved` bytes made above, used by nothing else.
+                unsafe { libc::munmap(rx, reserved) };
                 close(fd);
                 return Err(CodeMemError::ReserveFailed(e));
             }

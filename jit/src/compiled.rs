@@ -29,12 +29,14 @@ impl MachineCode {
         let analysis = analysis::analyze(unsafe { co_code_bytes(code) })?;
         // SAFETY: co_consts of a live code object is a tuple it owns; items outlive the code.
         let consts = unsafe { tuple_items((*code).co_consts) };
-        // The emitted code is position-independent (helpers are called through absolute
-        // addresses), so it is assembled once and then copied into the arena.
+        // The code is assembled for anywhere in the arena, then linked (its direct calls)
+        // for the address it is given, and copied there.
         // SAFETY: live code object (caller).
         let (co_flags, co_nlocals) = unsafe { ((*code).co_flags, (*code).co_nlocals) };
-        let assembled = codegen::x64::assemble(&analysis, &consts, co_flags, co_nlocals, 0)?;
-        let region = arena.install(&assembled.code)?;
+        let exec = arena.exec_range();
+        let code_range = codegen::x64::CodeRange { start: exec.start, end: exec.end };
+        let mut assembled = codegen::x64::assemble(&analysis, &consts, co_flags, co_nlocals, Some(code_range))?;
+        let region = install_linked(arena, &mut assembled)?;
         let resume_points = analysis.resume_points.iter().copied().collect();
         Ok(MachineCode {
             region,
@@ -70,6 +72,22 @@ impl MachineCode {
     /// Gives the code memory back. The caller guarantees no thread still runs this code.
     pub fn free(self, arena: &mut CodeMemory) {
         let _ = arena.free(self.region);
+    }
+}
+
+/// Copies `assembled` into a new region of `arena`, its direct calls linked for the
+/// region's address, and publishes it.
+fn install_linked(arena: &mut CodeMemory, assembled: &mut codegen::x64::Assembled) -> Result<CodeRegion, CompileFailure> {
+    let mut region = arena.alloc(assembled.code.len())?;
+    let written = codegen::x64::link_calls(&mut assembled.code, region.exec_addr(), &assembled.calls)
+        .and_then(|()| Ok(arena.write(&region, 0, &assembled.code)?))
+        .and_then(|()| Ok(arena.publish(&mut region)?));
+    match written {
+        Ok(()) => Ok(region),
+        Err(e) => {
+            let _ = arena.free(region);
+            Err(e)
+        }
     }
 }
 

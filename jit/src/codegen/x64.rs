@@ -27,12 +27,37 @@ const _: () = assert!(
     layout::OBJECT_OB_REFCNT == 0 && layout::OBJECT_OB_TYPE == 8 && layout::VAR_OB_SIZE == 16,
     "object header layout differs from the literal offsets used in the machine code"
 );
+
+/// A field offset as a one-byte displacement (`[BYTE reg + d]`, three bytes shorter than the
+/// four-byte form a probed offset gets otherwise). Used for fields that every supported
+/// layout places below offset 128; one that does not stops the build here.
+const fn disp8(offset: usize) -> i8 {
+    assert!(offset < 128, "field offset does not fit a one-byte displacement");
+    offset as i8
+}
+
+/// One-byte displacements of the fields the hottest sequences read (see [`disp8`]).
+mod d8 {
+    use super::{disp8, layout};
+    pub const LONG_OB_DIGIT: i8 = disp8(layout::LONG_OB_DIGIT);
+    pub const FLOAT_OB_FVAL: i8 = disp8(layout::FLOAT_OB_FVAL);
+    pub const TUPLE_OB_ITEM: i8 = disp8(layout::TUPLE_OB_ITEM);
+    pub const LIST_OB_ITEM: i8 = disp8(layout::LIST_OB_ITEM);
+    pub const FRAME_F_GLOBALS: i8 = disp8(layout::FRAME_F_GLOBALS);
+    pub const FRAME_F_BUILTINS: i8 = disp8(layout::FRAME_F_BUILTINS);
+    pub const FRAME_F_LASTI: i8 = disp8(layout::FRAME_F_LASTI);
+    pub const DICT_MA_VERSION_TAG: i8 = disp8(layout::DICT_MA_VERSION_TAG);
+    pub const TYPE_TP_DEALLOC: i8 = disp8(layout::TYPE_TP_DEALLOC);
+}
 use std::cell::UnsafeCell;
 use fast_paths::{FloatArith, IntArith};
 
-/// Machine code for one code object, assembled for a known base address.
+/// Machine code for one code object. It runs wherever it is copied once its direct calls
+/// are linked for that address ([`link_calls`]).
 pub struct Assembled {
     pub code: Vec<u8>,
+    /// The `call rel32` instructions, to be linked for the code's final address.
+    pub calls: Vec<CallSite>,
     /// Native offset of each instruction, indexed by bytecode offset / 2 (`usize::MAX` for
     /// instructions that are never entered directly, i.e. inside `EXTENDED_ARG` runs).
     pub instruction_offsets: Vec<usize>,
@@ -42,9 +67,52 @@ pub struct Assembled {
     pub attr_caches: Box<[UnsafeCell<AttrCache>]>,
 }
 
+/// A `call rel32` in assembled code: where its displacement is and what it calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallSite {
+    /// Offset of the 4-byte displacement in the code.
+    pub displacement_at: usize,
+    pub target: usize,
+}
+
+/// The addresses the code may end up at. A helper that every one of them reaches with a
+/// 32-bit displacement is called directly (`call rel32`, 5 bytes); any other through a
+/// register (`mov rax, imm64; call rax`, 12 bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CodeRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl CodeRange {
+    /// Whether a `call rel32` anywhere in this range reaches `target` (with a page to spare
+    /// for the instruction's own length).
+    pub fn reaches(&self, target: usize) -> bool {
+        const LIMIT: usize = i32::MAX as usize - 4096;
+        self.start <= self.end && target.abs_diff(self.start) < LIMIT && target.abs_diff(self.end) < LIMIT
+    }
+}
+
+/// Writes each direct call's displacement for code that starts at `code_addr`. Fails when
+/// one does not fit, which cannot happen when `code_addr` lies in the [`CodeRange`] the code
+/// was assembled for.
+pub fn link_calls(code: &mut [u8], code_addr: usize, calls: &[CallSite]) -> Result<(), CompileFailure> {
+    for call in calls {
+        let next_instruction = code_addr + call.displacement_at + 4;
+        let displacement = i32::try_from(call.target as i64 - next_instruction as i64)
+            .map_err(|_| CompileFailure::AssemblerError)?;
+        code[call.displacement_at..call.displacement_at + 4].copy_from_slice(&displacement.to_le_bytes());
+    }
+    Ok(())
+}
+
 /// State of one compilation.
 struct Emitter<'a> {
     ops: VecAssembler<X64Relocation>,
+    /// Where the code will be copied to: decides how helpers are called.
+    code_range: Option<CodeRange>,
+    /// The direct calls emitted so far.
+    calls: Vec<CallSite>,
     /// Addresses of `co_consts` items (kept alive by the code object).
     consts: &'a [usize],
     /// One label per instruction start (bytecode offset / 2).
@@ -106,13 +174,14 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         op::STORE_GLOBAL | op::CALL_METHOD
         | op::CALL_FUNCTION_KW | op::GET_ITER
         | op::UNARY_POSITIVE | op::UNARY_NEGATIVE | op::UNARY_INVERT | op::UNARY_NOT
-        | op::STORE_SUBSCR | op::BUILD_MAP | op::BUILD_CONST_KEY_MAP | op::MAKE_FUNCTION
+        | op::BUILD_MAP | op::BUILD_CONST_KEY_MAP | op::MAKE_FUNCTION
         | op::LIST_APPEND | op::SET_ADD | op::MAP_ADD | op::BUILD_SET | op::BUILD_SLICE
         | op::FORMAT_VALUE | op::BUILD_STRING | op::DELETE_SUBSCR | op::DELETE_ATTR
         | op::LOAD_NAME | op::STORE_NAME | op::LOAD_BUILD_CLASS | op::IMPORT_FROM | op::IMPORT_STAR
         | op::CALL_FUNCTION_EX | op::UNPACK_EX | op::SETUP_ANNOTATIONS | op::PRINT_EXPR
         | op::LOAD_CLASSDEREF | op::DELETE_GLOBAL | op::DELETE_NAME | op::DELETE_DEREF => emit_helper_call,
         op::UNPACK_SEQUENCE => emit_unpack_sequence,
+        op::STORE_SUBSCR => emit_store_subscr,
         // 3.7/3.8: the BUILD_*_UNPACK family (3.9 builds with LIST_EXTEND & co. instead).
         #[cfg(any(py37, py38))]
         op::BUILD_LIST_UNPACK | op::BUILD_TUPLE_UNPACK | op::BUILD_TUPLE_UNPACK_WITH_CALL
@@ -209,10 +278,11 @@ fn binary_fn(opcode: u8) -> ops::BinaryFn {
     }
 }
 
-/// Compiles the analysed bytecode for execution at `base` (the code's final address).
-/// `consts` is `co_consts` (items are embedded as addresses; the code object keeps them alive).
-pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, co_nlocals: i32, base: usize) -> Result<Assembled, CompileFailure> {
-    let mut ops = VecAssembler::<X64Relocation>::new(base);
+/// Compiles the analysed bytecode for execution anywhere in `code_range` (all helpers are
+/// called through registers when it is `None`). `consts` is `co_consts` (items are embedded
+/// as addresses; the code object keeps them alive).
+pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, co_nlocals: i32, code_range: Option<CodeRange>) -> Result<Assembled, CompileFailure> {
+    let mut ops = VecAssembler::<X64Relocation>::new(0);
     let count = analysis.instructions.last().map_or(0, |i| i.index() + 1);
     let labels = (0..count).map(|_| ops.new_dynamic_label()).collect();
     let exit = ops.new_dynamic_label();
@@ -225,6 +295,8 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, co_nlocals
     let attr_caches = (0..attr_ops).map(|_| UnsafeCell::new(AttrCache::default())).collect();
     let mut e = Emitter {
         ops,
+        code_range,
+        calls: Vec::new(),
         consts,
         labels,
         exit,
@@ -262,7 +334,7 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, co_nlocals
         }
     }
     let code = e.ops.finalize().map_err(|_| CompileFailure::AssemblerError)?;
-    Ok(Assembled { code, instruction_offsets, global_caches: e.global_caches, attr_caches: e.attr_caches })
+    Ok(Assembled { code, calls: e.calls, instruction_offsets, global_caches: e.global_caches, attr_caches: e.attr_caches })
 }
 
 /// Instructions that neither call out nor raise on their common path, so nothing can
@@ -310,17 +382,30 @@ impl Emitter<'_> {
 
     fn store_lasti(&mut self, offset: usize) {
         let lasti = lasti_at(offset);
-        // Once per instruction: the short encodings of the probed offsets where they apply.
-        match layout::FRAME_F_LASTI {
-            104 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + 104], lasti),
-            96 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + 96], lasti),
-            _ => dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], lasti),
+        // Once per instruction: the one-byte displacement.
+        dynasm!(self.ops ; .arch x64 ; mov DWORD [BYTE r12 + d8::FRAME_F_LASTI], lasti);
+    }
+
+    /// Moves the stack pointer (r13) by `slots` slots in the shortest form, flags untouched.
+    fn move_stack(&mut self, slots: i32) {
+        let bytes = slots * 8;
+        match i8::try_from(bytes) {
+            Ok(0) => {}
+            Ok(short) => dynasm!(self.ops ; .arch x64 ; lea r13, [BYTE r13 + short]),
+            Err(_) => dynasm!(self.ops ; .arch x64 ; lea r13, [r13 + bytes]),
         }
     }
 
-    /// Calls an absolute address (helpers live far from code memory).
+    /// Calls the function at `target`: directly when every address the code may be copied to
+    /// reaches it, else through rax. Either way rax is clobbered (it holds the result).
     fn call(&mut self, target: usize) {
-        dynasm!(self.ops ; .arch x64 ; mov rax, QWORD target as i64 ; call rax);
+        if self.code_range.is_some_and(|range| range.reaches(target)) {
+            self.ops.push(0xE8); // call rel32, linked by `link_calls`
+            self.calls.push(CallSite { displacement_at: self.ops.offset().0, target });
+            self.ops.push_i32(0);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD target as i64 ; call rax);
+        }
     }
 
     /// Defers `body` to the cold section; returns the label it starts at.
@@ -344,6 +429,29 @@ impl Emitter<'_> {
                 ; jmp =>exit
             );
         })
+    }
+
+    /// For helpers that return the new stack pointer in rax and a code in rdx (0 = go on,
+    /// -1 = error, below -1 = re-raise, above 0 = the caller's own outcome): sets r13 from
+    /// rax and leaves with ERROR or RERAISE for a negative code. Jumps to `positive` for a
+    /// positive code when given (rdx kept), and falls through for 0.
+    fn dispatch_stack_and_code(&mut self, positive: Option<DynamicLabel>) {
+        let exit = self.exit;
+        let go_on = self.ops.new_dynamic_label();
+        dynasm!(self.ops ; .arch x64 ; mov r13, rax ; test rdx, rdx ; je =>go_on);
+        if let Some(positive) = positive {
+            dynasm!(self.ops ; .arch x64 ; jg =>positive);
+        }
+        dynasm!(self.ops
+            ; .arch x64
+            ; cmp rdx, -1
+            ; mov eax, status::ERROR as i32
+            ; mov ecx, status::RERAISE as i32
+            ; cmovne eax, ecx
+            ; mov rdx, r13
+            ; jmp =>exit
+            ; =>go_on
+        );
     }
 
     /// After a helper returning 0 / -1 in eax: on -1 leave with ERROR and the stack pointer
@@ -388,16 +496,16 @@ impl Emitter<'_> {
         // After every call: the short encodings of the probed offsets where they apply.
         #[cfg(not(py310))]
         match layout::TSTATE_USE_TRACING {
-            48 => dynasm!(self.ops ; .arch x64 ; cmp DWORD [r14 + 48], 0),
-            _ => dynasm!(self.ops ; .arch x64 ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], 0),
+            48 => dynasm!(self.ops ; .arch x64 ; cmp DWORD [r14 + 48], BYTE 0),
+            _ => dynasm!(self.ops ; .arch x64 ; cmp DWORD [r14 + layout::TSTATE_USE_TRACING as i32], BYTE 0),
         }
         #[cfg(py310)]
         match (layout::TSTATE_CFRAME, layout::CFRAME_USE_TRACING) {
-            (48, 0) => dynasm!(self.ops ; .arch x64 ; mov rcx, [r14 + 48] ; cmp DWORD [rcx], 0),
+            (48, 0) => dynasm!(self.ops ; .arch x64 ; mov rcx, [r14 + 48] ; cmp DWORD [rcx], BYTE 0),
             _ => dynasm!(self.ops
                 ; .arch x64
                 ; mov rcx, [r14 + layout::TSTATE_CFRAME as i32]
-                ; cmp DWORD [rcx + layout::CFRAME_USE_TRACING as i32], 0
+                ; cmp DWORD [rcx + layout::CFRAME_USE_TRACING as i32], BYTE 0
             ),
         }
     }
@@ -442,7 +550,7 @@ impl Emitter<'_> {
             dynasm!(e.ops
                 ; .arch x64
                 ; mov rax, [rdi + 8]
-                ; call QWORD [rax + layout::TYPE_TP_DEALLOC as i32]
+                ; call QWORD [BYTE rax + d8::TYPE_TP_DEALLOC]
                 ; jmp =>back
             );
         });
@@ -483,22 +591,24 @@ impl Emitter<'_> {
         // SAFETY: the current thread state is alive while we compile under the GIL.
         let breaker = unsafe { interp::cpython::eval_breaker_addr((*interp::cpython::PyThreadState_Get()).interp) };
         let quiet = self.ops.new_dynamic_label();
+        let busy = self.cold(move |e| {
+            dynasm!(e.ops ; .arch x64 ; mov rdi, r14);
+            e.call(ops::handle_eval_breaker as *const () as usize);
+            e.check_status(0);
+            let deopt = e.deopt;
+            e.cmp_use_tracing();
+            dynasm!(e.ops
+                ; .arch x64
+                ; je =>quiet
+                ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], resume_lasti
+                ; jmp =>deopt
+            );
+        });
         dynasm!(self.ops
             ; .arch x64
             ; mov rax, QWORD breaker as i64
-            ; cmp DWORD [rax], 0
-            ; je =>quiet
-            ; mov rdi, r14
-        );
-        self.call(ops::handle_eval_breaker as *const () as usize);
-        self.check_status(0);
-        let deopt = self.deopt;
-        self.cmp_use_tracing();
-        dynasm!(self.ops
-            ; .arch x64
-            ; je =>quiet
-            ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], resume_lasti
-            ; jmp =>deopt
+            ; cmp DWORD [rax], BYTE 0
+            ; jne =>busy
             ; =>quiet
         );
     }
@@ -516,9 +626,12 @@ fn emit_load_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compil
         e.store_lasti(offset);
         e.raise_unbound_local(index);
     });
+    match i8::try_from(slot) {
+        Ok(short) => dynasm!(e.ops ; .arch x64 ; mov rax, [BYTE r15 + short]),
+        Err(_) => dynasm!(e.ops ; .arch x64 ; mov rax, [r15 + slot]),
+    }
     dynasm!(e.ops
         ; .arch x64
-        ; mov rax, [r15 + slot]
         ; test rax, rax
         ; jz =>unbound
         ; inc QWORD [rax]
@@ -543,15 +656,12 @@ fn emit_load_const(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
 fn emit_store_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let slot = (instr.oparg * 8) as i32;
     // As ceval's SETLOCAL: store first, then drop the old value (its destructor may run code).
-    dynasm!(e.ops
-        ; .arch x64
-        ; sub r13, 8
-        ; mov rax, [r13]
-        ; mov rdi, [r15 + slot]
-        ; mov [r15 + slot], rax
-        ; test rdi, rdi
-        ; jz >done
-    );
+    dynasm!(e.ops ; .arch x64 ; sub r13, 8 ; mov rax, [r13]);
+    match i8::try_from(slot) {
+        Ok(short) => dynasm!(e.ops ; .arch x64 ; mov rdi, [BYTE r15 + short] ; mov [BYTE r15 + short], rax),
+        Err(_) => dynasm!(e.ops ; .arch x64 ; mov rdi, [r15 + slot] ; mov [r15 + slot], rax),
+    }
+    dynasm!(e.ops ; .arch x64 ; test rdi, rdi ; jz BYTE >done); // over the decref's 9 bytes
     e.decref_rdi();
     dynasm!(e.ops ; .arch x64 ; done:);
     Ok(())
@@ -590,18 +700,11 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         op::LOAD_METHOD => (ops::load_method_cached as *const (), 1, 0),
         _ => (ops::store_attr_cached as *const (), -2, -2),
     };
-    // The commonest hits are finished on the hot path: `done` skips the tracing check (no
-    // code ran), `released` follows it (releasing the owner may have run a `__del__`). The
-    // generic helper call is in the cold section.
-    let (done, released) = (e.ops.new_dynamic_label(), e.ops.new_dynamic_label());
-    let (opcode, oparg) = (instr.opcode, instr.oparg);
-    match opcode {
-        op::LOAD_ATTR => e.cached_attr_load(cache, released),
-        op::LOAD_METHOD => e.cached_method_load(cache, done),
-        _ => {}
-    }
-    let cache_address = cache as usize;
-    let slow = e.cold(move |e| {
+    // The commonest hits are finished on the hot path, the generic helper call is in the
+    // cold section. A method hit runs no code, so it skips the tracing check; an attribute
+    // hit released the owner, which may have run a `__del__`.
+    let (opcode, oparg, cache_address) = (instr.opcode, instr.oparg, cache as usize);
+    let call_helper = move |e: &mut Emitter<'_>| {
         dynasm!(e.ops
             ; .arch x64
             ; mov rdi, r12
@@ -611,11 +714,34 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         );
         e.call(helper as usize);
         e.check_status(error_effect);
-        dynasm!(e.ops ; .arch x64 ; lea r13, [r13 + effect * 8] ; jmp =>released);
-    });
-    dynasm!(e.ops ; .arch x64 ; jmp =>slow ; =>released);
-    e.check_tracing();
-    dynasm!(e.ops ; .arch x64 ; =>done);
+        e.move_stack(effect);
+    };
+    match opcode {
+        op::LOAD_ATTR => {
+            let released = e.ops.new_dynamic_label();
+            let slow = e.cold(move |e| {
+                call_helper(e);
+                dynasm!(e.ops ; .arch x64 ; jmp =>released);
+            });
+            e.cached_attr_load(cache, slow);
+            dynasm!(e.ops ; .arch x64 ; =>released);
+            e.check_tracing();
+        }
+        op::LOAD_METHOD => {
+            let done = e.ops.new_dynamic_label();
+            let slow = e.cold(move |e| {
+                call_helper(e);
+                e.check_tracing();
+                dynasm!(e.ops ; .arch x64 ; jmp =>done);
+            });
+            e.cached_method_load(cache, slow);
+            dynasm!(e.ops ; .arch x64 ; =>done);
+        }
+        _ => {
+            call_helper(e);
+            e.check_tracing();
+        }
+    }
     Ok(())
 }
 
@@ -632,7 +758,7 @@ fn emit_return_value(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), Compile
     #[cfg(py37)]
     dynasm!(e.ops
         ; .arch x64
-        ; cmp DWORD [r12 + layout::FRAME_F_IBLOCK as i32], 0
+        ; cmp DWORD [r12 + layout::FRAME_F_IBLOCK as i32], BYTE 0
         ; je >no_blocks
         ; mov rdx, r13
         ; mov rax, QWORD unwind_status(ops::why::RETURN) as i64
@@ -677,15 +803,12 @@ fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compil
         _ => None,
     };
     // The first fast path inline, the others and the generic helper in the cold section.
-    match (int_arith, instr.opcode) {
-        (Some(arith), _) => e.small_int_arith(arith, done),
-        (None, op::BINARY_SUBSCR) => e.sequence_subscript(done),
-        _ => {}
-    }
     let (opcode, next_unit) = (instr.opcode, e.raw_units.get(instr.index() + 1).copied().unwrap_or(0) as i32);
     let slow = e.cold(move |e| {
         if let Some(arith) = float_arith {
-            e.float_arith(arith, done);
+            let not_floats = e.ops.new_dynamic_label();
+            e.float_arith(arith, not_floats, Some(done));
+            dynasm!(e.ops ; .arch x64 ; =>not_floats);
         }
         if matches!(opcode, op::BINARY_ADD | op::INPLACE_ADD) {
             // str + str goes through ceval's in-place concatenation (see add_or_concatenate).
@@ -703,16 +826,19 @@ fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compil
         }
         e.finish_two_operand_helper(done);
     });
-    dynasm!(e.ops ; .arch x64 ; jmp =>slow ; =>done);
+    match (int_arith, instr.opcode) {
+        (Some(arith), _) => e.small_int_arith(arith, slow, None),
+        (None, op::BINARY_SUBSCR) => e.sequence_subscript(slow, None),
+        _ => dynasm!(e.ops ; .arch x64 ; jmp =>slow),
+    }
+    dynasm!(e.ops ; .arch x64 ; =>done);
     Ok(())
 }
 
 /// `IS_OP invert` (3.9+): `is` / `is not`, a pointer comparison done inline.
 #[cfg(any(py39, py310))]
 fn emit_is_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
-    let done = e.ops.new_dynamic_label();
-    e.identity_compare(instr.oparg != 0, done);
-    dynasm!(e.ops ; .arch x64 ; =>done);
+    e.identity_compare(instr.oparg != 0);
     Ok(())
 }
 
@@ -720,24 +846,27 @@ fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
     let done = e.ops.new_dynamic_label();
     #[cfg(any(py37, py38))] // 3.9 made `is` / `is not` an opcode of its own (IS_OP)
     if matches!(instr.oparg, ops::cmp::IS | ops::cmp::IS_NOT) {
-        e.identity_compare(instr.oparg == ops::cmp::IS_NOT, done);
-        dynasm!(e.ops ; .arch x64 ; =>done);
+        e.identity_compare(instr.oparg == ops::cmp::IS_NOT);
         return Ok(());
     }
     let oparg = instr.oparg;
     let rich = fast_paths::is_rich_compare(oparg);
-    if rich {
-        e.small_int_compare(oparg, done);
-    }
     let slow = e.cold(move |e| {
         if rich {
-            e.float_compare(oparg, done);
+            let not_floats = e.ops.new_dynamic_label();
+            e.float_compare(oparg, not_floats, Some(done));
+            dynasm!(e.ops ; .arch x64 ; =>not_floats);
         }
         dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, oparg as i32);
         e.call(ops::compare_op as *const () as usize);
         e.finish_two_operand_helper(done);
     });
-    dynasm!(e.ops ; .arch x64 ; jmp =>slow ; =>done);
+    if rich {
+        e.small_int_compare(oparg, slow, None);
+    } else {
+        dynasm!(e.ops ; .arch x64 ; jmp =>slow);
+    }
+    dynasm!(e.ops ; .arch x64 ; =>done);
     Ok(())
 }
 
@@ -753,25 +882,6 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
     let (jump_on, fall_on) = if jump_if_true { (py_true, py_false) } else { (py_false, py_true) };
     let next_label = e.ops.new_dynamic_label();
-    // Exact bools skip PyObject_IsTrue and need no decref (the singletons are immortal in
-    // practice, but we still drop the reference as ceval does).
-    dynasm!(e.ops
-        ; .arch x64
-        ; sub r13, 8
-        ; mov rdi, [r13]
-        ; mov rax, QWORD jump_on
-        ; cmp rdi, rax
-        ; jne >not_jump_bool
-        ; dec QWORD [rdi]
-        ; jmp =>target
-        ; not_jump_bool:
-        ; mov rax, QWORD fall_on
-        ; cmp rdi, rax
-        ; jne >generic
-        ; dec QWORD [rdi]
-        ; jmp =>next_label
-        ; generic:
-    );
     let (on_true, on_false) = if jump_if_true { (target, next_label) } else { (next_label, target) };
     let offset = instr.offset;
     let slow = e.cold(move |e| {
@@ -790,13 +900,31 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         }
         dynasm!(e.ops ; .arch x64 ; jmp =>next_label);
     });
-    dynasm!(e.ops ; .arch x64 ; jmp =>slow ; =>next_label);
+    // Exact bools skip PyObject_IsTrue and need no decref (the singletons are immortal in
+    // practice, but we still drop the reference as ceval does).
+    dynasm!(e.ops
+        ; .arch x64
+        ; sub r13, 8
+        ; mov rdi, [r13]
+        ; mov rax, QWORD jump_on
+        ; cmp rdi, rax
+        ; jne BYTE >not_jump_bool // over the next 8 bytes
+        ; dec QWORD [rdi]
+        ; jmp =>target
+        ; not_jump_bool:
+        ; mov rax, QWORD fall_on
+        ; cmp rdi, rax
+        ; jne =>slow
+        ; dec QWORD [rdi]
+        ; =>next_label
+    );
     if backward {
-        // Out of line: the taken back-edge checks the eval breaker, then loops.
-        let after = e.ops.new_dynamic_label();
-        dynasm!(e.ops ; .arch x64 ; jmp =>after ; =>target);
-        e.check_eval_breaker(target_offset);
-        dynasm!(e.ops ; .arch x64 ; jmp =>target_label ; =>after);
+        // In the cold section: the taken back-edge checks the eval breaker, then loops.
+        e.cold.push(Box::new(move |e: &mut Emitter<'_>| {
+            dynasm!(e.ops ; .arch x64 ; =>target);
+            e.check_eval_breaker(target_offset);
+            dynasm!(e.ops ; .arch x64 ; jmp =>target_label);
+        }));
     }
     Ok(())
 }
@@ -816,7 +944,7 @@ fn emit_call_function(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Co
     dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, instr.oparg as i32);
     e.call(ops::call_function as *const () as usize);
     e.check_status(-consumed);
-    dynasm!(e.ops ; .arch x64 ; sub r13, consumed * 8);
+    e.move_stack(-consumed);
     e.check_tracing();
     e.check_eval_breaker_after(instr);
     Ok(())
@@ -828,7 +956,7 @@ fn emit_build_sequence(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), C
     dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, instr.oparg as i32);
     e.call(helper as *const () as usize);
     e.check_status(0); // on failure the items are still on the stack
-    dynasm!(e.ops ; .arch x64 ; sub r13, (count - 1) * 8);
+    e.move_stack(1 - count);
     Ok(())
 }
 
@@ -950,12 +1078,32 @@ fn helper_call(instr: &Instruction) -> HelperCall {
 const MAX_INLINE_UNPACK: u32 = 8;
 
 fn emit_unpack_sequence(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
-    let done = e.ops.new_dynamic_label();
-    if instr.oparg <= MAX_INLINE_UNPACK {
-        e.unpack_exact_sequence(instr.oparg, done);
+    if instr.oparg > MAX_INLINE_UNPACK {
+        return emit_helper_call(e, instr);
     }
-    emit_helper_call(e, instr)?;
+    let done = e.ops.new_dynamic_label();
+    let instr = *instr;
+    let slow = e.cold(move |e| {
+        e.call_helper_for(&instr, helper_call(&instr));
+        dynasm!(e.ops ; .arch x64 ; jmp =>done);
+    });
+    e.unpack_exact_sequence(instr.oparg, slow, None);
     dynasm!(e.ops ; .arch x64 ; =>done);
+    Ok(())
+}
+
+/// `STORE_SUBSCR`: an exact list at an index within bounds inline, anything else through
+/// the helper (in the cold section). Both release objects, so both check tracing after.
+fn emit_store_subscr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let released = e.ops.new_dynamic_label();
+    let instr = *instr;
+    let slow = e.cold(move |e| {
+        e.call_helper_for(&instr, helper_call(&instr));
+        dynasm!(e.ops ; .arch x64 ; jmp =>released);
+    });
+    e.list_store_subscript(slow);
+    e.check_tracing();
+    dynasm!(e.ops ; .arch x64 ; =>released);
     Ok(())
 }
 
@@ -964,19 +1112,31 @@ fn emit_helper_call(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
 }
 
 fn emit_call_helper(e: &mut Emitter<'_>, instr: &Instruction, call: HelperCall) -> Result<(), CompileFailure> {
-    if call.takes_frame {
-        dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13 ; mov edx, instr.oparg as i32);
-    } else {
-        dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov rsi, QWORD call.extra);
-    }
-    e.call(call.helper as usize);
-    e.check_status(call.error_effect);
-    dynasm!(e.ops ; .arch x64 ; lea r13, [r13 + call.effect * 8]);
-    e.check_tracing();
-    if matches!(instr.opcode, op::CALL_METHOD | op::CALL_FUNCTION_KW | op::CALL_FUNCTION_EX) {
-        e.check_eval_breaker_after(instr);
-    }
+    e.call_helper_for(instr, call);
     Ok(())
+}
+
+impl Emitter<'_> {
+    /// The call of `instr`'s status-returning helper and the checks after it.
+    fn call_helper_for(&mut self, instr: &Instruction, call: HelperCall) {
+        let e = self;
+        if call.takes_frame {
+            dynasm!(e.ops ; .arch x64 ; mov rdi, r12 ; mov rsi, r13 ; mov edx, instr.oparg as i32);
+        } else {
+            match u32::try_from(call.extra) {
+                // zero-extended into rsi, 5 bytes instead of 10
+                Ok(small) => dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, small as i32),
+                Err(_) => dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov rsi, QWORD call.extra),
+            }
+        }
+        e.call(call.helper as usize);
+        e.check_status(call.error_effect);
+        e.move_stack(call.effect);
+        e.check_tracing();
+        if matches!(instr.opcode, op::CALL_METHOD | op::CALL_FUNCTION_KW | op::CALL_FUNCTION_EX) {
+            e.check_eval_breaker_after(instr);
+        }
+    }
 }
 
 /// `LOAD_DEREF`, `STORE_DEREF`, `LOAD_CLOSURE` on the cells after the locals in
@@ -1414,26 +1574,17 @@ fn emit_end_finally(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileF
     let exit = e.exit;
     dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
     e.call(ops::end_finally as *const () as usize);
-    dynasm!(e.ops
-        ; .arch x64
-        ; mov r13, rax
-        ; test rdx, rdx
-        ; je >done
-        ; jg >jump
-        ; cmp rdx, -1
-        ; mov eax, status::ERROR as i32
-        ; mov ecx, status::RERAISE as i32
-        ; cmovne eax, ecx
-        ; mov rdx, r13
-        ; jmp =>exit
-        ; jump:
-        ; lea rax, [rdx - 1]
-        ; shl rax, status::JUMP_TARGET_SHIFT as i8
-        ; or rax, status::JUMP as i32
-        ; mov rdx, r13
-        ; jmp =>exit
-        ; done:
-    );
+    let jump = e.cold(move |e| {
+        dynasm!(e.ops
+            ; .arch x64
+            ; lea rax, [rdx - 1]
+            ; shl rax, status::JUMP_TARGET_SHIFT as i8
+            ; or rax, status::JUMP as i32
+            ; mov rdx, r13
+            ; jmp =>exit
+        );
+    });
+    e.dispatch_stack_and_code(Some(jump));
     Ok(())
 }
 
@@ -1445,26 +1596,17 @@ fn emit_end_finally(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileF
     let exit = e.exit;
     dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13);
     e.call(ops::end_finally as *const () as usize);
-    dynasm!(e.ops
-        ; .arch x64
-        ; mov r13, rax
-        ; test rdx, rdx
-        ; je >done
-        ; jg >unwind
-        ; cmp rdx, -1
-        ; mov eax, status::ERROR as i32
-        ; mov ecx, status::RERAISE as i32
-        ; cmovne eax, ecx
-        ; mov rdx, r13
-        ; jmp =>exit
-        ; unwind:
-        ; mov rax, rdx
-        ; shl rax, status::WHY_SHIFT as i8
-        ; or rax, status::UNWIND as i32
-        ; mov rdx, r13
-        ; jmp =>exit
-        ; done:
-    );
+    let unwind = e.cold(move |e| {
+        dynasm!(e.ops
+            ; .arch x64
+            ; mov rax, rdx
+            ; shl rax, status::WHY_SHIFT as i8
+            ; or rax, status::UNWIND as i32
+            ; mov rdx, r13
+            ; jmp =>exit
+        );
+    });
+    e.dispatch_stack_and_code(Some(unwind));
     Ok(())
 }
 
@@ -1598,22 +1740,9 @@ fn emit_setup_async_with(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(),
 /// traceback entry).
 #[cfg(not(py37))]
 fn emit_end_async_for(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
-    let exit = e.exit;
     dynasm!(e.ops ; .arch x64 ; mov rdi, r14 ; mov rsi, r12 ; mov rdx, r13);
     e.call(ops::end_async_for as *const () as usize);
-    dynasm!(e.ops
-        ; .arch x64
-        ; mov r13, rax
-        ; test rdx, rdx
-        ; je >done
-        ; cmp rdx, -1
-        ; mov eax, status::ERROR as i32
-        ; mov ecx, status::RERAISE as i32
-        ; cmovne eax, ecx
-        ; mov rdx, r13
-        ; jmp =>exit
-        ; done:
-    );
+    e.dispatch_stack_and_code(None);
     Ok(())
 }
 
@@ -1630,5 +1759,50 @@ mod tests {
             .map(|info| info.name)
             .collect();
         assert!(missing.is_empty(), "opcodes without an emitter: {missing:?}");
+    }
+
+    #[test]
+    fn a_code_range_reaches_targets_within_two_gib_of_both_ends() {
+        let range = CodeRange { start: 0x7000_0000_0000, end: 0x7000_4000_0000 };
+        // 1 GiB of code: a target up to 1 GiB beyond either end is reached from the other.
+        assert!(range.reaches(0x7000_4000_0000 + 0x3fff_0000));
+        assert!(range.reaches(0x7000_0000_0000 - 0x3fff_0000));
+        assert!(!range.reaches(0x7000_0000_0000 + 0x8000_0000));
+        assert!(!range.reaches(0x7000_4000_0000 - 0x8000_0000));
+        assert!(!range.reaches(0x1000));
+    }
+
+    fn assemble_return_none(code_range: Option<CodeRange>) -> Assembled {
+        // LOAD_CONST 0; RETURN_VALUE
+        let co_code = [op::LOAD_CONST, 0, op::RETURN_VALUE, 0];
+        let analysis = crate::analysis::analyze(&co_code).unwrap();
+        assemble(&analysis, &[0x1234_5678], 0, 0, code_range).unwrap()
+    }
+
+    #[test]
+    fn helpers_in_reach_are_called_directly_and_linked_for_the_final_address() {
+        let helper = link_calls as *const () as usize;
+        let range = CodeRange { start: helper & !0xfff, end: (helper & !0xfff) + 0x10_0000 };
+        let far = assemble_return_none(None);
+        let mut near = assemble_return_none(Some(range));
+        assert!(far.calls.is_empty());
+        assert!(!near.calls.is_empty(), "the prologue calls helpers of this library");
+        assert!(near.code.len() < far.code.len());
+        let code_addr = range.start + 0x8000;
+        link_calls(&mut near.code, code_addr, &near.calls).unwrap();
+        for call in &near.calls {
+            assert_eq!(near.code[call.displacement_at - 1], 0xE8);
+            let bytes: [u8; 4] = near.code[call.displacement_at..call.displacement_at + 4].try_into().unwrap();
+            let next_instruction = code_addr + call.displacement_at + 4;
+            assert_eq!(next_instruction.wrapping_add(i32::from_le_bytes(bytes) as isize as usize), call.target);
+        }
+    }
+
+    #[test]
+    fn linking_fails_when_the_code_lands_out_of_reach() {
+        let helper = link_calls as *const () as usize;
+        let range = CodeRange { start: helper & !0xfff, end: (helper & !0xfff) + 0x1000 };
+        let mut near = assemble_return_none(Some(range));
+        assert!(matches!(link_calls(&mut near.code, 0x1000, &near.calls), Err(CompileFailure::AssemblerError)));
     }
 }

@@ -10,7 +10,7 @@
 //! "Small" int: `|ob_size| <= 1`, i.e. one 30-bit digit, so the value is `size * digit[0]`
 //! and sums and products of two of them fit an `i64`.
 
-use super::Emitter;
+use super::{d8, Emitter};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use interp::cpython::layout;
 use interp::ops::{self, AttrCache, GlobalCache};
@@ -68,21 +68,29 @@ impl Emitter<'_> {
             ; .arch x64
             ; mov rcx, [rdi + 16]
             ; lea rax, [rcx + 1]
-            ; cmp rax, 2
+            ; cmp rax, BYTE 2
             ; ja =>slow
             ; mov rdx, [rsi + 16]
             ; lea rax, [rdx + 1]
-            ; cmp rax, 2
+            ; cmp rax, BYTE 2
             ; ja =>slow
-            ; mov eax, DWORD [rdi + layout::LONG_OB_DIGIT as i32]
+            ; mov eax, DWORD [BYTE rdi + d8::LONG_OB_DIGIT]
             ; imul rcx, rax
-            ; mov eax, DWORD [rsi + layout::LONG_OB_DIGIT as i32]
+            ; mov eax, DWORD [BYTE rsi + d8::LONG_OB_DIGIT]
             ; imul rdx, rax
         );
     }
 
-    /// Replaces the two top stack items (released) by rbx (owned), then jumps to `done`.
-    fn replace_top_two_with_rbx(&mut self, done: DynamicLabel) {
+    /// Ends a fast path: jumps to `done`, or falls through when it is `None` (the fast path
+    /// sits where its instruction ends).
+    fn finish_fast_path(&mut self, done: Option<DynamicLabel>) {
+        if let Some(done) = done {
+            dynasm!(self.ops ; .arch x64 ; jmp =>done);
+        }
+    }
+
+    /// Replaces the two top stack items (released) by rbx (owned).
+    fn replace_top_two_with_rbx(&mut self) {
         dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 8]);
         self.decref_rdi();
         dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 16]);
@@ -91,14 +99,13 @@ impl Emitter<'_> {
             ; .arch x64
             ; mov [r13 - 16], rbx
             ; sub r13, 8
-            ; jmp =>done
         );
     }
 
-    /// `COMPARE_OP` (`<` … `>=`) on two small ints; falls through otherwise.
-    pub(super) fn small_int_compare(&mut self, oparg: u32, done: DynamicLabel) {
-        let slow = self.new_label();
-        self.load_two_small_ints(slow);
+    /// `COMPARE_OP` (`<` … `>=`) on two small ints; jumps to `miss` otherwise. Every fast
+    /// path here ends as [`Emitter::finish_fast_path`] says.
+    pub(super) fn small_int_compare(&mut self, oparg: u32, miss: DynamicLabel, done: Option<DynamicLabel>) {
+        self.load_two_small_ints(miss);
         // SAFETY: the addresses of the True/False singletons (static objects of libpython).
         let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
         dynasm!(self.ops
@@ -116,8 +123,8 @@ impl Emitter<'_> {
             _ => dynasm!(self.ops ; .arch x64 ; cmovge rbx, rax),
         }
         dynasm!(self.ops ; .arch x64 ; inc QWORD [rbx]);
-        self.replace_top_two_with_rbx(done);
-        dynasm!(self.ops ; .arch x64 ; =>slow);
+        self.replace_top_two_with_rbx();
+        self.finish_fast_path(done);
     }
 
     /// Jumps to `slow` unless the two top stack items are exact floats; leaves their values
@@ -126,17 +133,17 @@ impl Emitter<'_> {
         self.load_two_of_exact_type(std::ptr::addr_of_mut!(pyo3_ffi::PyFloat_Type), slow);
         dynasm!(self.ops
             ; .arch x64
-            ; movsd xmm0, [rdi + layout::FLOAT_OB_FVAL as i32]
-            ; movsd xmm1, [rsi + layout::FLOAT_OB_FVAL as i32]
+            ; movsd xmm0, [BYTE rdi + d8::FLOAT_OB_FVAL]
+            ; movsd xmm1, [BYTE rsi + d8::FLOAT_OB_FVAL]
         );
     }
 
     /// `BINARY_*`/`INPLACE_*` add, subtract, multiply, true-divide on two exact floats
     /// (`float` has no in-place slots, so both forms are its binary slot); the result is
     /// made by `PyFloat_FromDouble`, whose failure leaves with ERROR and both operands still
-    /// on the stack. Falls through otherwise, and for division by zero.
-    pub(super) fn float_arith(&mut self, arith: FloatArith, done: DynamicLabel) {
-        let slow = self.new_label();
+    /// on the stack. Jumps to `miss` otherwise, and for division by zero.
+    pub(super) fn float_arith(&mut self, arith: FloatArith, miss: DynamicLabel, done: Option<DynamicLabel>) {
+        let slow = miss;
         self.load_two_floats(slow);
         match arith {
             FloatArith::Add => dynasm!(self.ops ; .arch x64 ; addsd xmm0, xmm1),
@@ -150,19 +157,56 @@ impl Emitter<'_> {
                 ; divsd xmm0, xmm1
             ),
         }
+        self.float_result_from_xmm0();
+        self.finish_fast_path(done);
+    }
+
+    /// Replaces the two top stack items (exact floats, in rdi and rsi) by a float holding
+    /// xmm0. An operand only the stack refers to (reference count 1) is a temporary no one
+    /// else can see (no float is immortal on 3.7-3.10, and floats have no weak references):
+    /// it takes the result, instead of a new float being made and the temporary freed.
+    /// Otherwise `PyFloat_FromDouble`; its failure leaves with ERROR, both operands still on
+    /// the stack.
+    fn float_result_from_xmm0(&mut self) {
+        let reuse_second = self.new_label();
+        let finish = self.new_label();
+        dynasm!(self.ops
+            ; .arch x64
+            ; cmp QWORD [rdi], BYTE 1
+            ; jne >first_shared
+            ; movsd [BYTE rdi + d8::FLOAT_OB_FVAL], xmm0
+            ; mov rbx, rdi
+            ; mov rdi, rsi
+            ; jmp =>finish
+            ; first_shared:
+            ; cmp QWORD [rsi], BYTE 1
+            ; je =>reuse_second
+        );
         self.call(pyo3_ffi::PyFloat_FromDouble as *const () as usize);
         self.check_null_rax(0);
         dynasm!(self.ops ; .arch x64 ; mov rbx, rax);
-        self.replace_top_two_with_rbx(done);
-        dynasm!(self.ops ; .arch x64 ; =>slow);
+        self.replace_top_two_with_rbx();
+        let after = self.new_label();
+        dynasm!(self.ops
+            ; .arch x64
+            ; jmp =>after
+            ; =>reuse_second
+            ; movsd [BYTE rsi + d8::FLOAT_OB_FVAL], xmm0
+            ; mov rbx, rsi
+            // rdi is the first operand, the one to release
+            ; =>finish
+            ; mov [r13 - 16], rbx
+            ; sub r13, 8
+        );
+        self.decref_rdi();
+        dynasm!(self.ops ; .arch x64 ; =>after);
     }
 
     /// `COMPARE_OP` (`<` … `>=`) on two exact floats, with IEEE semantics (any comparison
     /// with a NaN is false except `!=`), as `float`'s rich comparison of two floats; falls
-    /// through otherwise.
-    pub(super) fn float_compare(&mut self, oparg: u32, done: DynamicLabel) {
-        let slow = self.new_label();
-        self.load_two_floats(slow);
+    /// to `miss` otherwise.
+    pub(super) fn float_compare(&mut self, oparg: u32, miss: DynamicLabel, done: Option<DynamicLabel>) {
+        self.load_two_floats(miss);
         // SAFETY: the addresses of the True/False singletons (static objects of libpython).
         let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
         // rbx = the result when the condition is false, rax = when it is true.
@@ -185,8 +229,8 @@ impl Emitter<'_> {
             ),
         }
         dynasm!(self.ops ; .arch x64 ; inc QWORD [rbx]);
-        self.replace_top_two_with_rbx(done);
-        dynasm!(self.ops ; .arch x64 ; =>slow);
+        self.replace_top_two_with_rbx();
+        self.finish_fast_path(done);
     }
 
     /// The truth of the popped condition in rdi (its slot already popped) for `None`, exact
@@ -235,8 +279,8 @@ impl Emitter<'_> {
     }
 
     /// `is` / `is not` (3.7/3.8 `COMPARE_OP` 8/9, 3.9+ `IS_OP`): a pointer comparison that cannot fail,
-    /// so it always finishes the instruction (jumps to `done`).
-    pub(super) fn identity_compare(&mut self, negate: bool, done: DynamicLabel) {
+    /// so it always finishes the instruction (falls through).
+    pub(super) fn identity_compare(&mut self, negate: bool) {
         // SAFETY: the addresses of the True/False singletons (static objects of libpython).
         let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
         let (if_same, if_different) = if negate { (py_false, py_true) } else { (py_true, py_false) };
@@ -249,14 +293,14 @@ impl Emitter<'_> {
             ; cmove rbx, rax
             ; inc QWORD [rbx]
         );
-        self.replace_top_two_with_rbx(done);
+        self.replace_top_two_with_rbx();
     }
 
     /// `UNPACK_SEQUENCE n` of an exact tuple or list with exactly `n` items (ceval's own
-    /// fast path): the items replace it, first item on top; the sequence is released. Falls
-    /// through for anything else, which the generic helper unpacks or rejects.
-    pub(super) fn unpack_exact_sequence(&mut self, n: u32, done: DynamicLabel) {
-        let slow = self.new_label();
+    /// fast path): the items replace it, first item on top; the sequence is released. Jumps
+    /// to `miss` for anything else, which the generic helper unpacks or rejects.
+    pub(super) fn unpack_exact_sequence(&mut self, n: u32, miss: DynamicLabel, done: Option<DynamicLabel>) {
+        let slow = miss;
         let list = self.new_label();
         let items_in_rsi = self.new_label();
         let (list_type, tuple_type) = (
@@ -272,13 +316,13 @@ impl Emitter<'_> {
             ; mov rdx, QWORD tuple_type
             ; cmp rax, rdx
             ; jne =>list
-            ; lea rsi, [rdi + layout::TUPLE_OB_ITEM as i32]
+            ; lea rsi, [BYTE rdi + d8::TUPLE_OB_ITEM]
             ; jmp =>items_in_rsi
             ; =>list
             ; mov rdx, QWORD list_type
             ; cmp rax, rdx
             ; jne =>slow
-            ; mov rsi, [rdi + layout::LIST_OB_ITEM as i32]
+            ; mov rsi, [BYTE rdi + d8::LIST_OB_ITEM]
             ; =>items_in_rsi
         );
         for i in 0..n as i32 {
@@ -291,17 +335,16 @@ impl Emitter<'_> {
                 ; mov [r13 + slot], rax
             );
         }
-        dynasm!(self.ops ; .arch x64 ; lea r13, [r13 + 8 * (n as i32 - 1)]);
+        self.move_stack(n as i32 - 1);
         self.decref_rdi();
-        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>slow);
+        self.finish_fast_path(done);
     }
 
     /// `BINARY_*`/`INPLACE_*` add, subtract, multiply on two small ints (the result is made
     /// by `PyLong_FromLong`; its failure leaves with ERROR, both operands still on the
-    /// stack); falls through otherwise.
-    pub(super) fn small_int_arith(&mut self, arith: IntArith, done: DynamicLabel) {
-        let slow = self.new_label();
-        self.load_two_small_ints(slow);
+    /// stack); jumps to `miss` otherwise.
+    pub(super) fn small_int_arith(&mut self, arith: IntArith, miss: DynamicLabel, done: Option<DynamicLabel>) {
+        self.load_two_small_ints(miss);
         match arith {
             IntArith::Add => dynasm!(self.ops ; .arch x64 ; add rcx, rdx),
             IntArith::Subtract => dynasm!(self.ops ; .arch x64 ; sub rcx, rdx),
@@ -311,14 +354,14 @@ impl Emitter<'_> {
         self.call(pyo3_ffi::PyLong_FromLong as *const () as usize);
         self.check_null_rax(0);
         dynasm!(self.ops ; .arch x64 ; mov rbx, rax);
-        self.replace_top_two_with_rbx(done);
-        dynasm!(self.ops ; .arch x64 ; =>slow);
+        self.replace_top_two_with_rbx();
+        self.finish_fast_path(done);
     }
 
     /// `BINARY_SUBSCR` of an exact list or tuple by a small non-negative exact int within
-    /// bounds; falls through otherwise (negative indexes, slices, errors, other types).
-    pub(super) fn sequence_subscript(&mut self, done: DynamicLabel) {
-        let slow = self.new_label();
+    /// bounds; jumps to `miss` otherwise (negative indexes, slices, errors, other types).
+    pub(super) fn sequence_subscript(&mut self, miss: DynamicLabel, done: Option<DynamicLabel>) {
+        let slow = miss;
         let tuple = self.new_label();
         let got = self.new_label();
         let (long_type, list_type, tuple_type) = (
@@ -334,9 +377,9 @@ impl Emitter<'_> {
             ; cmp [rsi + 8], rax
             ; jne =>slow
             ; mov rcx, [rsi + 16]
-            ; cmp rcx, 1
+            ; cmp rcx, BYTE 1
             ; ja =>slow
-            ; mov eax, DWORD [rsi + layout::LONG_OB_DIGIT as i32]
+            ; mov eax, DWORD [BYTE rsi + d8::LONG_OB_DIGIT]
             ; imul rcx, rax
             ; mov rax, [rdi + 8]
             ; mov rdx, QWORD list_type
@@ -344,7 +387,7 @@ impl Emitter<'_> {
             ; jne =>tuple
             ; cmp rcx, [rdi + 16]
             ; jae =>slow
-            ; mov rax, [rdi + layout::LIST_OB_ITEM as i32]
+            ; mov rax, [BYTE rdi + d8::LIST_OB_ITEM]
             ; mov rbx, [rax + rcx * 8]
             ; jmp =>got
             ; =>tuple
@@ -353,12 +396,52 @@ impl Emitter<'_> {
             ; jne =>slow
             ; cmp rcx, [rdi + 16]
             ; jae =>slow
-            ; mov rbx, [rdi + rcx * 8 + layout::TUPLE_OB_ITEM as i32]
+            ; mov rbx, [BYTE rdi + rcx * 8 + d8::TUPLE_OB_ITEM]
             ; =>got
             ; inc QWORD [rbx]
         );
-        self.replace_top_two_with_rbx(done);
-        dynasm!(self.ops ; .arch x64 ; =>slow);
+        self.replace_top_two_with_rbx();
+        self.finish_fast_path(done);
+    }
+
+    /// `STORE_SUBSCR` (`TOS1[TOS] = TOS2`) into an exact list at a small non-negative exact
+    /// int index within bounds, as `list_ass_item`: the value's reference moves into the
+    /// list, then the old item, the list and the index are released in ceval's order.
+    /// Jumps to `miss` otherwise, nothing changed.
+    pub(super) fn list_store_subscript(&mut self, miss: DynamicLabel) {
+        let (long_type, list_type) = (
+            std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type) as i64,
+            std::ptr::addr_of_mut!(pyo3_ffi::PyList_Type) as i64,
+        );
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, [r13 - 16]
+            ; mov rsi, [r13 - 8]
+            ; mov rax, QWORD long_type
+            ; cmp [rsi + 8], rax
+            ; jne =>miss
+            ; mov rcx, [rsi + 16]
+            ; cmp rcx, BYTE 1
+            ; ja =>miss
+            ; mov eax, DWORD [BYTE rsi + d8::LONG_OB_DIGIT]
+            ; imul rcx, rax
+            ; mov rax, QWORD list_type
+            ; cmp [rdi + 8], rax
+            ; jne =>miss
+            ; cmp rcx, [rdi + 16]
+            ; jae =>miss
+            ; mov rax, [BYTE rdi + d8::LIST_OB_ITEM]
+            ; lea rax, [rax + rcx * 8]
+            ; mov rdx, [r13 - 24]
+            ; mov rdi, [rax]
+            ; mov [rax], rdx
+        );
+        self.decref_rdi();
+        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 16]);
+        self.decref_rdi();
+        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 8]);
+        self.decref_rdi();
+        dynasm!(self.ops ; .arch x64 ; sub r13, 24);
     }
 
     /// `LOAD_GLOBAL` through `cache`: pushes the cached value when both dicts still have
@@ -369,12 +452,12 @@ impl Emitter<'_> {
         dynasm!(self.ops
             ; .arch x64
             ; mov rax, QWORD cache as i64
-            ; mov rcx, [r12 + layout::FRAME_F_GLOBALS as i32]
-            ; mov rcx, [rcx + layout::DICT_MA_VERSION_TAG as i32]
+            ; mov rcx, [BYTE r12 + d8::FRAME_F_GLOBALS]
+            ; mov rcx, [BYTE rcx + d8::DICT_MA_VERSION_TAG]
             ; cmp rcx, [rax]
             ; jne =>miss
-            ; mov rcx, [r12 + layout::FRAME_F_BUILTINS as i32]
-            ; mov rcx, [rcx + layout::DICT_MA_VERSION_TAG as i32]
+            ; mov rcx, [BYTE r12 + d8::FRAME_F_BUILTINS]
+            ; mov rcx, [BYTE rcx + d8::DICT_MA_VERSION_TAG]
             ; cmp rcx, [rax + 8]
             ; jne =>miss
             ; mov rax, [rax + 16]
@@ -421,20 +504,17 @@ impl Emitter<'_> {
     /// `LOAD_ATTR` through the cache's shared out-of-line fast path ([`ops::load_attr_hit`]:
     /// slots, instance-dict entries, module attributes, for any of the cached owner types):
     /// on a hit the value replaces the owner, then jumps to `released` (releasing the owner
-    /// may have run code). Falls through on a miss, nothing changed.
-    pub(super) fn cached_attr_load(&mut self, cache: *mut AttrCache, released: DynamicLabel) {
-        let miss = self.new_label();
+    /// may have run code) and falls through. Jumps to `miss` on a miss, nothing changed.
+    pub(super) fn cached_attr_load(&mut self, cache: *mut AttrCache, miss: DynamicLabel) {
         self.call_cache_hit(ops::load_attr_hit as *const () as usize, cache, miss);
         dynasm!(self.ops ; .arch x64 ; mov [r13 - 8], rax);
         self.decref_rdi();
-        dynasm!(self.ops ; .arch x64 ; jmp =>released ; =>miss);
     }
 
     /// `LOAD_METHOD` through the cache's shared out-of-line fast path
-    /// ([`ops::load_method_hit`]): on a hit pushes the method descriptor under the object,
-    /// then jumps to `done` (no code ran). Falls through on a miss, nothing changed.
-    pub(super) fn cached_method_load(&mut self, cache: *mut AttrCache, done: DynamicLabel) {
-        let miss = self.new_label();
+    /// ([`ops::load_method_hit`]): on a hit pushes the method descriptor under the object
+    /// and falls through (no code ran). Jumps to `miss` on a miss, nothing changed.
+    pub(super) fn cached_method_load(&mut self, cache: *mut AttrCache, miss: DynamicLabel) {
         self.call_cache_hit(ops::load_method_hit as *const () as usize, cache, miss);
         dynasm!(self.ops
             ; .arch x64
@@ -442,8 +522,6 @@ impl Emitter<'_> {
             ; mov [r13 - 8], rax
             ; mov [r13], rdi
             ; add r13, 8
-            ; jmp =>done
-            ; =>miss
         );
     }
 }
