@@ -145,3 +145,58 @@ def test_count_table_has_one_column_per_ratio_of_the_configs_given():
     assert geo["stock_over_ours_CEst"] == pytest.approx(1.5)
     text, geo = count.render(interp, ["stock", "pyston"], ["bm_a"], results)
     assert "| bm_a | 0.0M | 0.0M | 2.00x |" in text and "ours" not in text.split("\n")[4]
+
+
+def load_count_functions():
+    spec = importlib.util.spec_from_file_location(
+        "bench_count_functions", os.path.join(ROOT, "benches", "count_functions.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+count_functions = load_count_functions()
+
+ANNOTATE_OUTPUT = """\
+--------------------------------------------------------------------------------
+Ir
+--------------------------------------------------------------------------------
+1,500 (100.0%)  PROGRAM TOTALS
+
+--------------------------------------------------------------------------------
+Ir           file:function
+--------------------------------------------------------------------------------
+  600 (40.0%)  /tmp/python-build.1/Python-3.8.18/Python/ceval.c:_PyEval_EvalFrameDefault [/x/libpython3.8.so.1.0]
+  300 (20.0%)  ???:0x0000000058c626c0 [???]
+  200 (13.3%)  ???:0x0000000058c61a00 [???]
+  150 (10.0%)  /work/main/interp/src/frame.rs:interp::frame::run_compiled_frame'2 [/x/_native.so]
+  100 ( 6.7%)  /work/main/interp/src/frame.rs:interp::frame::run_compiled_frame [/x/_native.so]
+"""
+
+
+def test_annotate_rows_become_self_costs_with_jit_code_summed_into_one_row():
+    costs = count_functions.parse_annotate(ANNOTATE_OUTPUT)
+    assert costs == {
+        "ceval.c:_PyEval_EvalFrameDefault": 600,
+        count_functions.JIT_ROW: 500,
+        # recursion levels ('2) are one function
+        "frame.rs:interp::frame::run_compiled_frame": 250,
+    }
+
+
+def test_per_function_cost_of_one_call_is_the_difference_over_the_extra_calls():
+    low = {"f": 100, "g": 40}
+    high = {"f": 300, "h": 10}
+    assert count_functions.calls_in("d/bm_x.3.callgrind") == 3
+    assert count_functions.per_call(low, high, 3, 5) == {"f": 100, "g": -20, "h": 5}
+    with pytest.raises(ValueError, match="more calls"):
+        count_functions.per_call(low, high, 5, 3)
+    with pytest.raises(ValueError, match="bm_x.5.callgrind"):
+        count_functions.calls_in("d/out.callgrind")
+
+
+def test_function_table_orders_by_the_largest_cost_in_any_column():
+    text = count_functions.render([{"a": 1.0, "b": 50.0}, {"a": 90.0, "c": 2.0}], top=2)
+    lines = text.splitlines()
+    assert lines[0].endswith("  a") and lines[1].endswith("  b") and len(lines) == 3
+    assert lines[2].split() == ["51", "92", "(total)"]
