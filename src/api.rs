@@ -1,11 +1,11 @@
 //! The Python API of `pyston_lite` (re-exported by `python/pyston_lite/__init__.py`).
 
 use crate::code_state::{self, CompileState};
-use crate::hook::{self, DisableOutcome};
+use crate::hook::{self, DisableOutcome, EnableError};
 use crate::options::{KeywordValue, Options};
 use crate::stats as counters;
 use interp::cpython::PyCodeObject;
-use pyo3::exceptions::{PyRuntimeWarning, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyRuntimeWarning, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyCode, PyDict, PyFloat, PyInt};
 
@@ -49,24 +49,28 @@ fn keyword_value(value: &Bound<'_, PyAny>) -> PyResult<KeywordValue> {
 /// Turns the JIT on (idempotent). Options come from the environment
 /// (`PYSTON_LITE_THRESHOLD`, `PYSTON_LITE_MAX_CODE_MB`, `PYSTON_LITE_STATS`) and are
 /// overridden by the keywords `threshold`, `max_code_mb`, `stats`.
-/// Raises ValueError for a bad value, TypeError for an unknown keyword.
+/// Raises ValueError for a bad value, TypeError for an unknown keyword, RuntimeError in a
+/// sub-interpreter or when another frame evaluator replaced ours and is still installed.
 #[pyfunction]
 #[pyo3(signature = (**kwargs))]
 fn enable(py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
     let options = options_from(kwargs)?;
-    code_state::extra_index().map_err(pyo3::exceptions::PyRuntimeError::new_err)?;
+    if !hook::in_main_interpreter() {
+        return Err(PyRuntimeError::new_err(format!("pyston_lite.enable(): {}", EnableError::SubInterpreter)));
+    }
+    code_state::extra_index().map_err(PyRuntimeError::new_err)?;
     if let Some(path) = &options.stats_file {
         *STATS_FILE.lock() = Some(path.clone());
     }
     if options.print_stats_at_exit || options.stats_file.is_some() {
         register_exit_report(py)?;
     }
-    hook::enable(&options);
-    Ok(())
+    hook::enable(&options).map_err(|e| PyRuntimeError::new_err(format!("pyston_lite.enable(): {e}")))
 }
 
 /// Turns the JIT off and puts back the evaluator that was installed before it. If another
 /// PEP 523 evaluator has replaced ours since, it is left in place and a RuntimeWarning says so.
+/// Does nothing in a sub-interpreter.
 #[pyfunction]
 fn disable(py: Python<'_>) -> PyResult<()> {
     if hook::disable() == DisableOutcome::ReplacedByAnother {
@@ -81,10 +85,16 @@ fn disable(py: Python<'_>) -> PyResult<()> {
     Ok(())
 }
 
-/// Whether the JIT is on.
+/// Whether the JIT is on in this interpreter: enabled, and its evaluator is the installed one.
 #[pyfunction]
-fn is_enabled() -> bool {
+fn is_enabled(_py: Python<'_>) -> bool {
     hook::is_enabled()
+}
+
+/// Whether this is the main interpreter (the autoload does nothing in sub-interpreters).
+#[pyfunction]
+fn _in_main_interpreter(_py: Python<'_>) -> bool {
+    hook::in_main_interpreter()
 }
 
 /// Counters since the process started: `entries`, `code_objects` (that got our state),
@@ -167,7 +177,10 @@ fn info<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
 #[pyfunction]
 fn deny(obj: &Bound<'_, PyAny>) -> PyResult<()> {
     let code = code_of(obj)?;
-    code_state::extra_index().map_err(pyo3::exceptions::PyRuntimeError::new_err)?;
+    if !hook::in_main_interpreter() {
+        return Err(PyRuntimeError::new_err("pyston_lite.deny(): the JIT runs in the main interpreter only"));
+    }
+    code_state::extra_index().map_err(PyRuntimeError::new_err)?;
     // SAFETY: live code object (we hold a reference), GIL held.
     let state = unsafe { code_state::get_or_create(code.as_ptr().cast::<PyCodeObject>()) }
         .ok_or_else(|| pyo3::exceptions::PyMemoryError::new_err("cannot attach state to code"))?;
@@ -208,31 +221,11 @@ fn register_exit_report(py: Python<'_>) -> PyResult<()> {
     Ok(())
 }
 
-/// Registered with `os.register_at_fork(after_in_child=...)`: a forked child must not share
-/// code memory with its parent.
-#[pyfunction]
-fn _after_fork_in_child(py: Python<'_>) -> PyResult<()> {
-    if let Err(e) = jit::after_fork_in_child() {
-        let message = std::ffi::CString::new(format!("pyston_lite: compiling stops in this forked process: {e}"))
-            .unwrap_or_default();
-        PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyRuntimeWarning>(), &message, 1)?;
-    }
-    Ok(())
-}
-
-fn register_fork_handler(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let handler = wrap_pyfunction!(_after_fork_in_child, m)?;
-    let kwargs = PyDict::new(m.py());
-    kwargs.set_item("after_in_child", &handler)?;
-    m.py().import("os")?.getattr("register_at_fork")?.call((), Some(&kwargs))?;
-    m.add_function(handler)
-}
-
 pub fn add_to_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    register_fork_handler(m)?;
     m.add_function(wrap_pyfunction!(enable, m)?)?;
     m.add_function(wrap_pyfunction!(disable, m)?)?;
     m.add_function(wrap_pyfunction!(is_enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(_in_main_interpreter, m)?)?;
     m.add_function(wrap_pyfunction!(stats, m)?)?;
     m.add_function(wrap_pyfunction!(info, m)?)?;
     m.add_function(wrap_pyfunction!(deny, m)?)?;

@@ -7,7 +7,7 @@ use crate::options::Options;
 use crate::stats;
 use interp::cpython::{
     eval_frame_func, set_eval_frame_func, EvalFrameFn, PyFrameObject, PyInterpreterState,
-    PyThreadState_Get, _PyEval_EvalFrameDefault,
+    PyInterpreterState_Main, PyThreadState_Get, _PyEval_EvalFrameDefault,
 };
 use interp::cpython::PyThreadState;
 use parking_lot::Mutex;
@@ -50,38 +50,90 @@ pub enum DisableOutcome {
     Restored,
     /// Another evaluator replaced ours; it was left in place and ours only passes frames on.
     ReplacedByAnother,
-    /// The JIT was not enabled.
+    /// The JIT was not enabled (or this is a sub-interpreter, where it never is).
     WasNotEnabled,
 }
 
-/// Applies `options` and makes the hook active, installing it if it is not in the chain.
-/// Idempotent. The caller holds the GIL.
-pub fn enable(options: &Options) {
+/// Why `enable()` did not install our evaluator.
+#[derive(Debug, PartialEq, Eq)]
+pub enum EnableError {
+    /// The calling thread runs a sub-interpreter; the JIT works in the main interpreter only.
+    SubInterpreter,
+    /// Another evaluator replaced ours after we installed it. It may pass frames on to ours,
+    /// so installing ours in front of it could make the two call each other forever.
+    ReplacedByAnother,
+}
+
+impl std::fmt::Display for EnableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EnableError::SubInterpreter => {
+                "pyston_lite runs in the main interpreter only; enable() was called in a sub-interpreter"
+            }
+            EnableError::ReplacedByAnother => {
+                "another PEP 523 frame evaluator replaced pyston_lite's and is still installed; \
+                 pyston_lite does not install itself in front of an evaluator that may call it. \
+                 Remove that evaluator (restore CPython's default) and call enable() again"
+            }
+        })
+    }
+}
+
+/// The current thread's interpreter, if it is the main one. The caller holds the GIL.
+fn main_interpreter() -> Option<*mut PyInterpreterState> {
+    // SAFETY: GIL held (caller), so there is a current thread state and its interpreter is
+    // alive; PyInterpreterState_Main has no preconditions after initialisation.
+    unsafe {
+        let interp = (*PyThreadState_Get()).interp;
+        (interp == PyInterpreterState_Main()).then_some(interp)
+    }
+}
+
+/// Whether `f` is our evaluator.
+fn is_ours(f: Option<EvalFrameFn>) -> bool {
+    f.map(|f| f as usize) == Some(eval_frame as EvalFrameFn as usize)
+}
+
+/// Whether `f` is CPython's own evaluator (which calls no other evaluator).
+fn is_cpython_default(f: Option<EvalFrameFn>) -> bool {
+    f.is_none_or(|f| f as usize == _PyEval_EvalFrameDefault as EvalFrameFn as usize)
+}
+
+/// Applies `options` and makes the hook active, installing it in front of the evaluator
+/// that is there now unless it already is the installed one. Idempotent. The caller holds
+/// the GIL.
+pub fn enable(options: &Options) -> Result<(), EnableError> {
+    let interp = main_interpreter().ok_or(EnableError::SubInterpreter)?;
+    let mut chain = CHAIN.lock();
+    // SAFETY: live interpreter, GIL held.
+    let current = unsafe { eval_frame_func(interp) };
+    if !is_ours(current) {
+        if chain.in_chain && !is_cpython_default(current) {
+            return Err(EnableError::ReplacedByAnother);
+        }
+        chain.previous = current;
+        chain.interp = interp;
+        // SAFETY: GIL held; no frame reads FALLBACK concurrently (see its doc).
+        unsafe { FALLBACK = current };
+        // SAFETY: live interpreter, GIL held; `eval_frame` has the version's signature.
+        unsafe { set_eval_frame_func(interp, Some(eval_frame)) };
+        chain.in_chain = true;
+    }
     THRESHOLD.store(options.threshold, Relaxed);
     jit::set_inline_caches(options.inline_caches);
     // SAFETY: our caller holds the GIL.
     unsafe { interp::ops::dict_keys::verify() };
     MAX_CODE_BYTES.store(options.max_code_bytes, Relaxed);
-    let mut chain = CHAIN.lock();
-    if !chain.in_chain {
-        // SAFETY: GIL held, so the thread state and its interpreter are alive.
-        let interp = unsafe { (*PyThreadState_Get()).interp };
-        // SAFETY: live interpreter, GIL held.
-        let previous = unsafe { eval_frame_func(interp) };
-        chain.previous = previous;
-        chain.interp = interp;
-        // SAFETY: GIL held; no frame reads FALLBACK concurrently (see its doc).
-        unsafe { FALLBACK = previous };
-        // SAFETY: live interpreter, GIL held; `eval_frame` has the version's signature.
-        unsafe { set_eval_frame_func(interp, Some(eval_frame)) };
-        chain.in_chain = true;
-    }
     ACTIVE.store(true, Relaxed);
+    Ok(())
 }
 
-/// Stops the JIT; restores the previous evaluator if ours is still the installed one.
-/// The caller holds the GIL.
+/// Stops the JIT; restores the previous evaluator if ours is still the installed one. A
+/// no-op in a sub-interpreter. The caller holds the GIL.
 pub fn disable() -> DisableOutcome {
+    if main_interpreter().is_none() {
+        return DisableOutcome::WasNotEnabled;
+    }
     let was_active = ACTIVE.swap(false, Relaxed);
     let mut chain = CHAIN.lock();
     if !chain.in_chain {
@@ -89,7 +141,7 @@ pub fn disable() -> DisableOutcome {
     }
     // SAFETY: the interpreter we installed into is alive while Python code calls us.
     let current = unsafe { eval_frame_func(chain.interp) };
-    if current.map(|f| f as usize) == Some(eval_frame as EvalFrameFn as usize) {
+    if is_ours(current) {
         // SAFETY: as above; GIL held.
         unsafe { set_eval_frame_func(chain.interp, chain.previous) };
         chain.in_chain = false;
@@ -101,8 +153,19 @@ pub fn disable() -> DisableOutcome {
     }
 }
 
+/// Whether the JIT is on in the calling thread's interpreter: enabled, and our evaluator is
+/// the one installed there (false in a sub-interpreter, and after another evaluator
+/// replaced ours). The caller holds the GIL.
 pub fn is_enabled() -> bool {
     ACTIVE.load(Relaxed)
+        && main_interpreter()
+            // SAFETY: live interpreter, GIL held.
+            .is_some_and(|interp| is_ours(unsafe { eval_frame_func(interp) }))
+}
+
+/// Whether the calling thread runs the main interpreter. The caller holds the GIL.
+pub fn in_main_interpreter() -> bool {
+    main_interpreter().is_some()
 }
 
 /// Bookkeeping at frame entry: count, compile once a code object is hot, and say whether

@@ -10,6 +10,9 @@ pub const DEFAULT_THRESHOLD: u64 = 200;
 pub const DEFAULT_MAX_CODE_BYTES: u64 = 100 * 1024 * 1024;
 
 const MB: u64 = 1024 * 1024;
+/// The largest code-memory budget: what the code arena can reserve at most (64 GiB).
+pub const MAX_CODE_BYTES: u64 = jit::codemem::MAX_RESERVE as u64;
+const MAX_CODE_MB: u64 = MAX_CODE_BYTES / MB;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
@@ -69,7 +72,7 @@ const ENV_OPTIONS: [EnvOption; 5] = [
     }},
     EnvOption { name: "PYSTON_LITE_MAX_CODE_MB", alias: "JIT_MAX_MEM", apply: |o, n, v| {
         // Pyston-lite's JIT_MAX_MEM counts bytes; ours counts megabytes.
-        o.max_code_bytes = if n == "JIT_MAX_MEM" { parse_count(n, v)? } else { parse_megabytes(n, v)? };
+        o.max_code_bytes = if n == "JIT_MAX_MEM" { parse_code_bytes(n, v)? } else { parse_megabytes(n, v)? };
         Ok(())
     }},
     EnvOption { name: "PYSTON_LITE_STATS", alias: "JIT_SHOW_STATS", apply: |o, n, v| {
@@ -114,11 +117,9 @@ impl Options {
         match (name, value) {
             ("threshold", KeywordValue::Int(n)) if *n >= 0 => self.threshold = *n as u64,
             ("threshold", _) => return Err(error("a non-negative integer")),
-            ("max_code_mb", KeywordValue::Int(n)) if *n >= 0 => self.max_code_bytes = *n as u64 * MB,
-            ("max_code_mb", KeywordValue::Float(x)) if x.is_finite() && *x >= 0.0 => {
-                self.max_code_bytes = (*x * MB as f64) as u64
-            }
-            ("max_code_mb", _) => return Err(error("a non-negative number of megabytes")),
+            ("max_code_mb", KeywordValue::Int(n)) => self.max_code_bytes = megabytes_to_bytes(name, &value.to_string(), *n as f64)?,
+            ("max_code_mb", KeywordValue::Float(x)) => self.max_code_bytes = megabytes_to_bytes(name, &value.to_string(), *x)?,
+            ("max_code_mb", _) => return Err(error(MEGABYTES_EXPECTED)),
             ("stats", KeywordValue::Bool(b)) => self.print_stats_at_exit = *b,
             ("stats", _) => return Err(error("True or False")),
             _ => return Ok(false),
@@ -156,13 +157,32 @@ fn parse_count(name: &str, value: &str) -> Result<u64, OptionError> {
     })
 }
 
+/// What a code-memory budget in megabytes must be, from either path.
+const MEGABYTES_EXPECTED: &str = "a number of megabytes from 0 to 65536";
+
+/// The one range check of a budget in megabytes, for `max_code_mb=` and
+/// `PYSTON_LITE_MAX_CODE_MB` alike (`value` is the text the user gave, for the message).
+fn megabytes_to_bytes(name: &str, value: &str, mb: f64) -> Result<u64, OptionError> {
+    if (0.0..=MAX_CODE_MB as f64).contains(&mb) {
+        Ok((mb * MB as f64) as u64)
+    } else {
+        Err(OptionError { name: name.to_string(), value: value.to_string(), expected: MEGABYTES_EXPECTED })
+    }
+}
+
 fn parse_megabytes(name: &str, value: &str) -> Result<u64, OptionError> {
-    match value.trim().parse::<f64>() {
-        Ok(mb) if mb.is_finite() && mb >= 0.0 => Ok((mb * MB as f64) as u64),
+    // NaN fails the range check; so does anything that does not parse.
+    megabytes_to_bytes(name, value, value.trim().parse::<f64>().unwrap_or(f64::NAN))
+}
+
+/// Pyston-lite's `JIT_MAX_MEM`, in bytes, with the same limit.
+fn parse_code_bytes(name: &str, value: &str) -> Result<u64, OptionError> {
+    match value.trim().parse::<u64>() {
+        Ok(bytes) if bytes <= MAX_CODE_BYTES => Ok(bytes),
         _ => Err(OptionError {
             name: name.to_string(),
             value: value.to_string(),
-            expected: "a non-negative number of megabytes",
+            expected: "a number of bytes from 0 to 68719476736",
         }),
     }
 }
@@ -243,6 +263,32 @@ mod tests {
         assert_eq!(o.set_keyword("max_code_mb", &KeywordValue::Int(2)), Ok(true));
         assert_eq!(o.max_code_bytes, 2 * MB);
         assert!(o.set_keyword("stats", &KeywordValue::Int(1)).is_err());
+        assert_eq!(o.set_keyword("max_code_mb", &KeywordValue::Float(0.5)), Ok(true));
+        assert_eq!(o.max_code_bytes, MB / 2);
         assert_eq!(o.set_keyword("nonsense", &KeywordValue::Int(1)), Ok(false));
+    }
+
+    #[test]
+    fn code_budget_has_one_range_from_keyword_and_environment() {
+        // 2**44 MB is 2**64 bytes: once wrapped to a zero budget through the keyword.
+        for mb in [1u64 << 44, MAX_CODE_MB + 1] {
+            let env_error = Options::from_env(env(&[("PYSTON_LITE_MAX_CODE_MB", &mb.to_string())])).unwrap_err();
+            let kw_error = Options::default().set_keyword("max_code_mb", &KeywordValue::Int(mb as i128)).unwrap_err();
+            assert_eq!(env_error.expected, kw_error.expected);
+            assert_eq!(kw_error.to_string(), format!("invalid value \"{mb}\" for max_code_mb: expected a number of megabytes from 0 to 65536"));
+        }
+        for bad in [KeywordValue::Int(-1), KeywordValue::Float(-0.5), KeywordValue::Float(f64::NAN), KeywordValue::Float(f64::INFINITY), KeywordValue::Bool(true)] {
+            assert_eq!(Options::default().set_keyword("max_code_mb", &bad).unwrap_err().expected, MEGABYTES_EXPECTED);
+        }
+        for bad in ["-1", "nan", "inf", "65536.5", "lots"] {
+            assert_eq!(Options::from_env(env(&[("PYSTON_LITE_MAX_CODE_MB", bad)])).unwrap_err().expected, MEGABYTES_EXPECTED);
+        }
+        let mut o = Options::default();
+        assert_eq!(o.set_keyword("max_code_mb", &KeywordValue::Int(MAX_CODE_MB as i128)), Ok(true));
+        assert_eq!(o.max_code_bytes, MAX_CODE_BYTES);
+        let o = Options::from_env(env(&[("PYSTON_LITE_MAX_CODE_MB", "65536")])).unwrap();
+        assert_eq!(o.max_code_bytes, MAX_CODE_BYTES);
+        assert_eq!(Options::from_env(env(&[("JIT_MAX_MEM", "68719476736")])).unwrap().max_code_bytes, MAX_CODE_BYTES);
+        assert!(Options::from_env(env(&[("JIT_MAX_MEM", "68719476737")])).is_err());
     }
 }

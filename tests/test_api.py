@@ -209,8 +209,8 @@ def test_info_accepts_functions_methods_lambdas_and_code(stock_env):
         ("threshold='5'", "ValueError: pyston_lite: invalid value \"'5'\" for threshold: expected a non-negative integer"),
         ("threshold=1.5", "ValueError: pyston_lite: invalid value \"1.5\" for threshold: expected a non-negative integer"),
         ("threshold=10**40", "ValueError: pyston_lite: invalid value \"10000000000000000000000000000000000000000\" for threshold: expected a non-negative integer"),
-        ("max_code_mb=-2", "ValueError: pyston_lite: invalid value \"-2\" for max_code_mb: expected a non-negative number of megabytes"),
-        ("max_code_mb=float('nan')", "ValueError: pyston_lite: invalid value \"NaN\" for max_code_mb: expected a non-negative number of megabytes"),
+        ("max_code_mb=-2", "ValueError: pyston_lite: invalid value \"-2\" for max_code_mb: expected a number of megabytes from 0 to 65536"),
+        ("max_code_mb=float('nan')", "ValueError: pyston_lite: invalid value \"NaN\" for max_code_mb: expected a number of megabytes from 0 to 65536"),
         ("stats=1", "ValueError: pyston_lite: invalid value \"1\" for stats: expected True or False"),
         ("treshold=5", "TypeError: enable() got an unexpected keyword argument 'treshold' (options: threshold, max_code_mb, stats)"),
     ],
@@ -374,3 +374,115 @@ def test_stats_file_collects_one_line_per_process(tmp_path):
         assert result.returncode == 0 and result.stderr == "", result.stderr
     lines = path.read_text().splitlines()
     assert len(lines) == 2 and all(line.startswith("pyston_lite stats: entries=") for line in lines)
+
+
+def test_code_budget_out_of_range_is_the_same_error_from_keyword_and_environment():
+    # 2**44 MB is 2**64 bytes, which once wrapped to a zero budget through the keyword.
+    code = """
+        import pyston_lite as p
+        try:
+            p.enable(%s)
+        except ValueError as e:
+            print(str(e).split(": expected ")[1])
+        print(p.is_enabled())
+        """
+    from_keyword = check_python(code % "max_code_mb=2**44", env=clean_env(DISABLE_PYSTON="1"))
+    from_env = check_python(code % "", env=clean_env(DISABLE_PYSTON="1", PYSTON_LITE_MAX_CODE_MB=str(2**44)))
+    assert from_keyword == from_env == "a number of megabytes from 0 to 65536\nFalse\n"
+    largest = check_python(
+        """
+        import pyston_lite as p
+        p.enable(threshold=0, max_code_mb=65536)
+        def f(): pass
+        f()
+        print(p.info(f)["state"], p.stats()["failed"])
+        """,
+        env=clean_env(DISABLE_PYSTON="1"),
+    )
+    assert largest.split() == ["compiled", "{}"]
+
+
+def test_compiled_counts_only_code_objects_with_machine_code(stock_env):
+    # A budget that runs out part way: each code object is either compiled (with machine
+    # code) or failed with code_memory_full, and stats() agrees with info() of each.
+    out = check_python(
+        """
+        import pyston_lite as p
+        fs = []
+        for k in range(300):
+            ns = {}
+            exec("def f(x):\\n    return x + %d" % k, ns)
+            fs.append(ns["f"])
+        p.enable(threshold=0, max_code_mb=0.05)
+        before = p.stats()
+        for f in fs:
+            f(1)
+        after = p.stats()
+        infos = [p.info(f) for f in fs]
+        compiled = [i for i in infos if i["state"] == "compiled"]
+        failed = [i for i in infos if i["state"] == "failed"]
+        print(after["compiled"] - before["compiled"] == len(compiled) > 0)
+        full = after["failed"].get("code_memory_full", 0) - before["failed"].get("code_memory_full", 0)
+        print(full == len(failed) > 0, len(compiled) + len(failed) == 300)
+        print(all(i["code_bytes"] > 0 for i in compiled), all(i["code_bytes"] == 0 for i in failed))
+        print(after["code_bytes"] - before["code_bytes"] == sum(i["code_bytes"] for i in compiled))
+        """,
+        env=stock_env,
+    )
+    assert out.split() == ["True"] * 6
+
+
+SUBINTERPRETER = """
+import pyston_lite as p, warnings
+warnings.simplefilter("error")
+print("sub", p.is_enabled())
+p.disable()
+try:
+    p.enable()
+except RuntimeError as e:
+    print("sub RuntimeError", "main interpreter only" in str(e))
+try:
+    p.deny(lambda: 0)
+except RuntimeError as e:
+    print("sub RuntimeError", "main interpreter only" in str(e))
+print("sub", p.is_enabled())
+"""
+
+
+def test_sub_interpreters_leave_the_main_interpreters_jit_alone(stock_env):
+    out = check_python(
+        """
+        import sys, warnings, pyston_lite as p
+        from test.support import run_in_subinterp
+        warnings.simplefilter("error")
+        p.enable(threshold=0)
+        sys.stdout.flush()
+        print("rc", run_in_subinterp(CODE))
+        print("main", p.is_enabled())
+        def g(): pass
+        g()
+        print("main", p.info(g)["state"])
+        p.disable()
+        print("main", p.is_enabled())
+        """.replace("CODE", repr(SUBINTERPRETER)),
+        env=stock_env,
+    )
+    assert out.splitlines() == [
+        "sub False", "sub RuntimeError True", "sub RuntimeError True", "sub False",
+        "rc 0", "main True", "main compiled", "main False",
+    ]
+
+
+def test_autoload_does_nothing_in_a_sub_interpreter():
+    # A sub-interpreter's site processes the autoload's .pth file again: it must neither
+    # enable there nor print a warning, and the main interpreter stays enabled.
+    result = run_python(
+        """
+        import sys, pyston_lite as p
+        from test.support import run_in_subinterp
+        sys.stdout.flush()
+        print(run_in_subinterp("import pyston_lite as p; print('sub', p.is_enabled())"))
+        print("main", p.is_enabled())
+        """
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "sub False\n0\nmain True\n", "")

@@ -9,7 +9,7 @@ import sysconfig
 
 import pytest
 
-from conftest import TESTS_DIR, check_python, clean_env, run_python
+from conftest import COMPILES, TESTS_DIR, check_python, clean_env, run_python
 
 
 @pytest.fixture(scope="module")
@@ -64,10 +64,17 @@ print(p.is_enabled())
 theirs = counthook.count()
 for _ in range(10): f()
 print(counthook.count() - theirs, p.info(f)["entries"])  # theirs still runs, ours passes through
-p.enable()                   # back on without re-installing: no loop through ourselves
+try:
+    p.enable()               # theirs may call ours: installing ours in front could loop
+except RuntimeError as e:
+    print("RuntimeError", "another PEP 523 frame evaluator replaced" in str(e))
 for _ in range(10): f()
-print(p.info(f)["entries"])
-counthook.uninstall()        # theirs goes; ours is on top again
+print(p.is_enabled(), p.info(f)["entries"])
+counthook.uninstall()        # theirs goes; ours is the installed one again, still off
+print(p.is_enabled())
+p.enable()
+for _ in range(10): f()
+print(p.is_enabled(), p.info(f)["entries"])
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     p.disable()
@@ -75,7 +82,40 @@ print(len(caught), counthook.default_installed())
 """,
         counthook_dir,
     )
-    assert out.splitlines() == ["1 RuntimeWarning True", "False", "10 0", "10", "0 True"]
+    assert out.splitlines() == [
+        "1 RuntimeWarning True", "False", "10 0", "RuntimeError True", "False 0", "False",
+        "True 10", "0 True",
+    ]
+
+
+def test_is_enabled_after_cpythons_evaluator_replaced_ours(counthook_dir):
+    # A debugger puts CPython's own evaluator back over ours: is_enabled() says so at once,
+    # disable() warns, and enable() installs ours again in front of it (it calls no one).
+    out = run(
+        """
+def f(): pass
+def g(): pass
+p.enable(threshold=0)
+f()
+counthook.install_default()
+print(p.is_enabled(), p.info(f)["state"])
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    p.disable()
+print(len(caught), p.is_enabled())
+p.enable(threshold=0)
+g()
+print(p.is_enabled(), p.info(g)["state"] == ("compiled" if COMPILES else "failed"))
+counthook.install_default()   # replaced again while on: enable() puts ours back
+print(p.is_enabled())
+p.enable()
+print(p.is_enabled())
+p.disable()
+print(p.is_enabled(), counthook.default_installed())
+""".replace("COMPILES", repr(COMPILES)),
+        counthook_dir,
+    )
+    assert out.splitlines() == ["False " + ("compiled" if COMPILES else "failed"), "1 False", "True True", "False", "True", "False True"]
 
 
 def test_disable_restores_cpythons_evaluator(counthook_dir):

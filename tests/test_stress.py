@@ -1,5 +1,4 @@
-"""Stress: forked children with their own code memory, deep recursion, abandoned
-generators, threads sharing compiled code, and compiled code objects created and dropped
+"""Stress: deep recursion, abandoned generators, threads sharing compiled code, and compiled code objects created and dropped
 by the thousand. Each runs at threshold 0 in a fresh interpreter, so (where this version
 has a code generator) everything below runs in machine code."""
 
@@ -12,47 +11,6 @@ from conftest import COMPILES, check_python, clean_env
 
 def jit_env(**extra):
     return clean_env(PYSTON_LITE_THRESHOLD="0", **extra)
-
-
-def test_forked_child_and_parent_compile_independently():
-    # Without a private copy of the code memory in the child, the parent's later
-    # compilations land on the bytes the child's functions run from (and vice versa).
-    out = check_python(
-        """
-        import os, pyston_lite
-
-        def make(k):
-            ns = {}
-            exec("def f(x):\\n    total = 0\\n    for i in range(x):\\n        total += i * %d\\n    return total" % k, ns)
-            return ns["f"]
-
-        base = [make(k) for k in range(50)]
-        assert [f(10) for f in base] == [45 * k for k in range(50)]
-        dropped = [make(k) for k in range(50, 100)]
-        del dropped  # their code memory goes to the free list, shared state at fork time
-        to_child_r, to_child_w = os.pipe()
-        to_parent_r, to_parent_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            mine = [make(1000 + k) for k in range(50)]
-            [f(3) for f in mine]
-            os.write(to_parent_w, b"c")     # child compiled
-            os.read(to_child_r, 1)          # parent compiled over the same offsets
-            ok = [f(10) for f in mine] == [45 * (1000 + k) for k in range(50)]
-            ok = ok and [f(10) for f in base] == [45 * k for k in range(50)]
-            os._exit(0 if ok else 3)
-        os.read(to_parent_r, 1)
-        theirs = [make(2000 + k) for k in range(50)]
-        [f(3) for f in theirs]
-        os.write(to_child_w, b"p")
-        _, status = os.waitpid(pid, 0)
-        print(os.WEXITSTATUS(status) if os.WIFEXITED(status) else "signal %d" % os.WTERMSIG(status))
-        print([f(10) for f in theirs] == [45 * (2000 + k) for k in range(50)])
-        print(pyston_lite.stats()["compiled"] >= 150 or NO_CODE_GENERATOR)
-        """.replace("NO_CODE_GENERATOR", repr(not COMPILES)),
-        env=jit_env(),
-    )
-    assert out.split() == ["0", "True", "True"]
 
 
 def test_deep_recursion_as_deep_as_stock():

@@ -35,6 +35,15 @@
 //!   The budget limits what is in use; the address-space reserve limits where it can go
 //!   ([`CodeMemError::OutOfAddressSpace`], only reachable through fragmentation or a budget
 //!   larger than the reserve).
+//! * **Fork.** Both views are `MAP_SHARED`, so they stay shared with every process forked
+//!   from this one. Code that was there before the fork may be shared (it is only read and
+//!   executed), but no process may write a page another one executes: after a fork, every
+//!   process, parent and child alike, moves onto a private copy of the file before its first
+//!   write ([`Pages::make_private`], called by every mutating arena operation). Nobody writes
+//!   the old file after the fork, so each copy is exact, whichever process writes first and
+//!   whatever runs in between (at-fork hooks that compile, threads). A fork is noticed by
+//!   `pthread_atfork` handlers that count it ([`forks`]); they run inside `fork()` in both
+//!   processes, before either runs anything else.
 //! * **Testability.** The allocator is generic over [`Pages`]; [`FakePages`] keeps the bytes in
 //!   a `Vec` so the allocator is tested without executing anything.
 //!
@@ -199,6 +208,11 @@ pub trait Pages {
     /// the pages are dual-mapped).
     fn write_addr(&self, offset: usize) -> usize;
     /// Makes bytes written to `offset..offset + len` visible to instruction fetch.
+    /// Makes sure writing affects this process only; see "Fork" in the module documentation.
+    /// Every mutating arena operation calls it before it writes anything.
+    fn make_private(&mut self) -> Result<(), CodeMemError> {
+        Ok(())
+    }
     fn sync_icache(&self, offset: usize, len: usize) {
         let _ = (offset, len);
     }
@@ -376,11 +390,6 @@ impl<P: Pages> CodeArena<P> {
         self.budget = budget;
     }
 
-    /// The pages under the arena, for page-level operations (see `unshare_after_fork`).
-    pub fn pages_mut(&mut self) -> &mut P {
-        &mut self.pages
-    }
-
     /// The pages under the arena (read-only: addresses and sizes).
     pub fn pages(&self) -> &P {
         &self.pages
@@ -402,6 +411,7 @@ impl<P: Pages> CodeArena<P> {
         if size > self.budget.saturating_sub(self.in_use) {
             return Err(CodeMemError::BudgetExhausted);
         }
+        self.pages.make_private()?;
         let offset = match self.free_by_size.range((size, 0)..).next().copied() {
             Some((block_size, block)) => {
                 self.remove_free(block, block_size);
@@ -451,6 +461,7 @@ impl<P: Pages> CodeArena<P> {
             Some(end) if end <= region.len => {}
             _ => return Err(CodeMemError::OutOfBounds),
         }
+        self.pages.make_private()?;
         self.pages.write(region.offset + at, bytes);
         Ok(())
     }
@@ -475,9 +486,11 @@ impl<P: Pages> CodeArena<P> {
     }
 
     /// Returns the region's bytes to the arena, refilled with [`TRAP_PATTERN`]. No thread may
-    /// execute them any more (see the module documentation).
+    /// execute them any more (see the module documentation). If the pages cannot be made
+    /// private after a fork the region is not touched and stays allocated (leaked).
     pub fn free(&mut self, region: CodeRegion) -> Result<(), CodeMemError> {
         self.check_owner(&region)?;
+        self.pages.make_private()?;
         self.release(region.offset, region.size);
         self.pages.sync_icache(region.offset, region.size);
         self.in_use -= region.size;
@@ -497,6 +510,7 @@ impl<P: Pages> CodeArena<P> {
         }
         let new_size = round_up(new_len, ALIGN).ok_or(CodeMemError::OutOfBounds)?;
         if new_size < region.size {
+            self.pages.make_private()?;
             let tail = region.size - new_size;
             self.release(region.offset + new_size, tail);
             self.pages.sync_icache(region.offset + new_size, tail);
@@ -596,6 +610,10 @@ pub struct FakePages {
     exec_base: usize,
     fail_next_commit: Option<i32>,
     commits: usize,
+    /// A pretended fork happened and no private copy was made since.
+    shared: bool,
+    fail_next_make_private: Option<i32>,
+    private_copies: usize,
 }
 
 impl FakePages {
@@ -611,6 +629,9 @@ impl FakePages {
             exec_base: Self::EXEC_BASE,
             fail_next_commit: None,
             commits: 0,
+            shared: false,
+            fail_next_make_private: None,
+            private_copies: 0,
         }
     }
 
@@ -627,6 +648,26 @@ impl FakePages {
     /// How many commits succeeded.
     pub fn commits(&self) -> usize {
         self.commits
+    }
+
+    /// Pretends the process forked: until [`Pages::make_private`], the pages are shared
+    /// with another process and any write panics.
+    pub fn pretend_fork(&mut self) {
+        self.shared = true;
+    }
+
+    /// Makes the next [`Pages::make_private`] of shared pages fail with `BackingFailed(errno)`.
+    pub fn fail_next_make_private(&mut self, errno: i32) {
+        self.fail_next_make_private = Some(errno);
+    }
+
+    /// How many private copies were made after pretended forks.
+    pub fn private_copies(&self) -> usize {
+        self.private_copies
+    }
+
+    fn assert_private(&self) {
+        assert!(!self.shared, "code memory written while shared with another process");
     }
 }
 
@@ -652,14 +693,27 @@ impl Pages for FakePages {
         if let Some(errno) = self.fail_next_commit.take() {
             return Err(CodeMemError::CommitFailed(errno));
         }
+        self.assert_private();
         self.bytes.resize(new_len, 0);
         self.commits += 1;
         Ok(())
     }
     fn write(&mut self, offset: usize, bytes: &[u8]) {
+        self.assert_private();
         self.bytes[offset..offset + bytes.len()].copy_from_slice(bytes);
     }
+    fn make_private(&mut self) -> Result<(), CodeMemError> {
+        if self.shared {
+            if let Some(errno) = self.fail_next_make_private.take() {
+                return Err(CodeMemError::BackingFailed(errno));
+            }
+            self.shared = false;
+            self.private_copies += 1;
+        }
+        Ok(())
+    }
     fn fill(&mut self, offset: usize, len: usize, pattern: [u8; 4]) {
+        self.assert_private();
         for (o, b) in self.bytes[offset..offset + len].iter_mut().enumerate() {
             *b = pattern[(offset + o) % 4];
         }
@@ -673,7 +727,7 @@ impl Pages for FakePages {
 }
 
 #[cfg(target_os = "linux")]
-pub use dual::{Backing, DualMappedPages};
+pub use dual::{forks, Backing, DualMappedPages};
 
 #[cfg(target_os = "linux")]
 mod dual {
@@ -681,6 +735,32 @@ mod dual {
     use std::ffi::{CString, OsString};
     use std::os::unix::ffi::OsStrExt;
     use std::ptr;
+    use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+    use std::sync::Once;
+
+    /// Forks this process has been through, as parent or as child (the child inherits the
+    /// parent's count and adds one).
+    static FORKS: AtomicU64 = AtomicU64::new(0);
+
+    /// How many forks this process has been through (as parent or child) since it started.
+    pub fn forks() -> u64 {
+        FORKS.load(Relaxed)
+    }
+
+    extern "C" fn count_fork() {
+        FORKS.fetch_add(1, Relaxed);
+    }
+
+    /// Registers [`count_fork`] to run in the parent and in the child of every `fork()`, once
+    /// per process (the child inherits the registration).
+    fn count_forks() {
+        static REGISTERED: Once = Once::new();
+        REGISTERED.call_once(|| {
+            // SAFETY: `count_fork` only bumps an atomic (async-signal-safe) and, like the
+            // rest of this library, is never unloaded.
+            unsafe { libc::pthread_atfork(None, Some(count_fork), Some(count_fork)) };
+        });
+    }
 
     /// What backs a [`DualMappedPages`].
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -702,6 +782,10 @@ mod dual {
         committed: usize,
         page_size: usize,
         backing: Backing,
+        /// [`forks`] when the views were last known to be this process's alone.
+        forks_seen: u64,
+        /// A private copy failed half-way: the views may map different files.
+        broken: bool,
     }
 
     // SAFETY: the mappings are process-wide, not tied to a thread; mutation needs `&mut self`.
@@ -777,6 +861,7 @@ mod dual {
     impl DualMappedPages {
         /// Reserves `len` bytes (rounded up to pages) on the given backing.
         pub fn with_backing(len: usize, backing: Backing) -> Result<Self, CodeMemError> {
+            count_forks();
             let page_size = page_size();
             let reserved =
                 round_up(len.max(1), page_size).ok_or(CodeMemError::ReserveFailed(libc::ENOMEM))?;
@@ -863,15 +948,23 @@ mod dual {
                 committed: 0,
                 page_size,
                 backing,
+                forks_seen: forks(),
+                broken: false,
             })
         }
 
-        /// In a child process after `fork()`: both views are `MAP_SHARED` mappings of the
-        /// parent's file, so whatever either process writes later (new code, reused freed
-        /// blocks) would change the other's running code. Moves this process onto a private
-        /// copy — a new file with the same bytes, mapped over both views at the same
-        /// addresses (code keeps running where it is, return addresses stay valid).
-        pub fn unshare_after_fork(&mut self) -> Result<(), CodeMemError> {
+        /// After a fork both views are `MAP_SHARED` mappings of a file other processes map
+        /// too, so whatever this process wrote (new code, reused freed blocks) would change
+        /// their running code. Moves this process onto a private copy: a new file with the
+        /// same bytes, mapped over both views at the same addresses (code keeps running where
+        /// it is, return addresses stay valid). The copy is exact because no process writes
+        /// the shared file after the fork: each moves off it before its first write.
+        fn copy_to_private_file(&mut self) -> Result<(), CodeMemError> {
+            use std::os::unix::fs::FileExt;
+            use std::os::unix::io::{AsRawFd, FromRawFd};
+            if self.broken {
+                return Err(CodeMemError::BackingFailed(libc::EIO));
+            }
             let fd = match self.backing {
                 Backing::Memfd => memfd()?,
                 Backing::TempFile => temp_dirs()
@@ -879,31 +972,30 @@ mod dual {
                     .find_map(|dir| temp_file(dir).ok())
                     .ok_or(CodeMemError::BackingFailed(libc::ENOENT))?,
             };
-            // SAFETY: `fd` is the new file; `rw` is readable for `committed` bytes.
-            let copied = unsafe {
-                libc::ftruncate(fd, self.reserved as libc::off_t) == 0
-                    && libc::pwrite(fd, self.rw.cast(), self.committed, 0) == self.committed as isize
-            };
-            if !copied {
-                let e = errno();
-                close(fd);
-                return Err(CodeMemError::CommitFailed(e));
-            }
+            // SAFETY: `fd` is the new file's descriptor, owned by nothing else; `file` closes it.
+            let file = unsafe { std::fs::File::from_raw_fd(fd) };
+            // SAFETY: the RW view is mapped and readable for `committed` bytes, and nothing
+            // writes it while we copy (this process writes only after this returns; other
+            // processes never write the shared file after the fork).
+            let bytes = unsafe { std::slice::from_raw_parts(self.rw, self.committed) };
+            file.set_len(self.reserved as u64)
+                .and_then(|()| file.write_all_at(bytes, 0))
+                .map_err(|e| CodeMemError::CommitFailed(e.raw_os_error().unwrap_or(libc::EIO)))?;
             let flags = libc::MAP_SHARED | libc::MAP_NORESERVE | libc::MAP_FIXED;
+            // The executable view first: if it cannot be replaced, nothing has changed.
             for (view, prot) in [
-                (self.rw, libc::PROT_READ | libc::PROT_WRITE),
                 (self.rx, libc::PROT_READ | libc::PROT_EXEC),
+                (self.rw, libc::PROT_READ | libc::PROT_WRITE),
             ] {
                 // SAFETY: replaces our own view, at its own address and size, with the copy of
                 // the same bytes, so code running from it sees no change.
-                let mapped = unsafe { libc::mmap(view.cast(), self.reserved, prot, flags, fd, 0) };
+                let mapped = unsafe { libc::mmap(view.cast(), self.reserved, prot, flags, file.as_raw_fd(), 0) };
                 if mapped == libc::MAP_FAILED {
-                    let e = errno();
-                    close(fd);
-                    return Err(CodeMemError::ReserveFailed(e));
+                    // The views may no longer map one file: never write through them again.
+                    self.broken = true;
+                    return Err(CodeMemError::ReserveFailed(errno()));
                 }
             }
-            close(fd);
             Ok(())
         }
 
@@ -984,6 +1076,15 @@ mod dual {
                     unsafe { self.rw.add(o).write(pattern[o % 4]) };
                 }
             }
+        }
+
+        fn make_private(&mut self) -> Result<(), CodeMemError> {
+            let forks = forks();
+            if forks != self.forks_seen {
+                self.copy_to_private_file()?;
+                self.forks_seen = forks;
+            }
+            Ok(())
         }
 
         fn exec_addr(&self, offset: usize) -> usize {
@@ -1078,6 +1179,41 @@ mod tests {
         }
         assert_eq!(arena.bytes_in_use(), 0);
         assert_eq!(arena.high_water(), 0);
+        arena.check_invariants();
+    }
+
+    #[test]
+    fn codemem_every_write_after_a_fork_makes_the_pages_private_first() {
+        // FakePages panics on any write while "shared", so each step below proves that the
+        // operation asked for a private copy before it wrote.
+        let mut arena = fake(16 * MIB, 16 * MIB);
+        let a = arena.install(&[1; 40]).unwrap();
+        let mut b = arena.alloc(100).unwrap();
+        arena.pages.pretend_fork();
+        arena.free(a).unwrap();
+        assert_eq!(arena.pages.private_copies(), 1);
+        arena.pages.pretend_fork();
+        arena.shrink(&mut b, 10).unwrap();
+        arena.pages.pretend_fork();
+        arena.write(&b, 0, &[2; 10]).unwrap();
+        arena.pages.pretend_fork();
+        let big = arena.alloc(4 * COMMIT_CHUNK).unwrap(); // commits and trap-fills
+        arena.pages.pretend_fork();
+        let small = arena.alloc(16).unwrap(); // from the free list: writes nothing, still copies
+        assert_eq!(arena.pages.private_copies(), 5);
+        // Writes after the copy do not copy again.
+        arena.write(&b, 0, &[3; 10]).unwrap();
+        arena.free(small).unwrap();
+        assert_eq!(arena.pages.private_copies(), 5);
+        // A failed copy fails the operation and changes nothing.
+        arena.pages.pretend_fork();
+        arena.pages.fail_next_make_private(libc::ENOMEM);
+        let in_use = arena.bytes_in_use();
+        assert_eq!(arena.free(big).unwrap_err(), CodeMemError::BackingFailed(libc::ENOMEM));
+        assert_eq!(arena.bytes_in_use(), in_use);
+        assert_eq!(arena.pages.private_copies(), 5);
+        arena.free(b).unwrap();
+        assert_eq!(arena.pages.private_copies(), 6);
         arena.check_invariants();
     }
 
@@ -1658,6 +1794,63 @@ mod tests {
             assert_eq!(call(addr), 42);
             arena.free(running).unwrap();
             assert_eq!(arena.bytes_in_use(), 0);
+        }
+
+        /// In a forked child: frees `freed` (trap fill), compiles over it and over fresh
+        /// memory, and exits 0 if its own code runs; the caller then checks its own bytes.
+        fn child_writes_over(arena: &mut CodeMemory, freed: CodeRegion, kept: usize) -> ! {
+            let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                arena.free(freed).unwrap();
+                let regions: Vec<_> = (0..64).map(|i| arena.install(&return_const(1000 + i)).unwrap()).collect();
+                let big = arena.alloc(2 * COMMIT_CHUNK).unwrap();
+                regions.iter().enumerate().all(|(i, r)| call(r.exec_addr()) == 1000 + i as i32)
+                    && call(kept) == 2
+                    && big.len() == 2 * COMMIT_CHUNK
+            }));
+            // SAFETY: leaves the forked child without running the parent's exit handlers.
+            unsafe { libc::_exit(if matches!(ok, Ok(true)) { 0 } else { 3 }) }
+        }
+
+        #[test]
+        fn codemem_writes_after_fork_stay_in_their_process() {
+            // Parent and child each free and compile right after the fork; neither may see
+            // the other's writes in code it runs. Repeated so that either side may write
+            // first (each iteration lets the child run first, then the parent).
+            let mut arena = CodeMemory::new(100 * MIB).unwrap();
+            let kept = arena.install(&return_const(2)).unwrap();
+            for round in 0..20 {
+                let freed_in_child = arena.install(&return_const(-1)).unwrap();
+                let freed_in_parent = arena.install(&return_const(-2)).unwrap();
+                let (child_addr, parent_addr) = (freed_in_child.exec_addr(), freed_in_parent.exec_addr());
+                // SAFETY: the child only runs this test's code on its own copy of memory and
+                // leaves with `_exit`.
+                let pid = unsafe { libc::fork() };
+                assert!(pid >= 0, "fork failed");
+                if pid == 0 {
+                    drop(freed_in_parent);
+                    child_writes_over(&mut arena, freed_in_child, kept.exec_addr());
+                }
+                if round % 2 == 1 {
+                    // Odd rounds: the parent writes while the child is still running.
+                    arena.free(freed_in_parent).unwrap();
+                    let mine = arena.install(&return_const(round)).unwrap();
+                    assert_eq!(call(mine.exec_addr()), round);
+                    arena.free(mine).unwrap();
+                } else {
+                    drop(freed_in_parent); // leaked: still -2 in this process
+                }
+                let mut status = 0;
+                // SAFETY: waits for the child forked above.
+                assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+                assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "child failed: status {status:#x}");
+                assert_eq!(call(child_addr), -1, "the child's free reached the parent");
+                if round % 2 == 0 {
+                    assert_eq!(call(parent_addr), -2);
+                }
+                assert_eq!(call(kept.exec_addr()), 2);
+                arena.free(freed_in_child).unwrap();
+            }
+            assert!(forks() >= 20);
         }
     }
 }

@@ -104,36 +104,38 @@ unsafe fn tuple_items(tuple: *mut pyo3_ffi::PyObject) -> Vec<usize> {
 /// The process's code arena, created on first use.
 static ARENA: Mutex<Option<CodeMemory>> = Mutex::new(None);
 
-/// Set in a forked child whose arena could not be unshared: writing to it would change the
-/// parent's code.
-static STILL_SHARED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
 /// The arena, with its budget set to `budget` bytes.
 pub fn arena(budget: u64) -> Result<MappedMutexGuard<'static, CodeMemory>, CompileFailure> {
-    if STILL_SHARED.load(std::sync::atomic::Ordering::Relaxed) {
-        return Err(CompileFailure::CodeMemoryError);
-    }
     let budget = usize::try_from(budget).unwrap_or(usize::MAX);
     let mut guard = ARENA.lock();
     if guard.is_none() {
         *guard = Some(CodeMemory::new(budget).map_err(|_| CompileFailure::CodeMemoryError)?);
+        hold_arena_across_fork();
     }
     let mut arena = MutexGuard::map(guard, |a| a.as_mut().expect("created above"));
     arena.set_budget(budget);
     Ok(arena)
 }
 
-/// In a child process after `os.fork()`: gives the arena its own copy of the code memory
-/// (see `DualMappedPages::unshare_after_fork`). If that fails the child stops compiling
-/// (the arena refuses every allocation) and the error is returned for a warning.
-pub fn after_fork_in_child() -> Result<(), CodeMemError> {
-    let mut guard = ARENA.lock();
-    let Some(arena) = guard.as_mut() else { return Ok(()) };
-    let result = arena.pages_mut().unshare_after_fork();
-    if result.is_err() {
-        STILL_SHARED.store(true, std::sync::atomic::Ordering::Relaxed);
+/// Makes `fork()` wait until no thread is inside an arena operation, so that the child's
+/// copy of the arena is consistent and its lock free (the thread that held it does not
+/// exist there). Arena operations never wait for the GIL or anything else while holding the
+/// lock, so the forking thread waits only for one operation to end.
+fn hold_arena_across_fork() {
+    extern "C" fn lock() {
+        std::mem::forget(ARENA.lock());
     }
-    result
+    extern "C" fn unlock() {
+        // SAFETY: `lock` ran before this fork in the forking thread and left ARENA locked;
+        // in the child the forking thread is the only thread.
+        unsafe { ARENA.force_unlock() };
+    }
+    static REGISTERED: std::sync::Once = std::sync::Once::new();
+    REGISTERED.call_once(|| {
+        // SAFETY: the handlers only lock and unlock a static mutex; this library is never
+        // unloaded.
+        unsafe { libc::pthread_atfork(Some(lock), Some(unlock), Some(unlock)) };
+    });
 }
 
 /// Returns a dead code object's machine code to the arena.

@@ -90,15 +90,6 @@ pub fn has_backward_jump(co_code: &[u8]) -> bool {
     interp::bytecode::Instructions::new(co_code).any(|i| i.jump_target().is_some_and(|t| t <= i.offset))
 }
 
-/// To run in a child process after `os.fork()`: the child gets its own copy of the code
-/// memory. An error means the child compiles nothing more.
-pub fn after_fork_in_child() -> Result<(), String> {
-    #[cfg(codegen)]
-    return compiled::after_fork_in_child().map_err(|e| e.to_string());
-    #[cfg(not(codegen))]
-    Ok(())
-}
-
 impl CompiledCode {
     /// Whether a frame of this code whose last instruction was `f_lasti` can run here (see
     /// [`compiled::MachineCode::can_enter`]); never on versions without a code generator.

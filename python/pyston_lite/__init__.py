@@ -35,10 +35,11 @@ def _autoload():
     """Called by the ``pyston_lite_autoload`` .pth file: enable with options from the
     environment; a bad option prints one warning line and leaves the JIT off.
 
-    Runs once per process: site processes a venv's site-packages twice when ``lib64`` is a
+    Runs once per process, in the main interpreter only (the JIT does not run in
+    sub-interpreters, whose ``site`` processes the .pth file again): site processes a venv's site-packages twice when ``lib64`` is a
     symlink to ``lib``, and so runs the .pth line twice."""
     global _autoloaded
-    if _autoloaded:
+    if _autoloaded or not _native._in_main_interpreter():
         return
     _autoloaded = True
     try:

@@ -49,6 +49,13 @@ static PyObject *uninstall(PyObject *self, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
+/* What a debugger does to get frames evaluated by CPython itself: installs the default
+ * evaluator, whatever was there. */
+static PyObject *install_default(PyObject *self, PyObject *unused) {
+    set_eval(_PyEval_EvalFrameDefault);
+    Py_RETURN_NONE;
+}
+
 static PyObject *count(PyObject *self, PyObject *unused) { return PyLong_FromLongLong(frames_seen); }
 
 static PyObject *default_installed(PyObject *self, PyObject *unused) {
@@ -58,6 +65,7 @@ static PyObject *default_installed(PyObject *self, PyObject *unused) {
 static PyMethodDef methods[] = {
     {"install", install, METH_NOARGS, "install the counting evaluator on top"},
     {"uninstall", uninstall, METH_NOARGS, "restore the evaluator it replaced"},
+    {"install_default", install_default, METH_NOARGS, "install CPython's own evaluator over whatever is there"},
     {"count", count, METH_NOARGS, "frames seen so far"},
     {"default_installed", default_installed, METH_NOARGS, "is CPython's own evaluator installed?"},
     {NULL, NULL, 0, NULL},

@@ -36,6 +36,8 @@ extern "C" {
     pub fn _PyCode_GetExtra(code: *mut PyObject, index: Py_ssize_t, extra: *mut *mut c_void) -> c_int;
     pub fn _PyCode_SetExtra(code: *mut PyObject, index: Py_ssize_t, extra: *mut c_void) -> c_int;
     pub fn PyThreadState_Get() -> *mut PyThreadState;
+    /// The main interpreter (exported since 3.7).
+    pub fn PyInterpreterState_Main() -> *mut PyInterpreterState;
 }
 
 /// The evaluator currently installed in `interp`.
