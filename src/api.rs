@@ -21,7 +21,7 @@ fn options_from(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
             Ok(false) => {
                 return Err(PyTypeError::new_err(format!(
                     "enable() got an unexpected keyword argument '{name}' \
-                     (options: threshold, max_code_mb, stats)"
+                     (options: threshold, loop_threshold, max_code_mb, stats)"
                 )))
             }
             Err(e) => return Err(PyValueError::new_err(format!("pyston_lite: {e}"))),
@@ -48,7 +48,7 @@ fn keyword_value(value: &Bound<'_, PyAny>) -> PyResult<KeywordValue> {
 
 /// Turns the JIT on (idempotent). Options come from the environment
 /// (`PYSTON_LITE_THRESHOLD`, `PYSTON_LITE_MAX_CODE_MB`, `PYSTON_LITE_STATS`) and are
-/// overridden by the keywords `threshold`, `max_code_mb`, `stats`.
+/// overridden by the keywords `threshold`, `loop_threshold`, `max_code_mb`, `stats`.
 /// Raises ValueError for a bad value, TypeError for an unknown keyword, RuntimeError in a
 /// sub-interpreter or when another frame evaluator replaced ours and is still installed.
 #[pyfunction]
@@ -89,6 +89,15 @@ fn disable(py: Python<'_>) -> PyResult<()> {
 #[pyfunction]
 fn is_enabled(_py: Python<'_>) -> bool {
     hook::is_enabled()
+}
+
+/// For the autoload, right after `enable()`: code that loops is compiled at its first entry
+/// only once `__main__` starts running (see `hook::loops_wait_for_main`).
+#[pyfunction]
+fn _loops_wait_for_main(py: Python<'_>) -> PyResult<()> {
+    let main = py.import("__main__")?.dict();
+    hook::loops_wait_for_main(main.as_ptr());
+    Ok(())
 }
 
 /// Whether this is the main interpreter (the autoload does nothing in sub-interpreters).
@@ -226,6 +235,7 @@ pub fn add_to_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(disable, m)?)?;
     m.add_function(wrap_pyfunction!(is_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(_in_main_interpreter, m)?)?;
+    m.add_function(wrap_pyfunction!(_loops_wait_for_main, m)?)?;
     m.add_function(wrap_pyfunction!(stats, m)?)?;
     m.add_function(wrap_pyfunction!(info, m)?)?;
     m.add_function(wrap_pyfunction!(deny, m)?)?;

@@ -13,12 +13,19 @@ use interp::cpython::PyThreadState;
 use parking_lot::Mutex;
 use pyo3::ffi::PyObject;
 use std::os::raw::c_int;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering::Relaxed};
 
 /// Whether our hook does its work; when false it only passes frames on.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// `Options::threshold`, readable from the hot path without a lock.
 static THRESHOLD: AtomicU64 = AtomicU64::new(0);
+/// `Options::loop_threshold`.
+static LOOP_THRESHOLD: AtomicU64 = AtomicU64::new(0);
+/// While not null: `loop_threshold` waits until a frame of the `__main__` module (whose
+/// globals are this dict) starts, so that the rest of interpreter start-up after the
+/// autoload (`site`'s other `.pth` files, `sitecustomize`) does not compile its loops.
+/// Only compared by address, never dereferenced.
+static LOOPS_WAIT_FOR_MAIN: AtomicPtr<PyObject> = AtomicPtr::new(std::ptr::null_mut());
 /// `Options::max_code_bytes`.
 static MAX_CODE_BYTES: AtomicU64 = AtomicU64::new(0);
 
@@ -120,6 +127,8 @@ pub fn enable(options: &Options) -> Result<(), EnableError> {
         chain.in_chain = true;
     }
     THRESHOLD.store(options.threshold, Relaxed);
+    LOOP_THRESHOLD.store(options.loop_threshold, Relaxed);
+    LOOPS_WAIT_FOR_MAIN.store(std::ptr::null_mut(), Relaxed);
     jit::set_inline_caches(options.inline_caches);
     // SAFETY: our caller holds the GIL.
     unsafe { interp::ops::dict_keys::verify() };
@@ -163,6 +172,13 @@ pub fn is_enabled() -> bool {
             .is_some_and(|interp| is_ours(unsafe { eval_frame_func(interp) }))
 }
 
+/// Makes `loop_threshold` wait until a frame of the module whose globals are `main_dict`
+/// (`__main__`) starts: for the autoload, which enables the JIT half-way through start-up.
+/// Until then code that loops waits for `threshold` like any other.
+pub fn loops_wait_for_main(main_dict: *mut PyObject) {
+    LOOPS_WAIT_FOR_MAIN.store(main_dict, Relaxed);
+}
+
 /// Whether the calling thread runs the main interpreter. The caller holds the GIL.
 pub fn in_main_interpreter() -> bool {
     main_interpreter().is_some()
@@ -184,7 +200,8 @@ unsafe fn on_frame_entry(tstate: *mut PyThreadState, frame: *mut PyFrameObject, 
     // SAFETY: live code, GIL held, no other reference to its state is alive here.
     let state = unsafe { code_state::get_or_create(code) }?;
     state.entries += 1;
-    if matches!(state.compile, CompileState::Cold) && state.entries > compile_after(state.loops) {
+    // SAFETY: live frame (caller), GIL held.
+    if matches!(state.compile, CompileState::Cold) && state.entries > unsafe { compile_after(state, frame) } {
         // SAFETY: live code object, GIL held.
         unsafe { compile_now(state, code) };
     }
@@ -204,17 +221,50 @@ unsafe fn exact_dicts(frame: *mut PyFrameObject) -> bool {
     unsafe { pyo3::ffi::PyDict_CheckExact((*frame).f_globals) != 0 && pyo3::ffi::PyDict_CheckExact((*frame).f_builtins) != 0 }
 }
 
-/// Code that loops is compiled after this fraction of the threshold's entries: each of its
-/// entries is likely to run many instructions (Pyston-lite compiles hot loops early too).
-const LOOP_THRESHOLD_DIVISOR: u64 = 10;
-
-/// Entries after which a code object is compiled.
-fn compile_after(loops: bool) -> u64 {
-    let threshold = THRESHOLD.load(Relaxed);
-    if loops {
-        threshold / LOOP_THRESHOLD_DIVISOR
+/// Entries after which the code of `frame` is compiled: `loop_threshold` for code that
+/// loops and may run its loop at an entry that never comes back (a function, the
+/// `__main__` module body), `threshold` otherwise. Other module bodies and class bodies
+/// run once per import and class statement, however they loop. See docs/loops.md.
+///
+/// # Safety
+/// `frame` is a live frame of the code whose state is `state`; the GIL is held.
+unsafe fn compile_after(state: &code_state::CodeState, frame: *mut PyFrameObject) -> u64 {
+    // SAFETY: live frame (caller).
+    let globals = unsafe { (*frame).f_globals };
+    let waiting_for = LOOPS_WAIT_FOR_MAIN.load(Relaxed);
+    if !waiting_for.is_null() {
+        if globals != waiting_for {
+            return THRESHOLD.load(Relaxed);
+        }
+        LOOPS_WAIT_FOR_MAIN.store(std::ptr::null_mut(), Relaxed);
+    }
+    // SAFETY: forwarded from the caller.
+    if state.loops && unsafe { may_loop_long(frame) } {
+        LOOP_THRESHOLD.load(Relaxed)
     } else {
-        threshold
+        THRESHOLD.load(Relaxed)
+    }
+}
+
+/// Whether `frame` runs a function (CO_NEWLOCALS) or the `__main__` module's body.
+///
+/// # Safety
+/// `frame` is a live frame; the GIL is held.
+#[cold]
+unsafe fn may_loop_long(frame: *mut PyFrameObject) -> bool {
+    // SAFETY: live frame and its code (caller); a borrowed dict item read with the GIL held.
+    unsafe {
+        if (*(*frame).f_code).co_flags & pyo3::ffi::CO_NEWLOCALS != 0 {
+            return true;
+        }
+        let globals = (*frame).f_globals;
+        if (*frame).f_locals != globals || pyo3::ffi::PyDict_CheckExact(globals) == 0 {
+            return false;
+        }
+        let name = pyo3::ffi::PyDict_GetItemString(globals, c"__name__".as_ptr());
+        !name.is_null()
+            && pyo3::ffi::PyUnicode_Check(name) != 0
+            && pyo3::ffi::PyUnicode_CompareWithASCIIString(name, c"__main__".as_ptr()) == 0
     }
 }
 

@@ -6,6 +6,9 @@ use std::fmt;
 /// Entries before a code object is compiled when nothing is configured. Provisional: the
 /// compiler issue sets it by measurement (Pyston-lite compiles after roughly 200 entries).
 pub const DEFAULT_THRESHOLD: u64 = 200;
+/// Entries before code that loops is compiled when nothing is configured: its first entry
+/// (see docs/loops.md for why, and what it costs).
+pub const DEFAULT_LOOP_THRESHOLD: u64 = 0;
 /// Code-memory budget when nothing is configured.
 pub const DEFAULT_MAX_CODE_BYTES: u64 = 100 * 1024 * 1024;
 
@@ -19,6 +22,10 @@ pub struct Options {
     /// Frame entries a code object runs in the fallback evaluator before it is compiled;
     /// 0 compiles at first entry.
     pub threshold: u64,
+    /// Frame entries before a code object that loops (a function, or the `__main__` module
+    /// body, with a backward jump) is compiled; 0 compiles it at first entry, so that a loop
+    /// in code entered once runs compiled.
+    pub loop_threshold: u64,
     /// Machine-code budget in bytes; once reached, compiling stops with a counted reason.
     pub max_code_bytes: u64,
     /// Print `stats()` to stderr when the interpreter exits.
@@ -34,6 +41,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             threshold: DEFAULT_THRESHOLD,
+            loop_threshold: DEFAULT_LOOP_THRESHOLD,
             max_code_bytes: DEFAULT_MAX_CODE_BYTES,
             print_stats_at_exit: false,
             stats_file: None,
@@ -65,9 +73,13 @@ struct EnvOption {
     apply: fn(&mut Options, &str, &str) -> Result<(), OptionError>,
 }
 
-const ENV_OPTIONS: [EnvOption; 5] = [
+const ENV_OPTIONS: [EnvOption; 6] = [
     EnvOption { name: "PYSTON_LITE_THRESHOLD", alias: "JIT_MIN_RUNS", apply: |o, n, v| {
         o.threshold = parse_count(n, v)?;
+        Ok(())
+    }},
+    EnvOption { name: "PYSTON_LITE_LOOP_THRESHOLD", alias: "", apply: |o, n, v| {
+        o.loop_threshold = parse_count(n, v)?;
         Ok(())
     }},
     EnvOption { name: "PYSTON_LITE_MAX_CODE_MB", alias: "JIT_MAX_MEM", apply: |o, n, v| {
@@ -115,8 +127,9 @@ impl Options {
     pub fn set_keyword(&mut self, name: &str, value: &KeywordValue) -> Result<bool, OptionError> {
         let error = |expected| OptionError { name: name.to_string(), value: value.to_string(), expected };
         match (name, value) {
-            ("threshold", KeywordValue::Int(n)) if *n >= 0 => self.threshold = *n as u64,
-            ("threshold", _) => return Err(error("a non-negative integer")),
+            ("threshold", KeywordValue::Int(n)) => self.threshold = count_in_range(name, *n)?,
+            ("loop_threshold", KeywordValue::Int(n)) => self.loop_threshold = count_in_range(name, *n)?,
+            ("threshold" | "loop_threshold", _) => return Err(error(COUNT_EXPECTED)),
             ("max_code_mb", KeywordValue::Int(n)) => self.max_code_bytes = megabytes_to_bytes(name, &value.to_string(), *n as f64)?,
             ("max_code_mb", KeywordValue::Float(x)) => self.max_code_bytes = megabytes_to_bytes(name, &value.to_string(), *x)?,
             ("max_code_mb", _) => return Err(error(MEGABYTES_EXPECTED)),
@@ -149,12 +162,18 @@ impl fmt::Display for KeywordValue {
     }
 }
 
+/// What an entry count must be, from either path.
+const COUNT_EXPECTED: &str = "a non-negative integer";
+
+/// The one range check of an entry count (0 to 2**64-1), for keywords and variables alike.
+fn count_in_range(name: &str, n: i128) -> Result<u64, OptionError> {
+    u64::try_from(n).map_err(|_| OptionError { name: name.to_string(), value: n.to_string(), expected: COUNT_EXPECTED })
+}
+
 fn parse_count(name: &str, value: &str) -> Result<u64, OptionError> {
-    value.trim().parse::<u64>().map_err(|_| OptionError {
-        name: name.to_string(),
-        value: value.to_string(),
-        expected: "a non-negative integer",
-    })
+    let error = || OptionError { name: name.to_string(), value: value.to_string(), expected: COUNT_EXPECTED };
+    let n = value.trim().parse::<i128>().map_err(|_| error())?;
+    count_in_range(name, n).map_err(|_| error())
 }
 
 /// What a code-memory budget in megabytes must be, from either path.
@@ -266,6 +285,13 @@ mod tests {
         assert_eq!(o.set_keyword("max_code_mb", &KeywordValue::Float(0.5)), Ok(true));
         assert_eq!(o.max_code_bytes, MB / 2);
         assert_eq!(o.set_keyword("nonsense", &KeywordValue::Int(1)), Ok(false));
+        assert_eq!(o.set_keyword("loop_threshold", &KeywordValue::Int(3)), Ok(true));
+        assert_eq!(o.loop_threshold, 3);
+        // 2**64 + 5 once wrapped to 5.
+        let e = o.set_keyword("threshold", &KeywordValue::Int((1 << 64) + 5)).unwrap_err();
+        let env_e = Options::from_env(env(&[("PYSTON_LITE_THRESHOLD", "18446744073709551621")])).unwrap_err();
+        assert_eq!((e.expected, env_e.expected), (COUNT_EXPECTED, COUNT_EXPECTED));
+        assert_eq!(o.threshold, 5);
     }
 
     #[test]

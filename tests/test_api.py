@@ -89,25 +89,50 @@ def test_info_of_a_cold_function(stock_env):
     assert ten == "{'state': 'cold', 'reason': None, 'entries': 10, 'code_bytes': 0, 'compile_ns': 0}"
 
 
-def test_looping_code_is_compiled_after_a_tenth_of_the_threshold(stock_env):
+def test_looping_functions_are_compiled_at_first_entry(stock_env):
+    # A function entered once whose loop runs long must run compiled: code that loops is
+    # compiled at its first entry (loop_threshold, default 0); straight-line code waits for
+    # the threshold; a class body or an imported module's body waits too, however it loops.
     out = check_python(
         """
-        import pyston_lite as p
+        import sys, types, pyston_lite as p
         p.enable(threshold=100)
         def loops(n):
             for _ in range(n):
                 pass
         def straight():
             pass
-        for _ in range(11):
-            loops(1)
-            straight()
-        print(p.info(loops)["state"] != "cold", p.info(straight)["state"])
+        loops(1)
+        straight()
+        print(p.info(loops)["state"], p.info(straight)["state"])
         print(p.info(loops)["compile_ns"] > 0, p.stats()["compile_ns"] >= p.info(loops)["compile_ns"])
+        class C:
+            for i in range(3):
+                pass
+            body = sys._getframe().f_code
+        print(p.info(C.body)["state"])
+        module = types.ModuleType("imported")
+        exec("import sys\\nfor i in range(3): pass\\nbody = sys._getframe().f_code", module.__dict__)
+        print(p.info(module.body)["state"])
+        main = {"__name__": "__main__"}
+        exec("import sys\\nfor i in range(3): pass\\nbody = sys._getframe().f_code", main)
+        print(p.info(main["body"])["state"])
+        p.enable(threshold=100, loop_threshold=3)
+        def later(n):
+            for _ in range(n):
+                pass
+        states = []
+        for _ in range(4):
+            later(1)
+            states.append(p.info(later)["state"])
+        print(states)
         """,
         env=stock_env,
     )
-    assert out.split() == ["True", "cold", "True", "True"]
+    assert out.splitlines() == [
+        "compiled cold", "True True", "cold", "cold", "compiled",
+        "['cold', 'cold', 'cold', 'compiled']",
+    ]
 
 
 @pytest.mark.parametrize("threshold", [0, 1, 7])
@@ -212,7 +237,7 @@ def test_info_accepts_functions_methods_lambdas_and_code(stock_env):
         ("max_code_mb=-2", "ValueError: pyston_lite: invalid value \"-2\" for max_code_mb: expected a number of megabytes from 0 to 65536"),
         ("max_code_mb=float('nan')", "ValueError: pyston_lite: invalid value \"NaN\" for max_code_mb: expected a number of megabytes from 0 to 65536"),
         ("stats=1", "ValueError: pyston_lite: invalid value \"1\" for stats: expected True or False"),
-        ("treshold=5", "TypeError: enable() got an unexpected keyword argument 'treshold' (options: threshold, max_code_mb, stats)"),
+        ("treshold=5", "TypeError: enable() got an unexpected keyword argument 'treshold' (options: threshold, loop_threshold, max_code_mb, stats)"),
     ],
 )
 def test_bad_keyword_values_raise_clear_errors(stock_env, kwargs, error):

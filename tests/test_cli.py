@@ -44,13 +44,27 @@ def script(tmp_path):
 def test_help_explains_options(tmp_path):
     result = run(["-m", "pyston_lite", "--help"], tmp_path)
     assert result.returncode == 0
-    for word in ("--threshold", "PYSTON_LITE_THRESHOLD", "JIT_MIN_RUNS", "--max-code-mb", "--stats", "-m module"):
+    for word in ("--threshold", "PYSTON_LITE_THRESHOLD", "JIT_MIN_RUNS", "--loop-threshold",
+                 "PYSTON_LITE_LOOP_THRESHOLD", "--max-code-mb", "--stats", "-m module"):
         assert word in result.stdout
 
 
 def test_runs_script_with_jit_enabled(script):
     result = run(["-m", "pyston_lite", "--threshold", "0", "prog.py", "a", "b"], script.parent)
     assert (result.returncode, result.stdout, result.stderr) == (0, "__main__ ['a', 'b'] True\n", "")
+
+
+def test_loop_threshold_option(tmp_path):
+    (tmp_path / "loops.py").write_text(
+        "import pyston_lite\n"
+        "def f():\n    for i in range(3): pass\n"
+        "f(); f()\n"
+        "print(pyston_lite.info(f)['state'])\n"
+    )
+    assert run(["-m", "pyston_lite", "loops.py"], tmp_path).stdout == "compiled\n"
+    assert run(["-m", "pyston_lite", "--loop-threshold", "2", "loops.py"], tmp_path).stdout == "cold\n"
+    bad = run(["-m", "pyston_lite", "--loop-threshold", "x", "loops.py"], tmp_path)
+    assert (bad.returncode, "--loop-threshold expects a whole number" in bad.stderr) == (2, True)
 
 
 def test_uncaught_exception_looks_like_plain_python(script):

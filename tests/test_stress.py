@@ -1,5 +1,5 @@
-"""Stress: deep recursion, abandoned generators, threads sharing compiled code, and compiled code objects created and dropped
-by the thousand. Each runs at threshold 0 in a fresh interpreter, so (where this version
+"""Stress: deep recursion, abandoned generators, threads sharing compiled code, and
+compiled code objects created and dropped by the thousand (fork: test_fork.py). Each runs at threshold 0 in a fresh interpreter, so (where this version
 has a code generator) everything below runs in machine code."""
 
 import sys

@@ -17,7 +17,10 @@
 //!   exactly those it would have without the JIT (programs and tests list them). Memory is
 //!   committed in chunks of [`COMMIT_CHUNK`] with `madvise(MADV_POPULATE_WRITE)` (Linux
 //!   5.14+), so running out of memory is an error there rather than `SIGBUS` on a write; on
-//!   older kernels pages are simply faulted in by the trap fill.
+//!   older kernels pages are simply faulted in by the trap fill. Written pages of the RW view
+//!   are dropped from the page tables every 256 KiB written (`MADV_DONTNEED`; the bytes stay
+//!   in the file), so each code page is resident once, in the RX view where it runs, not once
+//!   per view.
 //! * **Allocation.** Regions start on [`ALIGN`] (16-byte) boundaries and their sizes are
 //!   rounded up to a multiple of it — the alignment x86-64 optimization manuals recommend for
 //!   function entries, without the waste of 64-byte cache-line alignment. Free space is kept
@@ -90,7 +93,7 @@ pub const MAX_RESERVE: usize = 64 << 30;
 pub const MIN_RESERVE: usize = 16 << 20;
 
 /// Memory is committed (file grown and trap-filled) at least this many bytes at a time.
-pub const COMMIT_CHUNK: usize = 256 << 10;
+pub const COMMIT_CHUNK: usize = 64 << 10;
 
 /// The bytes that fill unused code memory; byte `o` of the arena holds `TRAP_PATTERN[o % 4]`.
 #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
@@ -738,6 +741,10 @@ mod dual {
     use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
     use std::sync::Once;
 
+    /// Bytes written through the RW view between two drops of its page-table entries: what
+    /// code memory may have resident twice at most.
+    pub const WRITTEN_BEFORE_DROP: usize = 256 << 10;
+
     /// Forks this process has been through, as parent or as child (the child inherits the
     /// parent's count and adds one).
     static FORKS: AtomicU64 = AtomicU64::new(0);
@@ -786,6 +793,8 @@ mod dual {
         forks_seen: u64,
         /// A private copy failed half-way: the views may map different files.
         broken: bool,
+        /// Bytes written since the RW view's page-table entries were last dropped.
+        written_since_drop: usize,
     }
 
     // SAFETY: the mappings are process-wide, not tied to a thread; mutation needs `&mut self`.
@@ -950,6 +959,7 @@ mod dual {
                 backing,
                 forks_seen: forks(),
                 broken: false,
+                written_since_drop: 0,
             })
         }
 
@@ -997,6 +1007,23 @@ mod dual {
                 }
             }
             Ok(())
+        }
+
+        /// Counts `len` bytes written at `offset`; once [`WRITTEN_BEFORE_DROP`] have been
+        /// written, unmaps the whole RW view from this process's page tables
+        /// (`MADV_DONTNEED`: the bytes stay in the file, and the next write faults its page
+        /// back in). Otherwise every code page would be resident twice, once per view, and
+        /// count twice in the process's RSS. Batched: one system call per that many bytes,
+        /// not one per compile.
+        fn drop_write_mapping(&mut self, offset: usize, len: usize) {
+            let _ = offset;
+            self.written_since_drop += len;
+            if self.written_since_drop >= WRITTEN_BEFORE_DROP {
+                self.written_since_drop = 0;
+                // SAFETY: the committed part of the RW view, whose bytes live in the shared
+                // file; dropping its page-table entries loses no data.
+                unsafe { libc::madvise(self.rw.cast(), self.committed, libc::MADV_DONTNEED) };
+            }
         }
 
         fn check_range(&self, offset: usize, len: usize) {
@@ -1063,6 +1090,7 @@ mod dual {
             self.check_range(offset, bytes.len());
             // SAFETY: the range is in the committed RW view (checked), which `bytes` cannot alias.
             unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), self.rw.add(offset), bytes.len()) };
+            self.drop_write_mapping(offset, bytes.len());
         }
 
         fn fill(&mut self, offset: usize, len: usize, pattern: [u8; 4]) {
@@ -1076,6 +1104,7 @@ mod dual {
                     unsafe { self.rw.add(o).write(pattern[o % 4]) };
                 }
             }
+            self.drop_write_mapping(offset, len);
         }
 
         fn make_private(&mut self) -> Result<(), CodeMemError> {
@@ -1651,6 +1680,38 @@ mod tests {
             assert_eq!(call(r.exec_addr()), 1);
             arena.free(r).unwrap();
             arena.free(big).unwrap();
+        }
+
+        /// Resident kilobytes of the mapping that starts at `start` (/proc/self/smaps).
+        fn resident_kib(start: usize) -> usize {
+            let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+            let header = format!("{start:x}-");
+            let mut lines = smaps.lines().skip_while(|l| !l.starts_with(&header));
+            lines.next().expect("mapping not found");
+            let rss = lines.find(|l| l.starts_with("Rss:")).unwrap();
+            rss.split_whitespace().nth(1).unwrap().parse().unwrap()
+        }
+
+        #[test]
+        fn codemem_code_pages_are_resident_once() {
+            let mut arena = CodeMemory::new(100 * MIB).unwrap();
+            // Enough code and trap fill to pass the batch that triggers a drop, then one more
+            // write after it: at most that one write's page is resident in the RW view.
+            let regions: Vec<_> = (0..200).map(|i| arena.install(&return_const(i)).unwrap()).collect();
+            let big = arena.alloc(dual::WRITTEN_BEFORE_DROP + 4096).unwrap();
+            arena.write(&big, 0, &[0xCC; 16]).unwrap();
+            for (i, r) in regions.iter().enumerate() {
+                assert_eq!(call(r.exec_addr()), i as i32);
+            }
+            let (rw, rx) = (arena.pages().write_addr(0), arena.pages().exec_addr(0));
+            assert!(resident_kib(rw) <= 4, "written pages stay mapped in the RW view");
+            assert!(resident_kib(rx) >= 4, "the code that ran is resident in the RX view");
+            // The bytes are still there for the next write and for a private copy.
+            let mut r = arena.alloc(6).unwrap();
+            arena.write(&r, 0, &return_const(77)).unwrap();
+            arena.publish(&mut r).unwrap();
+            assert_eq!(call(r.exec_addr()), 77);
+            assert_eq!(call(regions[5].exec_addr()), 5);
         }
 
         #[test]

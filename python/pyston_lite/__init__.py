@@ -46,3 +46,6 @@ def _autoload():
         enable()
     except (ValueError, TypeError, RuntimeError) as error:
         _sys.stderr.write("pyston_lite_autoload: JIT not enabled: %s\n" % (error,))
+    else:
+        # The rest of start-up runs once: its loops wait for the threshold like other code.
+        _native._loops_wait_for_main()

@@ -15,6 +15,8 @@ Runs the script (or module) with the pyston_lite JIT enabled.
 options:
   --threshold N      frame entries before a code object is compiled (0: at first entry)
                      [env PYSTON_LITE_THRESHOLD, alias JIT_MIN_RUNS]
+  --loop-threshold N entries before code that loops is compiled (default 0: at first entry)
+                     [env PYSTON_LITE_LOOP_THRESHOLD]
   --max-code-mb MB   machine-code budget in megabytes; compiling stops when it is used up
                      [env PYSTON_LITE_MAX_CODE_MB; alias JIT_MAX_MEM, in bytes]
   --stats            print JIT statistics to stderr at exit
@@ -24,6 +26,10 @@ options:
 Options given here override the environment. DISABLE_PYSTON only affects the
 pyston_lite_autoload package, not this command.
 """
+
+
+# Command-line flag -> enable() keyword, for the options that take a number.
+NUMBER_OPTIONS = {"--threshold": "threshold", "--loop-threshold": "loop_threshold", "--max-code-mb": "max_code_mb"}
 
 
 def parse_args(argv):
@@ -37,12 +43,12 @@ def parse_args(argv):
             sys.exit(0)
         if arg == "--stats":
             options["stats"] = True
-        elif arg in ("--threshold", "--max-code-mb"):
+        elif arg in NUMBER_OPTIONS:
             if i + 1 >= len(argv):
                 usage_error("%s needs a value" % arg)
             i += 1
-            key = "threshold" if arg == "--threshold" else "max_code_mb"
-            options[key] = parse_number(arg, argv[i], integer=(key == "threshold"))
+            key = NUMBER_OPTIONS[arg]
+            options[key] = parse_number(arg, argv[i], integer=(key != "max_code_mb"))
         elif arg == "-m":
             if i + 1 >= len(argv):
                 usage_error("-m needs a module name")
