@@ -7,7 +7,7 @@ use jit::{CompileFailure, CompiledCode};
 use once_cell::sync::OnceCell;
 use pyo3::ffi::Py_ssize_t;
 use std::os::raw::c_void;
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
 
 /// Where a code object stands with the compiler.
 #[derive(Debug)]
@@ -65,6 +65,10 @@ static EXTRA_INDEX: OnceCell<Py_ssize_t> = OnceCell::new();
 /// [`attach`] may create a block sized for our index only.
 static EXTRA_LAYOUT_CHECKED: OnceCell<bool> = OnceCell::new();
 
+/// Our index once the layout is checked, else -1: what the frame-entry path reads, one load
+/// instead of two `OnceCell`s.
+static DIRECT_INDEX: AtomicIsize = AtomicIsize::new(-1);
+
 /// Requests our `co_extra` index (once per process; CPython offers 255 of them).
 pub fn extra_index() -> Result<Py_ssize_t, &'static str> {
     EXTRA_INDEX
@@ -76,7 +80,9 @@ pub fn extra_index() -> Result<Py_ssize_t, &'static str> {
                 Err("no co_extra index left (too many PEP 523 users in this process)")
             } else {
                 // SAFETY: GIL held (as above).
-                EXTRA_LAYOUT_CHECKED.get_or_init(|| unsafe { check_extra_layout(index) });
+                if *EXTRA_LAYOUT_CHECKED.get_or_init(|| unsafe { check_extra_layout(index) }) {
+                    DIRECT_INDEX.store(index as isize, Relaxed);
+                }
                 Ok(index)
             }
         })
@@ -166,20 +172,22 @@ unsafe extern "C" fn free_code_state(state: *mut c_void) {
 /// # Safety
 /// `code` must be a live code object; the GIL must be held for as long as the returned
 /// reference is used, and no other reference to the same state may be alive.
+#[inline]
 pub unsafe fn get<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeState> {
-    let index = *EXTRA_INDEX.get()?;
-    if EXTRA_LAYOUT_CHECKED.get() == Some(&true) {
+    let direct = DIRECT_INDEX.load(Relaxed);
+    if direct >= 0 {
         // The frame-entry path: read the block `_PyCode_GetExtra` would (layout checked).
         // SAFETY: live code object (caller); a non-NULL `co_extra` is a block of `ce_size`
         // slots, and a non-NULL pointer in our slot is a live Box<CodeState> it owns.
         unsafe {
             let block = (*code).co_extra.cast::<Py_ssize_t>();
-            if block.is_null() || *block <= index {
+            if block.is_null() || *block <= direct as Py_ssize_t {
                 return None;
             }
-            return (*block.add(1 + index as usize) as *mut CodeState).as_mut();
+            return (*block.add(1 + direct as usize) as *mut CodeState).as_mut();
         }
     }
+    let index = *EXTRA_INDEX.get()?;
     let mut extra: *mut c_void = std::ptr::null_mut();
     // SAFETY: live code object, valid index, GIL held (caller).
     if unsafe { _PyCode_GetExtra(code.cast(), index, &mut extra) } != 0 {
@@ -196,11 +204,23 @@ pub unsafe fn get<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeState> {
 ///
 /// # Safety
 /// As for [`get`].
+#[inline]
 pub unsafe fn get_or_create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeState> {
     // SAFETY: forwarded from the caller.
     if let Some(state) = unsafe { get(code) } {
         return Some(state);
     }
+    // SAFETY: forwarded from the caller.
+    unsafe { create(code) }
+}
+
+/// A new (cold) state attached to `code`, which has none.
+///
+/// # Safety
+/// As for [`get`].
+#[cold]
+#[inline(never)]
+unsafe fn create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeState> {
     let index = extra_index().ok()?;
     // SAFETY: live code object (caller); the bytes are only read during this call.
     let loops = jit::has_backward_jump(unsafe { interp::cpython::co_code_bytes(code) });

@@ -185,12 +185,15 @@ pub fn in_main_interpreter() -> bool {
 }
 
 /// Bookkeeping at frame entry: count, compile once a code object is hot, and say whether
-/// this frame may run in machine code (returned as a pointer into the code's state, which
-/// outlives the frame since the frame holds its code object).
+/// this frame may run in machine code: the compiled code (a pointer into the code's state,
+/// which outlives the frame since the frame holds its code object) and the address the
+/// frame continues at. Every generator resumption comes through here, so the compiled case
+/// goes first and does the least.
 ///
 /// # Safety
 /// `frame` is a live frame about to be evaluated; the GIL is held.
-unsafe fn on_frame_entry(tstate: *mut PyThreadState, frame: *mut PyFrameObject, throwflag: c_int) -> Option<*const jit::CompiledCode> {
+#[inline]
+unsafe fn on_frame_entry(tstate: *mut PyThreadState, frame: *mut PyFrameObject, throwflag: c_int) -> Option<(*const jit::CompiledCode, usize)> {
     if !ACTIVE.load(Relaxed) {
         return None;
     }
@@ -200,19 +203,39 @@ unsafe fn on_frame_entry(tstate: *mut PyThreadState, frame: *mut PyFrameObject, 
     // SAFETY: live code, GIL held, no other reference to its state is alive here.
     let state = unsafe { code_state::get_or_create(code) }?;
     state.entries += 1;
-    // SAFETY: live frame (caller), GIL held.
-    if matches!(state.compile, CompileState::Cold) && state.entries > unsafe { compile_after(state, frame) } {
-        // SAFETY: live code object, GIL held.
-        unsafe { compile_now(state, code) };
-    }
     if !matches!(state.compile, CompileState::Compiled) {
-        return None;
+        // SAFETY: forwarded from the caller.
+        if !unsafe { compile_if_hot(state, frame) } {
+            return None;
+        }
     }
     let compiled = state.machine_code.as_ref()?;
     // SAFETY: live frame and thread state (GIL held). A generator being thrown into goes to
     // the evaluator (its error path), then comes back here at its next resume.
-    let runnable = unsafe { throwflag == 0 && compiled.can_enter((*frame).f_lasti) && !(*tstate).use_tracing() && exact_dicts(frame) };
-    runnable.then_some(compiled as *const _)
+    unsafe {
+        if throwflag != 0 || (*tstate).use_tracing() || !exact_dicts(frame) {
+            return None;
+        }
+        compiled.entry_address((*frame).f_lasti).map(|target| (compiled as *const _, target))
+    }
+}
+
+/// Frame entry of code without machine code: compiles it once it is hot; whether it has
+/// machine code now.
+///
+/// # Safety
+/// As [`on_frame_entry`]; `state` is the state of the frame's code.
+#[cold]
+#[inline(never)]
+unsafe fn compile_if_hot(state: &mut code_state::CodeState, frame: *mut PyFrameObject) -> bool {
+    // SAFETY: live frame (caller), GIL held.
+    unsafe {
+        if !matches!(state.compile, CompileState::Cold) || state.entries <= compile_after(state, frame) {
+            return false;
+        }
+        compile_now(state, (*frame).f_code);
+    }
+    matches!(state.compile, CompileState::Compiled)
 }
 
 /// `f_globals` and `f_builtins` are exact dicts (what compiled name lookups assume).
@@ -309,7 +332,7 @@ unsafe extern "C" fn eval_frame(frame: *mut PyFrameObject, throwflag: c_int) -> 
     unsafe {
         let tstate = interp::cpython::current_tstate();
         match on_frame_entry(tstate, frame, throwflag) {
-            Some(compiled) => run_compiled(compiled, tstate, frame),
+            Some((compiled, target)) => run_compiled(compiled, tstate, frame, target),
             None => fallback()(frame, throwflag),
         }
     }
@@ -325,7 +348,7 @@ unsafe extern "C" fn eval_frame(
     // SAFETY: CPython calls us with a live thread state and frame, and the GIL held.
     unsafe {
         match on_frame_entry(tstate, frame, throwflag) {
-            Some(compiled) => run_compiled(compiled, tstate, frame),
+            Some((compiled, target)) => run_compiled(compiled, tstate, frame, target),
             None => fallback()(tstate, frame, throwflag),
         }
     }
@@ -336,13 +359,13 @@ unsafe extern "C" fn eval_frame(
 /// # Safety
 /// As `jit::CompiledCode::run`; `compiled` points into the live state of the frame's code.
 #[cfg(codegen)]
-unsafe fn run_compiled(compiled: *const jit::CompiledCode, tstate: *mut PyThreadState, frame: *mut PyFrameObject) -> *mut PyObject {
+unsafe fn run_compiled(compiled: *const jit::CompiledCode, tstate: *mut PyThreadState, frame: *mut PyFrameObject, target: usize) -> *mut PyObject {
     // SAFETY: forwarded from the caller.
-    unsafe { (*compiled).run(tstate, frame, fallback()) }
+    unsafe { (*compiled).run(tstate, frame, target, fallback()) }
 }
 
 /// Versions without a code generator produce no machine code, so this is never reached.
 #[cfg(not(codegen))]
-unsafe fn run_compiled(_: *const jit::CompiledCode, _: *mut PyThreadState, _: *mut PyFrameObject) -> *mut PyObject {
+unsafe fn run_compiled(_: *const jit::CompiledCode, _: *mut PyThreadState, _: *mut PyFrameObject, _: usize) -> *mut PyObject {
     unreachable!("jit::compile produces no machine code for this version")
 }

@@ -166,18 +166,20 @@ unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
     }
 }
 
-/// Runs a frame in machine code, fresh (`f_lasti == -1`) or a suspended generator being
-/// resumed (at the offset after `f_lasti`); returns what the evaluator would. `address_of`
-/// maps a bytecode offset to its native address (start, handlers, resume points,
-/// `CALL_FINALLY` returns); `fallback` continues the frame if it deoptimises.
+/// Runs a frame in machine code from `target`, the native address where it continues:
+/// fresh (`f_lasti == -1`) or a suspended generator being resumed (at the offset after
+/// `f_lasti`); returns what the evaluator would. `address_of` maps a bytecode offset to its
+/// native address (handlers, `CALL_FINALLY` returns); `fallback` continues the frame if it
+/// deoptimises.
 ///
 /// # Safety
 /// GIL held; `tstate` current; `frame` is a frame of the code `entry` was compiled from,
-/// not thrown into, and `address_of` knows the offset it continues at; tracing off.
+/// not thrown into, and `target` is where it continues; tracing off.
 pub unsafe fn run_compiled_frame(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
     entry: EntryFn,
+    mut target: usize,
     address_of: impl Fn(usize) -> Option<usize>,
     fallback: EvalFrameFn,
 ) -> *mut PyObject {
@@ -189,7 +191,6 @@ pub unsafe fn run_compiled_frame(
         (*tstate).frame = frame;
         let mut sp = take_value_stack(frame);
         let start = crate::opcode::resume_offset((*frame).f_lasti);
-        let mut target = address_of(start).expect("the caller checked the frame can be entered here");
         let mut pending_exit = None;
         if entry_breaker_applies(tstate, frame, start) {
             if crate::ops::handle_eval_breaker(tstate) != 0 {

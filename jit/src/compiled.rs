@@ -12,8 +12,8 @@ pub struct MachineCode {
     region: CodeRegion,
     /// Native offset of each instruction start, indexed by bytecode offset / 2.
     instruction_offsets: Vec<usize>,
-    /// Byte offsets a suspended generator continues at (sorted).
-    resume_points: Vec<usize>,
+    /// Bit `i` set: a suspended generator continues at instruction `i` (byte offset `2 i`).
+    resume_points: Box<[u64]>,
     /// Inline caches the machine code reads and writes through embedded addresses.
     _global_caches: Box<[std::cell::UnsafeCell<interp::ops::GlobalCache>]>,
     _attr_caches: Box<[std::cell::UnsafeCell<interp::ops::AttrCache>]>,
@@ -37,7 +37,10 @@ impl MachineCode {
         let code_range = codegen::x64::CodeRange { start: exec.start, end: exec.end };
         let mut assembled = codegen::x64::assemble(&analysis, &consts, co_flags, co_nlocals, Some(code_range))?;
         let region = install_linked(arena, &mut assembled)?;
-        let resume_points = analysis.resume_points.iter().copied().collect();
+        let mut resume_points = vec![0u64; assembled.instruction_offsets.len().div_ceil(64)].into_boxed_slice();
+        for &offset in &analysis.resume_points {
+            resume_points[offset / 2 / 64] |= 1 << (offset / 2 % 64);
+        }
         Ok(MachineCode {
             region,
             instruction_offsets: assembled.instruction_offsets,
@@ -59,10 +62,25 @@ impl MachineCode {
         (native != usize::MAX).then(|| self.region.exec_addr() + native)
     }
 
-    /// Whether a frame whose last instruction was `f_lasti` can continue here: a fresh frame
-    /// (-1), or a generator suspended at a yield.
-    pub fn can_enter(&self, f_lasti: i32) -> bool {
-        f_lasti == -1 || (f_lasti >= 0 && self.resume_points.binary_search(&interp::opcode::resume_offset(f_lasti)).is_ok())
+    /// Where a frame whose last instruction was `f_lasti` continues in this code (what the
+    /// prologue at [`Self::entry`] jumps to): the first instruction for a fresh frame (-1),
+    /// the resume point of a generator suspended at a yield, else
+    /// `None` (it cannot run here). Constant time: generators ask at every resumption.
+    #[inline]
+    pub fn entry_address(&self, f_lasti: i32) -> Option<usize> {
+        if f_lasti == -1 {
+            return self.address_of(0);
+        }
+        if f_lasti < 0 {
+            return None;
+        }
+        let offset = interp::opcode::resume_offset(f_lasti);
+        let index = offset / 2;
+        let word = *self.resume_points.get(index / 64)?;
+        if word & (1 << (index % 64)) == 0 {
+            return None;
+        }
+        self.address_of(offset)
     }
 
     pub fn code_bytes(&self) -> usize {

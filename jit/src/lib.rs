@@ -91,34 +91,39 @@ pub fn has_backward_jump(co_code: &[u8]) -> bool {
 }
 
 impl CompiledCode {
-    /// Whether a frame of this code whose last instruction was `f_lasti` can run here (see
-    /// [`compiled::MachineCode::can_enter`]); never on versions without a code generator.
-    pub fn can_enter(&self, f_lasti: i32) -> bool {
+    /// Where a frame of this code whose last instruction was `f_lasti` continues in machine
+    /// code, if it can run there (see [`compiled::MachineCode::entry_address`]); never on
+    /// versions without a code generator.
+    #[inline]
+    pub fn entry_address(&self, f_lasti: i32) -> Option<usize> {
         #[cfg(codegen)]
-        return self.machine.as_ref().is_some_and(|m| m.can_enter(f_lasti));
+        return self.machine.as_ref().and_then(|m| m.entry_address(f_lasti));
         #[cfg(not(codegen))]
         {
             let _ = f_lasti;
-            false
+            None
         }
     }
 
-    /// Runs a frame of this code; `fallback` continues it if it deoptimises.
+    /// Runs a frame of this code from `target`, what [`Self::entry_address`] gave for it;
+    /// `fallback` continues it if it deoptimises.
     ///
     /// # Safety
-    /// GIL held; `frame` is a frame of the code this was compiled from, not thrown into, for
-    /// which [`Self::can_enter`] holds, with exact-dict globals and builtins; tracing is off.
+    /// GIL held; `frame` is a frame of the code this was compiled from, not thrown into,
+    /// with exact-dict globals and builtins; tracing is off; `target` is its entry address.
     #[cfg(codegen)]
+    #[inline]
     pub unsafe fn run(
         &self,
         tstate: *mut interp::cpython::PyThreadState,
         frame: *mut interp::cpython::PyFrameObject,
+        target: usize,
         fallback: interp::cpython::EvalFrameFn,
     ) -> *mut pyo3_ffi::PyObject {
         let machine = self.machine.as_ref().expect("compiled code is present until drop");
         let address_of = |offset| machine.address_of(offset);
         // SAFETY: forwarded from the caller.
-        unsafe { interp::frame::run_compiled_frame(tstate, frame, machine.entry(), address_of, fallback) }
+        unsafe { interp::frame::run_compiled_frame(tstate, frame, machine.entry(), target, address_of, fallback) }
     }
 }
 

@@ -256,7 +256,8 @@ fn run_compiled_raw<'py>(
             ffi::Py_XDECREF(content);
         }
         let address_of = |offset| machine.address_of(offset);
-        let result = run_compiled_frame(tstate, frame, machine.entry(), &address_of, interp::cpython::_PyEval_EvalFrameDefault);
+        let start = machine.entry_address(-1).expect("a fresh frame enters at the start");
+        let result = run_compiled_frame(tstate, frame, machine.entry(), start, &address_of, interp::cpython::_PyEval_EvalFrameDefault);
         ffi::Py_DECREF(frame.cast());
         Bound::from_owned_ptr_or_err(py, result)
     };
