@@ -3,17 +3,22 @@
 
 For each interpreter given with --python it makes (or reuses) three venvs under --venv-root:
 
-    bench-3.X-stock    pyperf only
-    bench-3.X-ours     pyperf + our pyston_lite and pyston_lite_autoload wheels (from --wheels)
-    bench-3.X-pyston   pyperf + pyston_lite_autoload==2.3.5 from PyPI (pulls pyston_lite==2.3.5)
+    bench-3.X-stock    pyperf + pyperformance 1.10.0
+    bench-3.X-ours     the same + our pyston_lite and pyston_lite_autoload wheels (from --wheels)
+    bench-3.X-pyston   the same + pyston_lite_autoload==2.3.5 from PyPI (pulls pyston_lite==2.3.5)
 
 The autoload packages enable the JIT in every process of their venv (a .pth file), so running
 a pyperf script with the venv's python measures the JIT, pyperf's worker processes included.
 
+Two suites of pyperf scripts (--suite): "ours", the programs in benches/programs/ (table rows
+bm_*), and "pyperformance", the interpreter-bound benchmarks of pyperformance 1.10.0, run from
+the venv's installed package (data-files/benchmarks/bm_*/run_benchmark.py, with their
+arguments and their directory as the working directory; table rows pp_*).
+
 Benchmarks are interleaved: for each benchmark, each interpreter, the three venvs run one after
 the other, the order rotating from one benchmark to the next, so machine noise hits all alike.
 Each run writes RESULTS_DIR/3.X/<venv>/<bench>.json (pyperf's format). At the end a table per
-interpreter is printed and RESULTS_DIR/summary.{md,json} are written.
+interpreter and suite is printed and RESULTS_DIR/summary.{md,json} are written.
 
 Exit status: 0 when every run succeeded, 1 when any failed (listed at the end), 2 for bad usage
 (bad --python, missing wheels, unknown benchmark name).
@@ -49,6 +54,82 @@ PYPERF_PIN = {version: "pyperf==2.7.0" for version in SUPPORTED}
 PYSTON_PIN = "pyston_lite_autoload==2.3.5"
 PYSTON_VERSION = "2.3.5"
 
+# pyperformance 1.10.0 is the last release whose benchmarks run on 3.7 (its pyproject files say
+# >= 3.8, but the ones below run on 3.7 too); it installs with pip on 3.7-3.10 and ships the
+# benchmarks inside the package, under pyperformance/data-files/benchmarks/bm_*/.
+PYPERFORMANCE_VERSION = "1.10.0"
+PYPERFORMANCE_PIN = "pyperformance==" + PYPERFORMANCE_VERSION
+
+SUITES = ("ours", "pyperformance")
+SUITE_TITLES = {"ours": "our programs (benches/programs/)",
+                "pyperformance": "pyperformance %s" % PYPERFORMANCE_VERSION}
+
+# pyperformance's interpreter-bound benchmarks: pure Python, no package beyond what
+# pyperformance itself requires. One entry per run of a run_benchmark.py:
+#   (its name in pyperformance's MANIFEST, its directory under data-files/benchmarks/,
+#    arguments after the script, the pyperf benchmarks the run writes, what it exercises)
+# Each pyperf benchmark is a table row named "pp_" + its name. A script that runs several
+# sub-benchmarks is given one on its command line when it takes one (scimark, logging), so each
+# run is one row; deepcopy takes none, so its one run gives three rows.
+# Left out (see benches/README.md): json_dumps, json_loads (the C accelerator of json),
+# regex_v8 and the other regex_* (the C regex engine), sqlite_synth (SQLite's C code), and the
+# benchmarks that need other packages.
+PYPERFORMANCE_RUNS = (
+    ("chaos", "bm_chaos", (), ("chaos",),
+     "chaos game fractal: spline objects, float arithmetic, random"),
+    ("deltablue", "bm_deltablue", (), ("deltablue",),
+     "DeltaBlue incremental constraint solver: object graphs, method calls"),
+    ("fannkuch", "bm_fannkuch", (), ("fannkuch",),
+     "fannkuch-redux on 9 elements: list slicing, reversal, int loops"),
+    ("float", "bm_float", (), ("float",),
+     "Point objects with __slots__: float math, normalisation, max"),
+    ("go", "bm_go", (), ("go",),
+     "Go on a 9x9 board by Monte Carlo tree search: many small objects"),
+    ("hexiom", "bm_hexiom", (), ("hexiom",),
+     "Hexiom puzzle solver: constraint propagation and backtracking"),
+    ("nbody", "bm_nbody", (), ("nbody",),
+     "n-body simulation: float arithmetic on lists"),
+    ("nqueens", "bm_nqueens", (), ("nqueens",),
+     "8 queens by brute force: a pure-Python permutations() generator, sets"),
+    ("pickle_pure_python", "bm_pickle", ("--pure-python", "pickle"), ("pickle_pure_python",),
+     "pickle.dumps with the pure-Python pickler (no _pickle)"),
+    ("pyflate", "bm_pyflate", (), ("pyflate",),
+     "pure-Python bzip2 decompressor: bit reading, Huffman tables (reads data/ beside it)"),
+    ("raytrace", "bm_raytrace", (), ("raytrace",),
+     "ray tracer: vector objects, operator methods, float math"),
+    ("richards", "bm_richards", (), ("richards",),
+     "Richards' OS task scheduler simulation: objects, method calls"),
+    ("scimark", "bm_scimark", ("fft",), ("scimark_fft",),
+     "SciMark fast Fourier transform: float loops over lists"),
+    ("scimark", "bm_scimark", ("lu",), ("scimark_lu",),
+     "SciMark LU factorisation: nested loops over lists of lists"),
+    ("scimark", "bm_scimark", ("monte_carlo",), ("scimark_monte_carlo",),
+     "SciMark Monte Carlo integration: a pure-Python random generator"),
+    ("scimark", "bm_scimark", ("sor",), ("scimark_sor",),
+     "SciMark successive over-relaxation: a 2-D float stencil"),
+    ("scimark", "bm_scimark", ("sparse_mat_mult",), ("scimark_sparse_mat_mult",),
+     "SciMark sparse matrix-vector multiplication: indexed loops"),
+    ("spectral_norm", "bm_spectral_norm", (), ("spectral_norm",),
+     "spectral norm of an infinite matrix: nested loops, float arithmetic"),
+    ("unpack_sequence", "bm_unpack_sequence", (), ("unpack_sequence",),
+     "tuple and list unpacking, 400 unpackings per loop"),
+    ("generators", "bm_generators", (), ("generators",),
+     "in-order walk of a binary tree by recursive generators (yield from)"),
+    ("coroutines", "bm_coroutines", (), ("coroutines",),
+     "recursive Fibonacci in async def coroutines driven by send()"),
+    ("deepcopy", "bm_deepcopy", (), ("deepcopy", "deepcopy_reduce", "deepcopy_memo"),
+     "copy.deepcopy, one run for three rows: nested containers; __reduce__ objects; a memo"),
+    ("logging", "bm_logging", ("silent",), ("logging_silent",),
+     "logger.debug calls below the logger's level (discarded)"),
+    ("logging", "bm_logging", ("simple",), ("logging_simple",),
+     "logger.warning of a plain message to a StringIO handler"),
+    ("logging", "bm_logging", ("format",), ("logging_format",),
+     "logger.warning with a %s argument to a StringIO handler"),
+    ("pathlib", "bm_pathlib", (), ("pathlib",),
+     "pathlib on 2000 files in a temporary directory: iterdir, glob, stat (system calls too)"),
+)
+PP_PREFIX = "pp_"
+
 # pyperf runs a process that has `pyston_lite` in sys.modules as a JIT: 6 workers x 10 values
 # (20 x 3 otherwise), and it calibrates the number of warmup values until timings look stable,
 # which on a noisy machine can take over a hundred values per worker (minutes per benchmark).
@@ -76,7 +157,7 @@ for entry in sys.path:
         if name.endswith('.dist-info'):
             project, _, version = name[:-len('.dist-info')].partition('-')
             project = project.lower().replace('-', '_')
-            if project in ('pyperf', 'pyston_lite', 'pyston_lite_autoload'):
+            if project in ('pyperf', 'pyperformance', 'pyston_lite', 'pyston_lite_autoload'):
                 versions.setdefault(project, version)
 enabled = None
 if loaded:
@@ -87,8 +168,15 @@ if loaded:
         except Exception:
             enabled = None
 import pyperf
+try:
+    import pyperformance    # its benchmarks are files inside the package
+    performance = {'version': pyperformance.__version__,
+                   'dir': os.path.dirname(os.path.abspath(pyperformance.__file__))}
+except Exception as exc:
+    performance = {'error': '%s: %s' % (type(exc).__name__, exc)}
 print(json.dumps({'loaded': loaded, 'enabled': enabled, 'versions': versions,
-                  'pyperf': pyperf.__version__, 'prefix': sys.prefix}))
+                  'pyperf': pyperf.__version__, 'pyperformance': performance,
+                  'prefix': sys.prefix}))
 """
 
 
@@ -118,7 +206,126 @@ def available_benchmarks():
     return [os.path.splitext(os.path.basename(p))[0] for p in paths]
 
 
-def parse_args(argv):
+class Job(object):
+    """One pyperf script run per venv, and the table rows it gives.
+
+    suite "ours": benches/programs/<name>.py, one row named like the file (bm_*).
+    suite "pyperformance": <pyperformance package>/data-files/benchmarks/<directory>/
+    run_benchmark.py with `args`, run in that directory; rows are (row name, name of the pyperf
+    benchmark in the run's output), e.g. ("pp_scimark_sor", "scimark_sor"). `group` is the name
+    --only takes for all the runs of one pyperformance benchmark (pp_scimark, pp_logging)."""
+
+    def __init__(self, name, suite, rows, group=None, directory=None, args=(), description=""):
+        self.name = name                  # result file stem and progress label
+        self.suite = suite
+        self.rows = list(rows)            # [(row name, pyperf benchmark name or None = all)]
+        self.group = group or name
+        self.directory = directory
+        self.args = list(args)
+        self.description = description
+
+    def row_names(self):
+        return [row for row, _ in self.rows]
+
+    def with_rows(self, names):
+        """The same run reporting only the rows named (in the run's own order)."""
+        return Job(self.name, self.suite, [r for r in self.rows if r[0] in names], self.group,
+                   self.directory, self.args, self.description)
+
+    def script(self, benchmarks_dir=None):
+        """The script to run; for pyperformance, under the venv's data-files/benchmarks/."""
+        if self.suite == "ours":
+            return os.path.join(PROGRAMS_DIR, self.name + ".py")
+        return os.path.join(benchmarks_dir, self.directory, "run_benchmark.py")
+
+    def cwd(self, script):
+        """Working directory of the run: a pyperformance benchmark's own directory (some read
+        data files beside them); ours inherit the runner's."""
+        return None if self.suite == "ours" else os.path.dirname(script)
+
+    def __repr__(self):
+        return "Job(%r, rows=%r)" % (self.name, self.row_names())
+
+
+def suite_jobs(suite):
+    """Every run of one suite, in table order."""
+    if suite == "ours":
+        return [Job(name, "ours", [(name, None)], description=docstring(name))
+                for name in available_benchmarks()]
+    if suite == "pyperformance":
+        return [Job(PP_PREFIX + benches[0], suite, [(PP_PREFIX + b, b) for b in benches],
+                    group=PP_PREFIX + group, directory=directory, args=args,
+                    description=description)
+                for group, directory, args, benches, description in PYPERFORMANCE_RUNS]
+    raise ValueError("unknown suite %r" % suite)
+
+
+def only_candidates(raw, suites):
+    """The names a --only entry may mean, most likely first.
+
+    'pp_x' and 'pyperformance/x' are pyperformance's x; 'bm_x' and 'ours/x' are our program;
+    a bare 'x' is our bm_x if --suite takes ours, else pyperformance's pp_x."""
+    name = raw[:-3] if raw.endswith(".py") else raw
+    if name.startswith("pyperformance/"):
+        name = name[len("pyperformance/"):]
+        return [name if name.startswith(PP_PREFIX) else PP_PREFIX + name]
+    if name.startswith("ours/"):
+        name = name[len("ours/"):]
+        return [name if name.startswith("bm_") else "bm_" + name]
+    if name.startswith(PP_PREFIX) or name.startswith("bm_"):
+        return [name]
+    prefixes = {"ours": "bm_", "pyperformance": PP_PREFIX}
+    return [prefixes[s] + name for s in SUITES if s in suites] + \
+           [prefixes[s] + name for s in SUITES if s not in suites]
+
+
+def select_jobs(only, suites):
+    """The runs of the suites given, or (with --only "a,b") the runs of the benchmarks named,
+    each reporting just the rows asked for, in the order first named. A group name
+    (pp_scimark, pp_logging, pp_deepcopy) takes all its rows."""
+    everything = [job for suite in SUITES for job in suite_jobs(suite)]
+    if only is None:
+        return [job for job in everything if job.suite in suites]
+    by_row, by_group = {}, {}
+    for job in everything:
+        by_group.setdefault(job.group, []).append(job)
+        for row in job.row_names():
+            by_row[row] = job
+    wanted = []       # (job, row) in the order asked for
+    for raw in only.split(","):
+        raw = raw.strip()
+        if not raw:
+            continue
+        for key in only_candidates(raw, suites):
+            if key in by_group:
+                picked = [(job, row) for job in by_group[key] for row in job.row_names()]
+                break
+            if key in by_row:
+                picked = [(by_row[key], key)]
+                break
+        else:
+            known = [row for job in everything if job.suite in suites for row in job.row_names()]
+            raise UsageError("unknown benchmark %r in --only (available: %s)"
+                             % (raw, ", ".join(known)))
+        suite = picked[0][0].suite
+        if suite not in suites:
+            raise UsageError("%r in --only is in the %s suite, which --suite %s leaves out"
+                             % (raw, suite, "/".join(suites)))
+        for pair in picked:
+            if pair not in wanted:
+                wanted.append(pair)
+    if not wanted:
+        raise UsageError("--only names no benchmark")
+    jobs = []
+    for job, _ in wanted:
+        if job not in jobs:
+            jobs.append(job)
+    return [job.with_rows({row for j, row in wanted if j is job}) for job in jobs]
+
+
+def parse_args(argv, default_suite="ours"):
+    """The checked command line. `default_suite` is what no --suite means: main() passes "all";
+    count.py, which runs only our programs, parses its --only here with the default."""
     parser = argparse.ArgumentParser(
         description="Run the benchmark suite: stock CPython vs our JIT vs pyston_lite 2.3.5.",
         epilog="Speedups are stock time / other time: above 1.00x is faster than stock.")
@@ -137,8 +344,15 @@ def parse_args(argv):
                         help="run the whole interleaved schedule N times (default 1) and "
                              "pool the rounds; the table also shows the range of the "
                              "per-round speedups")
+    parser.add_argument("--suite", choices=("ours", "pyperformance", "all"), default=None,
+                        help="our programs (benches/programs/, rows bm_*), pyperformance "
+                             "%s's interpreter-bound benchmarks (rows pp_*), or both "
+                             "(default: %s)" % (PYPERFORMANCE_VERSION, default_suite))
     parser.add_argument("--only", metavar="A,B",
-                        help="comma-separated benchmarks to run (bm_ prefix optional)")
+                        help="comma-separated benchmarks to run: bm_x or ours/x for our "
+                             "programs, pp_x or pyperformance/x for pyperformance's (a group "
+                             "such as pp_scimark takes all its parts); a bare x is ours if "
+                             "there is one")
     parser.add_argument("--no-pyston", action="store_true",
                         help="skip the pyston_lite 2.3.5 venv")
     parser.add_argument("--no-ours", action="store_true",
@@ -157,25 +371,11 @@ def parse_args(argv):
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     args = parser.parse_args(argv)
 
-    names = available_benchmarks()
-    if args.only:
-        wanted = []
-        for raw in args.only.split(","):
-            raw = raw.strip()
-            if not raw:
-                continue
-            name = raw[:-3] if raw.endswith(".py") else raw
-            if not name.startswith("bm_"):
-                name = "bm_" + name
-            if name not in names:
-                raise UsageError("unknown benchmark %r in --only (available: %s)"
-                                 % (raw, ", ".join(names)))
-            if name not in wanted:
-                wanted.append(name)
-        if not wanted:
-            raise UsageError("--only names no benchmark")
-        names = wanted
-    args.benchmarks = names
+    suite = args.suite or default_suite
+    args.suites = SUITES if suite == "all" else (suite,)
+    args.jobs = select_jobs(args.only, args.suites)
+    # table rows, in order (for our programs, the program names)
+    args.benchmarks = [row for job in args.jobs for row in job.row_names()]
 
     args.configs = [c for c in CONFIGS
                     if not (c == "ours" and args.no_ours) and not (c == "pyston" and args.no_pyston)]
@@ -327,6 +527,11 @@ class Venv(object):
         """Why a probed venv is not what this config needs, or None."""
         if info is None:
             return "its python fails to import pyperf (%s)" % self.probe_error
+        performance = info.get("pyperformance") or {}
+        if performance.get("version") != PYPERFORMANCE_VERSION:
+            return "pyperformance %s is not importable (%s)" % (
+                PYPERFORMANCE_VERSION, performance.get("error")
+                or "version %s" % performance.get("version"))
         versions = info.get("versions", {})
         if self.config == "stock":
             if info["loaded"] or "pyston_lite" in versions:
@@ -348,7 +553,7 @@ class Venv(object):
             "base_python": os.path.realpath(base_python),
             "python_version": full_version,
             "config": self.config,
-            "requirements": [PYPERF_PIN[self.short]]
+            "requirements": [PYPERF_PIN[self.short], PYPERFORMANCE_PIN]
                             + ([PYSTON_PIN] if self.config == "pyston" else []),
         }
         wheel_hashes = {os.path.basename(w): sha256(w) for w in wheels}
@@ -375,8 +580,9 @@ class Venv(object):
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         run_checked([base_python, "-m", "venv", self.path], "creating venv %s" % self.path)
         pip = [self.python, "-m", "pip", "install", "-q"]
-        run_checked(pip + [PYPERF_PIN[self.short]], "installing %s into %s"
-                    % (PYPERF_PIN[self.short], self.name))
+        # together, so that pyperformance's unpinned dependency on pyperf keeps the pin
+        run_checked(pip + [PYPERF_PIN[self.short], PYPERFORMANCE_PIN], "installing %s and %s "
+                    "into %s" % (PYPERF_PIN[self.short], PYPERFORMANCE_PIN, self.name))
         if self.config == "ours":
             self.install_ours(wheels)
         elif self.config == "pyston":
@@ -404,9 +610,15 @@ class Venv(object):
             json.dump(marker, f, indent=2)
         log("venv %s: ready, %s" % (self.name, self.describe()))
 
+    def pyperformance_benchmarks(self):
+        """pyperformance's benchmark directory in this venv (found by its python at setup)."""
+        return os.path.join(self.info["pyperformance"]["dir"], "data-files", "benchmarks")
+
     def describe(self):
         versions = self.info.get("versions", {})
         text = "pyperf %s" % self.info.get("pyperf", "?")
+        if "pyperformance" in versions:
+            text += ", pyperformance %s" % versions["pyperformance"]
         if "pyston_lite" in versions:
             text += ", pyston_lite %s" % versions["pyston_lite"]
         if "pyston_lite_autoload" in versions:
@@ -416,16 +628,22 @@ class Venv(object):
 
 # --------------------------------------------------------------------------- results
 
-def load_result(path):
-    """Timing values (seconds, per loop iteration) and peak RSS from a pyperf JSON file."""
+def load_result(path, name=None):
+    """Timing values (seconds, per loop iteration) and peak RSS from a pyperf JSON file: of the
+    benchmark called `name` in it, or of all of it when name is None."""
     with open(path) as f:
         data = json.load(f)
     suite_meta = data.get("metadata", {})
     values = []
     run_means = []
     rss = []
+    found = False
     for bench in data.get("benchmarks", []):
         bench_meta = bench.get("metadata", {})
+        # a file of one benchmark keeps its name with the metadata common to the file
+        if name is not None and bench_meta.get("name", suite_meta.get("name")) != name:
+            continue
+        found = True
         for run in bench.get("runs", []):
             meta = dict(suite_meta)
             meta.update(bench_meta)
@@ -436,8 +654,11 @@ def load_result(path):
             if run_values:
                 values.extend(run_values)
                 run_means.append(sum(run_values) / len(run_values))
+    if name is not None and not found:
+        raise ValueError("no benchmark %r in %s" % (name, path))
     if not values:
-        raise ValueError("no timing values in %s" % path)
+        raise ValueError("no timing values%s in %s" % ("" if name is None else " of %r" % name,
+                                                      path))
     mean = sum(values) / len(values)
     std = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1)) \
         if len(values) > 1 else 0.0
@@ -586,7 +807,13 @@ def summarize(interp, configs, benchmarks, results):
 
 
 def render_table(interp, configs, rows, geo, venvs, rounds=1):
-    has = set(configs)
+    """One interpreter's section with a single table."""
+    return render_section(interp, configs, venvs, [(None, rows, geo)], rounds)
+
+
+def render_section(interp, configs, venvs, tables, rounds=1):
+    """One interpreter's section: its venvs, the legend, then a table per (title, rows, geo)
+    of `tables` (one per suite), each with its own geometric mean."""
     out = []
     out.append("## Python %s (%s)" % (interp["full"], interp["path"]))
     out.append("")
@@ -600,7 +827,17 @@ def render_table(interp, configs, rows, geo, venvs, rounds=1):
                "worker (max over workers)." + (
                    " %d rounds pooled; [a–b] = lowest and highest per-round speedup."
                    % rounds if rounds > 1 else ""))
-    out.append("")
+    for title, rows, geo in tables:
+        out.append("")
+        if title:
+            out += ["### " + title, ""]
+        out += table_lines(configs, rows, geo)
+    return "\n".join(out)
+
+
+def table_lines(configs, rows, geo):
+    has = set(configs)
+    out = []
     head = ["benchmark", "stock (mean ± std)"]
     if "ours" in has:
         head.append("ours speedup")
@@ -656,7 +893,7 @@ def render_table(interp, configs, rows, geo, venvs, rounds=1):
         cells.append("1.00x" if c == "stock" else
                      ("-" if ("rss_" + c) not in geo else "%.2fx stock" % geo["rss_" + c]["geomean"]))
     out.append("| " + " | ".join(cells) + " |")
-    return "\n".join(out)
+    return out
 
 
 # --------------------------------------------------------------------------- running
@@ -680,19 +917,30 @@ def kill_group(proc):
         pass
 
 
-def run_one(venv, bench, json_path, mode_args, timeout):
-    program = os.path.join(PROGRAMS_DIR, bench + ".py")
+def job_command(venv, job, json_path, mode_args, environ=None):
+    """(command, working directory) of one run of `job` in `venv`: the script, its own
+    arguments, then the runner's pyperf options."""
+    environ = os.environ if environ is None else environ
+    script = job.script(venv.pyperformance_benchmarks() if job.suite != "ours" else None)
+    cmd = [venv.python, script] + job.args + ["-o", json_path] + mode_args.get(venv.config, [])
+    inherit = sorted(k for k in environ if k.startswith(INHERIT_PREFIXES))
+    if inherit:
+        cmd.append("--inherit-environ=" + ",".join(inherit))
+    return cmd, job.cwd(script)
+
+
+def run_one(venv, job, json_path, mode_args, timeout):
+    """Runs `job` once in `venv`; returns {row name: result}, every row the same error result
+    when the run failed."""
     if os.path.exists(json_path):
         os.remove(json_path)
     os.makedirs(os.path.dirname(json_path), exist_ok=True)
-    cmd = [venv.python, program, "-o", json_path] + mode_args.get(venv.config, [])
-    inherit = sorted(k for k in os.environ if k.startswith(INHERIT_PREFIXES))
-    if inherit:
-        cmd.append("--inherit-environ=" + ",".join(inherit))
+    cmd, cwd = job_command(venv, job, json_path, mode_args)
     log_path = os.path.splitext(json_path)[0] + ".log"
     # Own process group, so that a timeout or ^C also ends pyperf's worker processes.
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            universal_newlines=True, env=clean_env(), start_new_session=True)
+                            universal_newlines=True, env=clean_env(), cwd=cwd,
+                            start_new_session=True)
     try:
         output, _ = proc.communicate(timeout=timeout)
         status = proc.returncode
@@ -705,26 +953,64 @@ def run_one(venv, bench, json_path, mode_args, timeout):
         kill_group(proc)
         proc.wait()
         raise
+    reason = None
     if status == 0 and os.path.exists(json_path):
-        if os.path.exists(log_path):
-            os.remove(log_path)
-        result = load_result(json_path)
-        result["json"] = shown_path(json_path)
-        return result
+        try:
+            results = {row: load_result(json_path, name) for row, name in job.rows}
+        except ValueError as exc:
+            reason = str(exc)
+            output += "\n" + reason
+        else:
+            if os.path.exists(log_path):
+                os.remove(log_path)
+            for result in results.values():
+                result["json"] = shown_path(json_path)
+            return results
     with open(log_path, "w") as f:
-        f.write("$ %s\n%s" % (" ".join(cmd), output))
-    if os.path.exists(json_path):
+        f.write("$ %s%s\n%s" % ("cd %s && " % cwd if cwd else "", " ".join(cmd), output))
+    if os.path.exists(json_path) and reason is None:
         os.remove(json_path)
-    reason = "timed out after %d s" % timeout if status is None else error_summary(output)
-    return {"error": reason, "log": shown_path(log_path)}
+    if reason is None:
+        reason = "timed out after %d s" % timeout if status is None else error_summary(output)
+    failed = {"error": reason, "log": shown_path(log_path)}
+    return {row: failed for row in job.row_names()}
+
+
+def missing_scripts(venvs, jobs):
+    """(venv name, path) of every pyperformance script that is not where the runs expect it."""
+    missing = []
+    for venv in venvs:
+        for job in jobs:
+            if job.suite != "ours":
+                script = job.script(venv.pyperformance_benchmarks())
+                if not os.path.isfile(script):
+                    missing.append((venv.name, script))
+    return missing
+
+
+def list_jobs(jobs):
+    """--list: the rows of each suite, with what they run."""
+    lines = []
+    for suite in SUITES:
+        chosen = [job for job in jobs if job.suite == suite]
+        if not chosen:
+            continue
+        lines.append("%s%s:" % ("\n" if lines else "", SUITE_TITLES[suite]))
+        for job in chosen:
+            if suite == "ours":
+                lines.append("  %-28s %s" % (job.name, job.description))
+                continue
+            run = " ".join(["%s/run_benchmark.py" % job.directory] + job.args)
+            for row in job.row_names():
+                lines.append("  %-28s %s [%s]" % (row, job.description, run))
+    return "\n".join(lines)
 
 
 def main(argv=None):
     try:
-        args = parse_args(sys.argv[1:] if argv is None else argv)
+        args = parse_args(sys.argv[1:] if argv is None else argv, default_suite="all")
         if args.list:
-            for name in args.benchmarks:
-                print("%-22s %s" % (name, docstring(name)))
+            print(list_jobs(args.jobs))
             return 0
         interps = []
         seen = {}
@@ -752,6 +1038,10 @@ def main(argv=None):
                 venv.ensure(interp["path"], interp["full"],
                             interp["wheels"] if config == "ours" else [])
                 venvs[(interp["short"], config)] = venv
+        missing = missing_scripts(venvs.values(), args.jobs)
+        if missing:
+            raise SetupError("pyperformance benchmark scripts missing:\n" + "\n".join(
+                "  %s: %s" % item for item in missing))
     except SetupError as exc:
         log("error: %s" % exc)
         return 1
@@ -767,41 +1057,35 @@ def main(argv=None):
         "check" if args.check else "default"
     os.makedirs(args.output, exist_ok=True)
 
-    # Interleaved schedule: benchmark by benchmark, interpreter by interpreter, the venvs'
-    # order rotating per benchmark so that no config always runs first (or last).
-    # With --rounds, the whole schedule repeats, so each benchmark's rounds are spread over
-    # the session, and the rotation continues from one round to the next.
-    schedule = []
-    for round_number in range(1, args.rounds + 1):
-        for index, bench in enumerate(args.benchmarks):
-            shift = (index + round_number - 1) % len(args.configs)
-            order = args.configs[shift:] + args.configs[:shift]
-            for interp in interps:
-                for config in order:
-                    schedule.append((round_number, interp, config, bench))
+    schedule = build_schedule(args.jobs, interps, args.configs, args.rounds)
 
     results = {}
     failures = []
     started = time.time()
     width = len(str(len(schedule)))
-    name_width = max(len(b) for b in args.benchmarks)
+    name_width = max(len(job.name) for job in args.jobs)
     try:
-        for number, (round_number, interp, config, bench) in enumerate(schedule, 1):
+        for number, (round_number, interp, config, job) in enumerate(schedule, 1):
             venv = venvs[(interp["short"], config)]
-            stem = bench if args.rounds == 1 else "%s.round%d" % (bench, round_number)
+            stem = job.name if args.rounds == 1 else "%s.round%d" % (job.name, round_number)
             json_path = os.path.join(args.output, interp["short"], venv.name, stem + ".json")
             sys.stderr.write("[%*d/%d] %-4s %-6s %-*s ... " % (
-                width, number, len(schedule), interp["short"], config, name_width, bench))
+                width, number, len(schedule), interp["short"], config, name_width, job.name))
             sys.stderr.flush()
             t0 = time.time()
-            result = run_one(venv, bench, json_path, mode_args, args.timeout)
+            by_row = run_one(venv, job, json_path, mode_args, args.timeout)
             elapsed = time.time() - t0
-            results.setdefault((interp["short"], config, bench), []).append(result)
-            if result.get("error"):
-                failures.append((interp["short"], config, bench, result))
-                log("FAILED (%.1f s): %s" % (elapsed, result["error"]))
+            for row in job.row_names():
+                results.setdefault((interp["short"], config, row), []).append(by_row[row])
+            first = by_row[job.row_names()[0]]
+            if first.get("error"):
+                failures.append((interp["short"], config, job.name, first))
+                log("FAILED (%.1f s): %s" % (elapsed, first["error"]))
+            elif job.row_names() == [job.name]:
+                log("%s (%.1f s)" % (fmt_mean_std(first), elapsed))
             else:
-                log("%s (%.1f s)" % (fmt_mean_std(result), elapsed))
+                log("%s (%.1f s)" % (", ".join("%s %s" % (row, fmt_mean_std(by_row[row]))
+                                               for row in job.row_names()), elapsed))
     except KeyboardInterrupt:
         log("\ninterrupted")
         return 130
@@ -811,6 +1095,7 @@ def main(argv=None):
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "mode": mode_name,
         "rounds": args.rounds,
+        "suites": list(s for s in SUITES if any(job.suite == s for job in args.jobs)),
         "pyperf_args": mode_args,
         "jit_warmups": "auto" if args.jit_warmups is None else args.jit_warmups,
         "host": {"machine": platform.machine(), "system": platform.system(),
@@ -822,16 +1107,28 @@ def main(argv=None):
     }
     pooled = {key: pool_rounds(rounds) for key, rounds in results.items()}
     for interp in interps:
-        rows, geo = summarize(interp, args.configs, args.benchmarks, pooled)
-        sections.append(render_table(interp, args.configs, rows, geo, venvs, args.rounds))
-        summary["interpreters"].append({
+        tables = []
+        entry = {
             "python": interp["path"], "version": interp["full"],
             "venvs": {c: {"name": venvs[(interp["short"], c)].name,
                           "path": venvs[(interp["short"], c)].path,
                           "packages": venvs[(interp["short"], c)].info.get("versions", {})}
                       for c in args.configs},
-            "benchmarks": rows, "geomean": geo,
-        })
+            "benchmarks": [], "suites": {},
+        }
+        for suite in SUITES:
+            names = [row for job in args.jobs if job.suite == suite for row in job.row_names()]
+            if not names:
+                continue
+            rows, geo = summarize(interp, args.configs, names, pooled)
+            tables.append((SUITE_TITLES[suite], rows, geo))
+            for row in rows:
+                row["suite"] = suite
+            entry["benchmarks"] += rows
+            entry["suites"][suite] = {"title": SUITE_TITLES[suite], "benchmarks": names,
+                                      "geomean": geo}
+        sections.append(render_section(interp, args.configs, venvs, tables, args.rounds))
+        summary["interpreters"].append(entry)
 
     title = "# Benchmark results (%s, mode: %s)" % (summary["date"], mode_name)
     if args.check:
@@ -854,6 +1151,25 @@ def main(argv=None):
             log("  %s %s %s: %s (see %s)" % (short, config, bench, result["error"], result["log"]))
         return 1
     return 0
+
+
+def build_schedule(jobs, interps, configs, rounds):
+    """The interleaved order of the runs: (round, interpreter, config, job).
+
+    Job by job, interpreter by interpreter, the venvs' order rotating per job so that no
+    config always runs first (or last). With several rounds the whole schedule repeats, so each
+    job's rounds are spread over the session, and the rotation continues from one round to the
+    next."""
+    configs = list(configs)
+    schedule = []
+    for round_number in range(1, rounds + 1):
+        for index, job in enumerate(jobs):
+            shift = (index + round_number - 1) % len(configs)
+            order = configs[shift:] + configs[:shift]
+            for interp in interps:
+                for config in order:
+                    schedule.append((round_number, interp, config, job))
+    return schedule
 
 
 def docstring(bench):

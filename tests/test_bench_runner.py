@@ -2,8 +2,10 @@
 their geometric means, and its command-line checks. No benchmark is run."""
 
 import importlib.util
+import json
 import math
 import os
+import sys
 
 import pytest
 
@@ -93,6 +95,254 @@ def test_table_shows_the_per_round_ranges():
                              configs, rows, geo, venvs, rounds=2)
     assert "| bm_a | 5.00 s ± 1.15 s | 1.67x (n.s.) [1.50–2.00] |" in table
     assert "2 rounds pooled" in table
+
+
+# --------------------------------------------------------------------------- suites
+
+PYPERFORMANCE_ROWS = [
+    "pp_chaos", "pp_deltablue", "pp_fannkuch", "pp_float", "pp_go", "pp_hexiom", "pp_nbody",
+    "pp_nqueens", "pp_pickle_pure_python", "pp_pyflate", "pp_raytrace", "pp_richards",
+    "pp_scimark_fft", "pp_scimark_lu", "pp_scimark_monte_carlo", "pp_scimark_sor",
+    "pp_scimark_sparse_mat_mult", "pp_spectral_norm", "pp_unpack_sequence", "pp_generators",
+    "pp_coroutines", "pp_deepcopy", "pp_deepcopy_reduce", "pp_deepcopy_memo",
+    "pp_logging_silent", "pp_logging_simple", "pp_logging_format", "pp_pathlib",
+]
+
+
+def parsed(*argv, default_suite="all"):
+    """The command line as main() parses it (--list: no interpreter needed)."""
+    return run.parse_args(["--list"] + list(argv), default_suite=default_suite)
+
+
+def test_pyperformance_is_pinned_and_its_rows_are_the_documented_set():
+    assert run.PYPERFORMANCE_PIN == "pyperformance==1.10.0"
+    args = parsed("--suite", "pyperformance")
+    assert args.benchmarks == PYPERFORMANCE_ROWS
+    # the ones that time C code are left out
+    for dropped in ("pp_json_dumps", "pp_json_loads", "pp_regex_v8", "pp_sqlite_synth"):
+        assert dropped not in args.benchmarks
+    # every row is documented in the README's list
+    with open(os.path.join(ROOT, "benches", "README.md")) as f:
+        readme = f.read()
+    for row in PYPERFORMANCE_ROWS:
+        assert "`%s`" % row in readme, row
+
+
+def test_both_suites_by_default_with_unambiguous_row_names():
+    args = parsed()
+    ours = run.available_benchmarks()
+    assert args.suites == ("ours", "pyperformance")
+    assert args.benchmarks == ours + PYPERFORMANCE_ROWS
+    assert len(set(args.benchmarks)) == len(args.benchmarks)
+    assert "bm_nbody" in args.benchmarks and "pp_nbody" in args.benchmarks
+    assert all(name.startswith("bm_") for name in ours)
+    # count.py parses its --only with the runner's parser and runs only our programs
+    assert run.parse_args(["--list"]).benchmarks == ours
+    assert parsed("--suite", "ours").benchmarks == ours
+
+
+@pytest.mark.parametrize("only, suite, expected", [
+    ("nbody", "all", ["bm_nbody"]),                       # a bare name is ours first
+    ("nbody", "pyperformance", ["pp_nbody"]),
+    ("bm_nbody.py", "all", ["bm_nbody"]),
+    ("ours/nbody", "all", ["bm_nbody"]),
+    ("chaos", "all", ["pp_chaos"]),                       # no bm_chaos: pyperformance's
+    ("pyperformance/nbody", "all", ["pp_nbody"]),
+    ("pp_nbody,nbody,pp_nbody", "all", ["pp_nbody", "bm_nbody"]),
+    ("pp_scimark", "pyperformance", ["pp_scimark_fft", "pp_scimark_lu", "pp_scimark_monte_carlo",
+                                     "pp_scimark_sor", "pp_scimark_sparse_mat_mult"]),
+    ("logging", "all", ["pp_logging_silent", "pp_logging_simple", "pp_logging_format"]),
+    ("pp_deepcopy", "all", ["pp_deepcopy", "pp_deepcopy_reduce", "pp_deepcopy_memo"]),
+    ("pp_deepcopy_memo", "all", ["pp_deepcopy_memo"]),
+])
+def test_only_names_resolve_across_suites(only, suite, expected):
+    assert parsed("--suite", suite, "--only", only).benchmarks == expected
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--suite", "ours", "--only", "pp_chaos"], "in the pyperformance suite"),
+    (["--suite", "ours", "--only", "chaos"], "in the pyperformance suite"),
+    (["--suite", "pyperformance", "--only", "bm_sudoku"], "in the ours suite"),
+    (["--only", "pp_json_dumps"], "unknown benchmark 'pp_json_dumps'"),
+    (["--only", "bm_chaos"], "unknown benchmark 'bm_chaos'"),
+    (["--only", " , "], "names no benchmark"),
+])
+def test_only_outside_the_suites_is_a_usage_error(argv, message):
+    with pytest.raises(run.UsageError, match=message):
+        parsed(*argv)
+
+
+def test_sub_benchmarks_are_runs_with_their_argument_or_rows_of_one_run():
+    jobs = {job.name: job for job in parsed("--suite", "pyperformance").jobs}
+    assert len(jobs) == len(PYPERFORMANCE_ROWS) - 2    # deepcopy's three rows are one run
+    sor = jobs["pp_scimark_sor"]
+    assert (sor.directory, sor.args, sor.rows) == ("bm_scimark", ["sor"],
+                                                   [("pp_scimark_sor", "scimark_sor")])
+    pickle = jobs["pp_pickle_pure_python"]
+    assert (pickle.directory, pickle.args) == ("bm_pickle", ["--pure-python", "pickle"])
+    assert jobs["pp_deepcopy"].rows == [("pp_deepcopy", "deepcopy"),
+                                        ("pp_deepcopy_reduce", "deepcopy_reduce"),
+                                        ("pp_deepcopy_memo", "deepcopy_memo")]
+    assert jobs["pp_unpack_sequence"].args == []
+    # asking for one row of deepcopy runs the same script, reporting that row only
+    only_memo = parsed("--only", "pp_deepcopy_memo").jobs
+    assert [(j.name, j.rows) for j in only_memo] == [("pp_deepcopy",
+                                                      [("pp_deepcopy_memo", "deepcopy_memo")])]
+
+
+class PerformanceVenv:
+    name = "bench-3.10-ours"
+    config = "ours"
+    python = "/venvs/bench-3.10-ours/bin/python"
+
+    def __init__(self, package_dir):
+        self.info = {"pyperformance": {"version": "1.10.0", "dir": package_dir}}
+
+    pyperformance_benchmarks = run.Venv.pyperformance_benchmarks
+
+
+def test_commands_carry_the_scripts_arguments_cwd_and_the_runners_pyperf_options():
+    venv = PerformanceVenv("/venvs/site-packages/pyperformance")
+    bench_dir = "/venvs/site-packages/pyperformance/data-files/benchmarks/bm_pickle"
+    mode_args = {"stock": ["--fast"], "ours": ["--fast", "--warmups", "8"]}
+    job = parsed("--only", "pp_pickle_pure_python").jobs[0]
+    cmd, cwd = run.job_command(venv, job, "/out/pp_pickle_pure_python.json", mode_args,
+                               environ={"PYSTON_LITE_THRESHOLD": "0", "HOME": "/root"})
+    assert cmd == [venv.python, bench_dir + "/run_benchmark.py", "--pure-python", "pickle",
+                   "-o", "/out/pp_pickle_pure_python.json", "--fast", "--warmups", "8",
+                   "--inherit-environ=PYSTON_LITE_THRESHOLD"]
+    assert cwd == bench_dir
+    ours = parsed("--only", "nbody").jobs[0]
+    cmd, cwd = run.job_command(venv, ours, "/out/bm_nbody.json", mode_args, environ={})
+    assert cmd == [venv.python, os.path.join(run.PROGRAMS_DIR, "bm_nbody.py"),
+                   "-o", "/out/bm_nbody.json", "--fast", "--warmups", "8"]
+    assert cwd is None
+
+
+def test_a_venv_without_pyperformance_is_not_usable():
+    venv = run.Venv("/venvs", "3.10", "stock")
+    info = {"loaded": False, "enabled": None, "versions": {}, "pyperf": "2.7.0"}
+    missing = dict(info, pyperformance={"error": "ModuleNotFoundError: No module named 'x'"})
+    assert "pyperformance 1.10.0 is not importable (ModuleNotFoundError" in venv.problem(missing)
+    other = dict(info, pyperformance={"version": "1.11.0", "dir": "/x"})
+    assert "version 1.11.0" in venv.problem(other)
+    assert venv.problem(dict(info, pyperformance={"version": "1.10.0", "dir": "/x"})) is None
+
+
+def pyperf_file(path, benchmarks):
+    """A pyperf JSON file: benchmarks is [(name, [[values of one process], ...])]. As pyperf
+    writes it, a file of one benchmark has its name in the file-wide metadata."""
+    data = {"version": "1.0", "metadata": {"python_version": "3.10"}, "benchmarks": []}
+    for name, processes in benchmarks:
+        runs = [{"metadata": {"mem_max_rss": 1000}, "warmups": [[1, 9.0]]}]   # calibration
+        runs += [{"values": values, "metadata": {"mem_max_rss": 2000}} for values in processes]
+        data["benchmarks"].append({"metadata": {"name": name}, "runs": runs})
+    if len(benchmarks) == 1:
+        data["metadata"].update(data["benchmarks"][0].pop("metadata"))
+    with open(path, "w") as f:
+        json.dump(data, f)
+    return str(path)
+
+
+def test_results_of_a_run_are_read_per_named_benchmark(tmp_path):
+    path = pyperf_file(tmp_path / "pp_deepcopy.json",
+                       [("deepcopy", [[1.0, 1.0], [3.0, 3.0]]), ("deepcopy_memo", [[10.0, 20.0]])])
+    memo = run.load_result(path, "deepcopy_memo")
+    assert (memo["mean"], memo["n"], memo["run_means"]) == (15.0, 2, [15.0])
+    assert run.load_result(path, "deepcopy")["run_means"] == [1.0, 3.0]
+    assert run.load_result(path)["n"] == 6                     # no name: the whole file
+    with pytest.raises(ValueError, match="no benchmark 'deepcopy_reduce'"):
+        run.load_result(path, "deepcopy_reduce")
+    single = pyperf_file(tmp_path / "pp_chaos.json", [("chaos", [[2.0, 4.0]])])
+    assert run.load_result(single, "chaos")["mean"] == 3.0
+    with pytest.raises(ValueError, match="no benchmark 'go'"):
+        run.load_result(single, "go")
+
+
+FAKE_BENCHMARK = r"""
+import json, os, sys
+here = os.path.dirname(os.path.abspath(__file__))
+assert os.getcwd() == here, (os.getcwd(), here)         # runs in its own directory
+with open(os.path.join("data", "input.txt")) as f:      # like pyflate's data file
+    scale = float(f.read())
+args = sys.argv[1:]
+out = args[args.index("-o") + 1]
+assert args[0] == "--mode=fake" and "--debug-single-value" in args, args
+benches = [{"metadata": {"name": n}, "runs": [{"values": [v * scale], "metadata": {}}]}
+           for n, v in (("fake", 1.0), ("fake_memo", 2.0), ("fake_reduce", 4.0))]
+if os.environ.get("FAKE_FAIL"):
+    sys.exit("AssertionError: fake self-check failed")
+with open(out, "w") as f:
+    json.dump({"version": "1.0", "metadata": {}, "benchmarks": benches}, f)
+"""
+
+
+def test_one_run_gives_each_of_its_rows_and_a_failure_fails_them_all(tmp_path, monkeypatch):
+    package = tmp_path / "pyperformance"
+    bench_dir = package / "data-files" / "benchmarks" / "bm_fake"
+    (bench_dir / "data").mkdir(parents=True)
+    (bench_dir / "data" / "input.txt").write_text("10")
+    (bench_dir / "run_benchmark.py").write_text(FAKE_BENCHMARK)
+    venv = PerformanceVenv(str(package))
+    venv.python = sys.executable
+    job = run.Job("pp_fake", "pyperformance", [("pp_fake", "fake"), ("pp_fake_reduce", "fake_reduce")],
+                  directory="bm_fake", args=["--mode=fake"])
+    mode_args = {"ours": ["--debug-single-value"]}
+    json_path = str(tmp_path / "out" / "pp_fake.json")
+    results = run.run_one(venv, job, json_path, mode_args, timeout=60)
+    assert sorted(results) == ["pp_fake", "pp_fake_reduce"]
+    assert results["pp_fake"]["mean"] == 10.0 and results["pp_fake_reduce"]["mean"] == 40.0
+    assert results["pp_fake"]["json"].endswith("pp_fake.json")
+    monkeypatch.setenv("FAKE_FAIL", "1")
+    failed = run.run_one(venv, job, json_path, mode_args, timeout=60)
+    assert failed["pp_fake"] is failed["pp_fake_reduce"]
+    assert "fake self-check failed" in failed["pp_fake"]["error"]
+    with open(failed["pp_fake"]["log"]) as f:      # shown relative to the current directory
+        assert f.readline().startswith("$ cd %s && " % bench_dir)
+
+
+def test_schedule_rotates_the_venvs_from_run_to_run_and_round_to_round():
+    jobs = parsed("--only", "nbody,pp_deepcopy").jobs
+    interp = {"short": "3.10"}
+    schedule = run.build_schedule(jobs, [interp], ["stock", "ours", "pyston"], rounds=2)
+    order = [(r, c, job.name) for r, _, c, job in schedule]
+    assert order == [
+        (1, "stock", "bm_nbody"), (1, "ours", "bm_nbody"), (1, "pyston", "bm_nbody"),
+        (1, "ours", "pp_deepcopy"), (1, "pyston", "pp_deepcopy"), (1, "stock", "pp_deepcopy"),
+        (2, "ours", "bm_nbody"), (2, "pyston", "bm_nbody"), (2, "stock", "bm_nbody"),
+        (2, "pyston", "pp_deepcopy"), (2, "stock", "pp_deepcopy"), (2, "ours", "pp_deepcopy"),
+    ]
+
+
+def test_each_suite_has_its_own_table_and_geometric_mean():
+    results = {("3.8", "stock", "bm_a"): run.pool_rounds([result([[4.0, 4.0]])]),
+               ("3.8", "ours", "bm_a"): run.pool_rounds([result([[2.0, 2.0]])]),
+               ("3.8", "stock", "pp_a"): run.pool_rounds([result([[9.0, 9.0]])]),
+               ("3.8", "ours", "pp_a"): run.pool_rounds([result([[3.0, 3.0]])])}
+    configs = ["stock", "ours"]
+    interp = {"short": "3.8", "full": "3.8.18", "path": "python3.8"}
+    tables = []
+    for title, names in (("our programs", ["bm_a"]), ("pyperformance 1.10.0", ["pp_a"])):
+        rows, geo = run.summarize(interp, configs, names, results)
+        tables.append((title, rows, geo))
+    venvs = {("3.8", c): FakeVenv() for c in configs}
+    text = run.render_section(interp, configs, venvs, tables)
+    ours, performance = text.split("### pyperformance 1.10.0")
+    assert "### our programs" in ours and "| bm_a |" in ours and "pp_a" not in ours
+    assert "| **geometric mean** |  | 2.00x |" in ours
+    assert "| pp_a |" in performance and "| **geometric mean** |  | 3.00x |" in performance
+    assert text.count("## Python 3.8.18") == 1
+
+
+def test_list_shows_both_suites_with_what_each_row_runs():
+    text = run.list_jobs(parsed("--only", "nbody,pp_scimark_sor,pp_deepcopy_memo").jobs)
+    lines = text.splitlines()
+    assert lines[0] == "our programs (benches/programs/):"
+    assert lines[1].split()[0] == "bm_nbody"
+    assert "pyperformance 1.10.0:" in lines
+    sor = [l for l in lines if l.split()[:1] == ["pp_scimark_sor"]]
+    assert len(sor) == 1 and sor[0].endswith("[bm_scimark/run_benchmark.py sor]")
+    assert any(l.split()[:1] == ["pp_deepcopy_memo"] for l in lines)
 
 
 def load_counter():
