@@ -1009,14 +1009,13 @@ mod dual {
             Ok(())
         }
 
-        /// Counts `len` bytes written at `offset`; once [`WRITTEN_BEFORE_DROP`] have been
+        /// Counts `len` bytes written; once [`WRITTEN_BEFORE_DROP`] have been
         /// written, unmaps the whole RW view from this process's page tables
         /// (`MADV_DONTNEED`: the bytes stay in the file, and the next write faults its page
         /// back in). Otherwise every code page would be resident twice, once per view, and
         /// count twice in the process's RSS. Batched: one system call per that many bytes,
         /// not one per compile.
-        fn drop_write_mapping(&mut self, offset: usize, len: usize) {
-            let _ = offset;
+        fn drop_write_mapping(&mut self, len: usize) {
             self.written_since_drop += len;
             if self.written_since_drop >= WRITTEN_BEFORE_DROP {
                 self.written_since_drop = 0;
@@ -1090,7 +1089,7 @@ mod dual {
             self.check_range(offset, bytes.len());
             // SAFETY: the range is in the committed RW view (checked), which `bytes` cannot alias.
             unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), self.rw.add(offset), bytes.len()) };
-            self.drop_write_mapping(offset, bytes.len());
+            self.drop_write_mapping(bytes.len());
         }
 
         fn fill(&mut self, offset: usize, len: usize, pattern: [u8; 4]) {
@@ -1104,7 +1103,7 @@ mod dual {
                     unsafe { self.rw.add(o).write(pattern[o % 4]) };
                 }
             }
-            self.drop_write_mapping(offset, len);
+            self.drop_write_mapping(len);
         }
 
         fn make_private(&mut self) -> Result<(), CodeMemError> {
