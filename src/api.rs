@@ -55,8 +55,10 @@ fn keyword_value(value: &Bound<'_, PyAny>) -> PyResult<KeywordValue> {
 #[pyo3(signature = (**kwargs))]
 fn enable(py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
     let options = options_from(kwargs)?;
+    // Checked before the co_extra index is requested: CPython keeps that index per
+    // interpreter, and the one the hook uses must be the main interpreter's.
     if !hook::in_main_interpreter() {
-        return Err(PyRuntimeError::new_err(format!("pyston_lite.enable(): {}", EnableError::SubInterpreter)));
+        return Err(enable_error(EnableError::SubInterpreter));
     }
     code_state::extra_index().map_err(PyRuntimeError::new_err)?;
     if let Some(path) = &options.stats_file {
@@ -65,7 +67,11 @@ fn enable(py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
     if options.print_stats_at_exit || options.stats_file.is_some() {
         register_exit_report(py)?;
     }
-    hook::enable(&options).map_err(|e| PyRuntimeError::new_err(format!("pyston_lite.enable(): {e}")))
+    hook::enable(&options).map_err(enable_error)
+}
+
+fn enable_error(e: EnableError) -> PyErr {
+    PyRuntimeError::new_err(format!("pyston_lite.enable(): {e}"))
 }
 
 /// Turns the JIT off and puts back the evaluator that was installed before it. If another
