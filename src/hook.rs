@@ -211,9 +211,10 @@ unsafe fn on_frame_entry(tstate: *mut PyThreadState, frame: *mut PyFrameObject, 
     }
     let compiled = state.machine_code.as_ref()?;
     // SAFETY: live frame and thread state (GIL held). A generator being thrown into goes to
-    // the evaluator (its error path), then comes back here at its next resume.
+    // the evaluator (its error path), then comes back here at its next resume; so does a
+    // frame at the recursion limit (see `would_run_at_recursion_limit`).
     unsafe {
-        if throwflag != 0 || (*tstate).use_tracing() || !exact_dicts(frame) {
+        if throwflag != 0 || (*tstate).use_tracing() || !exact_dicts(frame) || interp::frame::would_run_at_recursion_limit(tstate) {
             return None;
         }
         compiled.entry_address((*frame).f_lasti).map(|target| (compiled as *const _, target))

@@ -159,6 +159,20 @@ int main(void) {
 #endif
 
     OFF(FUNCTION_FUNC_ANNOTATIONS, PyFunctionObject, func_annotations);
+    /* Direct calls of plain Python functions (ops/python_call.rs). */
+    OFF(FUNCTION_FUNC_CODE, PyFunctionObject, func_code);
+    OFF(FUNCTION_FUNC_GLOBALS, PyFunctionObject, func_globals);
+    OFF(FUNCTION_FUNC_DEFAULTS, PyFunctionObject, func_defaults);
+    P(PYCF_MASK, PyCF_MASK);
+    P(CO_NESTED_FLAG, CO_NESTED);
+#if PY_VERSION_HEX >= 0x030A0000
+    OFF(FUNCTION_FUNC_BUILTINS, PyFunctionObject, func_builtins);
+#endif
+    OFF(TSTATE_TRASH_DELETE_NESTING, PyThreadState, trash_delete_nesting);
+#if PY_VERSION_HEX >= 0x03080000 && PY_VERSION_HEX < 0x03090000
+    /* 3.8's _Py_NewReference is inline: it tells tracemalloc when this flag is set. */
+    OFF(TRACEMALLOC_CONFIG_TRACING, struct _PyTraceMalloc_Config, tracing);
+#endif
 
     /* _Py_Identifier (3.10 replaced its cache pointer by an index). */
     P(SIZEOF_IDENTIFIER, sizeof(_Py_Identifier));

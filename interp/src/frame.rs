@@ -84,9 +84,22 @@ extern "C" {
 }
 
 /// The evaluator's last step on every exit: `_Py_CheckFunctionResult` with the name ceval
-/// passes on that version.
+/// passes on that version. It returns `result` unchanged when exactly one of a result and
+/// an exception is there, which is tested here first.
 #[inline]
 unsafe fn check_function_result(tstate: *mut PyThreadState, result: *mut PyObject) -> *mut PyObject {
+    // SAFETY: current thread state (caller).
+    if result.is_null() != unsafe { (*tstate).curexc_type.is_null() } {
+        return result;
+    }
+    // SAFETY: as the caller's.
+    unsafe { report_inconsistent_result(tstate, result) }
+}
+
+/// `_Py_CheckFunctionResult` for a result that comes with an exception or a NULL without one.
+#[cold]
+#[inline(never)]
+unsafe fn report_inconsistent_result(tstate: *mut PyThreadState, result: *mut PyObject) -> *mut PyObject {
     #[cfg(any(py37, py38))]
     // SAFETY: GIL held (caller); `result` is owned or NULL.
     unsafe {
@@ -128,6 +141,25 @@ unsafe fn enter_recursive_call(tstate: *mut PyThreadState) -> bool {
         (*tstate).recursion_depth += 1;
         let limit = *(*tstate).interp.cast::<u8>().add(crate::cpython::layout::INTERP_RECURSION_LIMIT).cast::<c_int>();
         !((*tstate).recursion_depth > limit && _Py_CheckRecursiveCall(tstate, c"".as_ptr()) != 0)
+    }
+}
+
+/// Whether a frame entered now would run at (or past) the recursion limit, where every
+/// `Py_EnterRecursiveCall` made in it raises RecursionError: comparisons do one (" in
+/// comparison"), which compiled code's fast paths for ints and floats skip. Such a frame
+/// belongs in the evaluator.
+///
+/// # Safety
+/// `tstate` is the current thread state; the GIL is held.
+#[inline]
+pub unsafe fn would_run_at_recursion_limit(tstate: *mut PyThreadState) -> bool {
+    // SAFETY: current thread state and its interpreter (caller); the offset is probed.
+    unsafe {
+        #[cfg(any(py37, py38))]
+        let limit = _Py_CheckRecursionLimit;
+        #[cfg(any(py39, py310))]
+        let limit = *(*tstate).interp.cast::<u8>().add(crate::cpython::layout::INTERP_RECURSION_LIMIT).cast::<c_int>();
+        (*tstate).recursion_depth + 1 >= limit
     }
 }
 

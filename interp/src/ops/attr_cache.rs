@@ -433,7 +433,13 @@ unsafe fn split_dict_lacks(dict: *mut PyObject, name: *mut PyObject) -> bool {
             return false;
         }
         let hash = *name.cast::<u8>().add(layout::ASCII_OBJECT_HASH).cast::<Py_hash_t>();
-        hash != -1 && _PyDict_GetItem_KnownHash(dict, name, hash).is_null() && PyErr_Occurred().is_null()
+        if hash == -1 {
+            return false;
+        }
+        if let Some(lacks) = super::dict_keys::split_dict_lacks_at_first_probe(dict, name, hash) {
+            return lacks;
+        }
+        _PyDict_GetItem_KnownHash(dict, name, hash).is_null() && PyErr_Occurred().is_null()
     }
 }
 
@@ -583,7 +589,12 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
                 let name = name(frame, namei);
                 let dict = instance_dict(owner);
                 if !dict.is_null() && PyDict_CheckExact(dict) != 0 {
-                    if value_at_hint(entry, dict, name).is_some() {
+                    // The entry the machine code's loads read (when remembered), else the
+                    // hint's entry through PyDict_Next.
+                    if !instance_dict_entry(owner, entry).is_null() || value_at_hint(entry, dict, name).is_some() {
+                        if entry.dk_size == 0 {
+                            entry.remember_entry(dict);
+                        }
                         // The name is already in the dict, so `_PyObjectDict_SetItem` would
                         // do just this (no resize, so no change to the shared keys).
                         let err = PyDict_SetItem(dict, name, value);

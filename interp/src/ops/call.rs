@@ -54,7 +54,8 @@ unsafe fn _Py_CheckFunctionResult(callable: *mut PyObject, result: *mut PyObject
 /// # Safety
 /// GIL held; `callable` live; `args` has `nargsf`'s count of live references.
 #[cfg(not(py37))]
-pub(crate) unsafe fn vectorcall(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize, kwnames: *mut PyObject) -> *mut PyObject {
+#[inline(never)]
+unsafe fn vectorcall_generic(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize, kwnames: *mut PyObject) -> *mut PyObject {
     // SAFETY: type fields at probed offsets; the vectorcall slot is read as the type declares.
     unsafe {
         let tp = (*callable).ob_type.cast::<u8>();
@@ -81,7 +82,8 @@ pub(crate) unsafe fn vectorcall(callable: *mut PyObject, args: *const *mut PyObj
 /// GIL held; `callable` live; `args` has `nargsf`'s count of live references (`kwnames`
 /// counted among them as in vectorcall); with `ARGUMENTS_OFFSET`, `args[-1]` is writable.
 #[cfg(py37)]
-pub(crate) unsafe fn vectorcall(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize, kwnames: *mut PyObject) -> *mut PyObject {
+#[inline(never)]
+unsafe fn vectorcall_generic(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize, kwnames: *mut PyObject) -> *mut PyObject {
     use pyo3_ffi::*;
     extern "C" {
         fn _PyCFunction_FastCallKeywords(f: *mut PyObject, a: *const *mut PyObject, n: Py_ssize_t, k: *mut PyObject) -> *mut PyObject;
@@ -125,6 +127,63 @@ pub(crate) unsafe fn vectorcall(callable: *mut PyObject, args: *const *mut PyObj
             return _PyFunction_FastCallKeywords(callable, args, nargs, kwnames);
         }
         _PyObject_FastCallKeywords(callable, args, nargs, kwnames)
+    }
+}
+
+/// Calls `callable` as vectorcall would: a plain Python function (or a bound method of one)
+/// in place ([`call_python_function`]), anything else through [`vectorcall_generic`].
+///
+/// # Safety
+/// GIL held; `callable` live; `args` has `nargsf`'s count of live references (`kwnames`
+/// counted among them); with `ARGUMENTS_OFFSET`, `args[-1]` is writable.
+#[inline(always)]
+pub(crate) unsafe fn vectorcall(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize, kwnames: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        if kwnames.is_null() {
+            if let Some(result) = call_python_function(callable, args, nargsf) {
+                return result;
+            }
+        }
+        vectorcall_generic(callable, args, nargsf, kwnames)
+    }
+}
+
+/// The fast case of calling a plain Python function ([`super::python_call`]) with positional
+/// arguments: `callable` itself, or the function of a bound method with its `self` put in
+/// `args[-1]` (as `method_vectorcall` does, when `ARGUMENTS_OFFSET` allows). `None` when the
+/// call is not that case; nothing was done then.
+///
+/// # Safety
+/// As [`vectorcall`] without keywords.
+#[inline]
+unsafe fn call_python_function(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize) -> Option<*mut PyObject> {
+    use pyo3_ffi::PyFunction_Type;
+    extern "C" {
+        static mut PyMethod_Type: pyo3_ffi::PyTypeObject;
+    }
+    // SAFETY: as the contract; a bound method holds its function and self while the caller
+    // holds the method, and `args[-1]` is the caller's scratch slot under ARGUMENTS_OFFSET.
+    unsafe {
+        let nargs = nargsf & !ARGUMENTS_OFFSET;
+        let ty = (*callable).ob_type;
+        if ty == std::ptr::addr_of_mut!(PyFunction_Type) {
+            return super::python_call::call(callable, args, nargs);
+        }
+        if ty != std::ptr::addr_of_mut!(PyMethod_Type) || nargsf & ARGUMENTS_OFFSET == 0 {
+            return None;
+        }
+        let method = callable.cast::<u8>();
+        let func = *method.add(layout::METHOD_IM_FUNC).cast::<*mut PyObject>();
+        if (*func).ob_type != std::ptr::addr_of_mut!(PyFunction_Type) {
+            return None;
+        }
+        let this = *method.add(layout::METHOD_IM_SELF).cast::<*mut PyObject>();
+        let slot = args.cast_mut().sub(1);
+        let saved = std::mem::replace(&mut *slot, this);
+        let result = super::python_call::call(func, slot, nargs + 1);
+        *slot = saved;
+        result
     }
 }
 

@@ -5,8 +5,10 @@
 //! dk_usable, dk_nentries, dk_indices[]}`, the indices (1, 2, 4 or 8 bytes each, by
 //! `dk_size`) followed by the entries `{me_hash, me_key, me_value}`. [`verify`] checks that
 //! layout against live dicts — small and large combined dicts and a class instance's
-//! split dict — before anything relies on it; until it has passed, [`entry_offset`]
-//! answers `None` and the caches read entries only through `PyDict_Next`.
+//! split dict — before anything relies on it, index table included (every key is reached by
+//! the probe sequence `lookdict` follows); until it has passed, [`entry_offset`] and
+//! [`split_dict_lacks_at_first_probe`] answer `None` and the caches read entries only
+//! through `PyDict_Next` and `PyDict_GetItem`.
 
 use crate::cpython::layout;
 use pyo3_ffi::*;
@@ -57,6 +59,70 @@ fn entry_offset_for(dk_size: isize, index: isize) -> usize {
     DK_INDICES + dk_size as usize * width + index as usize * ENTRY_SIZE
 }
 
+/// `dk_indices[slot]` of keys of `dk_size` (-1 is an empty slot, -2 a deleted one).
+unsafe fn index_at(keys: *mut u8, dk_size: isize, slot: usize) -> isize {
+    // SAFETY: live keys object of `dk_size` (caller), `slot < dk_size`.
+    unsafe {
+        let indices = keys.add(DK_INDICES);
+        match dk_size {
+            ..=0xff => *indices.cast::<i8>().add(slot) as isize,
+            ..=0xffff => *indices.cast::<i16>().add(slot) as isize,
+            ..=0xffff_ffff => *indices.cast::<i32>().add(slot) as isize,
+            _ => *indices.cast::<i64>().add(slot) as isize,
+        }
+    }
+}
+
+/// Whether the open-addressing probe for `hash` (`i = hash & mask`, then
+/// `i = (5 i + perturb + 1) & mask` with `perturb >>= 5`, as in every version's `lookdict`)
+/// reaches entry `index` before an empty slot: the check [`verify`] runs on the index table.
+unsafe fn probe_reaches(keys: *mut u8, hash: Py_hash_t, index: isize) -> bool {
+    // SAFETY: live keys object (caller).
+    unsafe {
+        let dk_size = keys_field(keys, DK_SIZE);
+        let mask = dk_size as usize - 1;
+        let mut perturb = hash as usize;
+        let mut slot = hash as usize & mask;
+        for _ in 0..dk_size {
+            match index_at(keys, dk_size, slot) {
+                found if found == index => return true,
+                -1 => return false,
+                _ => {}
+            }
+            perturb >>= 5;
+            slot = (slot * 5 + perturb + 1) & mask;
+        }
+        false
+    }
+}
+
+/// Whether the split `dict` holds no value for `name` (an exact str whose `hash` is known),
+/// when the first slot `lookdict` probes settles it: empty (the name is not a key), or the
+/// name's own entry (then its value slot tells). `None` when a full lookup must decide.
+///
+/// # Safety
+/// Live split dict (`ma_values` not NULL), GIL held.
+#[inline]
+pub unsafe fn split_dict_lacks_at_first_probe(dict: *mut PyObject, name: *mut PyObject, hash: Py_hash_t) -> Option<bool> {
+    if !VERIFIED.load(Relaxed) {
+        return None;
+    }
+    // SAFETY: the layout is verified; a split dict's keys have `dk_nentries` entries whose
+    // values are in `ma_values`, and the index table only holds indices below that.
+    unsafe {
+        let keys = keys_of(dict);
+        let dk_size = keys_field(keys, DK_SIZE);
+        let index = index_at(keys, dk_size, hash as usize & (dk_size as usize - 1));
+        if index == -1 {
+            return Some(true);
+        }
+        if index >= 0 && *keys.add(entry_offset_for(dk_size, index) + ME_KEY).cast::<*mut PyObject>() == name {
+            return Some((*values_of(dict).add(index as usize)).is_null());
+        }
+        None
+    }
+}
+
 /// `(dk_size, byte offset of entry index)` of `dict`'s keys, when the layout is verified
 /// and `index` is one of its entries.
 ///
@@ -86,9 +152,11 @@ unsafe fn entry_is(dict: *mut PyObject, index: isize, key: *mut PyObject, value:
             values if values.is_null() => *entry.add(ME_VALUE).cast::<*mut PyObject>(),
             values => *values.add(index as usize),
         };
-        *entry.add(ME_HASH).cast::<Py_hash_t>() == PyObject_Hash(key)
+        let hash = PyObject_Hash(key);
+        *entry.add(ME_HASH).cast::<Py_hash_t>() == hash
             && *entry.add(ME_KEY).cast::<*mut PyObject>() == key
             && stored_value == value
+            && probe_reaches(keys, hash, index)
     }
 }
 

@@ -33,6 +33,7 @@ mod generators;
 mod build;
 pub mod dict_keys;
 mod call;
+mod python_call;
 mod imports;
 mod iter;
 mod names;

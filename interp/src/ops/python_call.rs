@@ -1,0 +1,305 @@
+//! Calls of plain Python functions without the vectorcall chain. The fast case of
+//! `_PyFunction_Vectorcall` (ceval's `function_code_fastcall`: a function with no cells, free
+//! variables, keyword-only or `*`/`**` parameters, called with exactly its positional
+//! parameters, or with none when its defaults fill them all) done in one place: the frame
+//! built the way `_PyFrame_New_NoTrack` builds it (the code object's zombie frame when it is
+//! free), handed to the installed PEP 523 evaluator as `_PyEval_EvalFrame` does, and released
+//! the way `frame_dealloc` releases it (back into the zombie slot). Every other call returns
+//! `None` untouched and takes CPython's own path.
+
+use crate::cpython::{current_tstate, layout, PyCodeObject, PyFrameObject, PyThreadState};
+use pyo3_ffi::{PyObject, PyTypeObject, Py_DECREF, Py_INCREF, Py_XDECREF};
+use std::os::raw::c_int;
+
+extern "C" {
+    static mut PyFrame_Type: PyTypeObject;
+    fn _PyObject_GC_NewVar(ty: *mut PyTypeObject, items: isize) -> *mut PyObject;
+    fn PyObject_GC_Track(op: *mut PyObject);
+    fn PyObject_GC_Del(op: *mut PyObject);
+    #[cfg(py38)]
+    static _Py_tracemalloc_config: u8;
+    #[cfg(py38)]
+    fn _PyTraceMalloc_NewReference(op: *mut PyObject) -> c_int;
+    #[cfg(any(py39, py310))]
+    fn _Py_NewReference(op: *mut PyObject);
+}
+
+/// The code flags of a function the fast case takes, ignoring `PyCF_MASK` (`from __future__`
+/// flags) and `CO_NESTED`, which do not change how arguments bind.
+const FAST_FLAGS: c_int = pyo3_ffi::CO_OPTIMIZED | pyo3_ffi::CO_NEWLOCALS | pyo3_ffi::CO_NOFREE;
+const IGNORED_FLAGS: c_int = layout::PYCF_MASK as c_int | layout::CO_NESTED_FLAG as c_int;
+
+/// Calls `func`, an exact `PyFunction_Type` object, with the `nargs` positional arguments at
+/// `args` (borrowed) when the call is the fast case; `None`, with nothing done, otherwise.
+/// The result is what `_PyFunction_Vectorcall` returns, checked as `_Py_CheckFunctionResult`
+/// checks it.
+///
+/// # Safety
+/// GIL held; `func` is a live function object; `args` holds `nargs` live references.
+#[inline]
+pub(crate) unsafe fn call(func: *mut PyObject, args: *const *mut PyObject, nargs: usize) -> Option<*mut PyObject> {
+    // SAFETY: function fields at probed offsets; a function holds its code, globals and
+    // defaults (a tuple or NULL).
+    unsafe {
+        let fields = func.cast::<u8>();
+        let code = *fields.add(layout::FUNCTION_FUNC_CODE).cast::<*mut PyCodeObject>();
+        if (*code).co_kwonlyargcount != 0 || (*code).co_flags & !IGNORED_FLAGS != FAST_FLAGS {
+            return None;
+        }
+        let argcount = (*code).co_argcount as usize;
+        let (args, nargs) = if nargs == argcount {
+            (args, nargs)
+        } else {
+            let defaults = *fields.add(layout::FUNCTION_FUNC_DEFAULTS).cast::<*mut PyObject>();
+            if nargs != 0 || defaults.is_null() || pyo3_ffi::PyTuple_GET_SIZE(defaults) as usize != argcount {
+                return None;
+            }
+            (tuple_items(defaults), argcount)
+        };
+        let tstate = current_tstate();
+        let globals = *fields.add(layout::FUNCTION_FUNC_GLOBALS).cast::<*mut PyObject>();
+        let frame = new_frame(tstate, func, code, globals)?;
+        let locals = (*frame).f_localsplus.as_mut_ptr();
+        for i in 0..nargs {
+            let arg = *args.add(i);
+            Py_INCREF(arg);
+            *locals.add(i) = arg;
+        }
+        let result = evaluate(tstate, frame);
+        release_frame(tstate, frame);
+        if result.is_null() == (*tstate).curexc_type.is_null() {
+            return Some(check_function_result(func, result));
+        }
+        Some(result)
+    }
+}
+
+/// `&tuple[0]`.
+unsafe fn tuple_items(tuple: *mut PyObject) -> *const *mut PyObject {
+    // SAFETY: a live tuple (caller); its items follow the header at the probed offset.
+    unsafe { tuple.cast::<u8>().add(layout::TUPLE_OB_ITEM).cast() }
+}
+
+/// `_Py_CheckFunctionResult(func, result, NULL)`, for the inconsistent case only.
+#[cold]
+unsafe fn check_function_result(func: *mut PyObject, result: *mut PyObject) -> *mut PyObject {
+    extern "C" {
+        #[cfg(any(py37, py38))]
+        fn _Py_CheckFunctionResult(f: *mut PyObject, r: *mut PyObject, w: *const std::os::raw::c_char) -> *mut PyObject;
+        #[cfg(any(py39, py310))]
+        fn _Py_CheckFunctionResult(t: *mut PyThreadState, f: *mut PyObject, r: *mut PyObject, w: *const std::os::raw::c_char) -> *mut PyObject;
+    }
+    // SAFETY: GIL held (caller); `result` is owned or NULL.
+    unsafe {
+        #[cfg(any(py37, py38))]
+        return _Py_CheckFunctionResult(func, result, std::ptr::null());
+        #[cfg(any(py39, py310))]
+        return _Py_CheckFunctionResult(current_tstate(), func, result, std::ptr::null());
+    }
+}
+
+/// The builtins a new frame of `func` gets (borrowed), or `None` when only CPython's own
+/// path can tell (no `__builtins__` in the globals: it makes up a dict or raises). Up to
+/// 3.9 they are the calling frame's when it shares the globals, else `globals['__builtins__']`
+/// (a module's dict for a module); 3.10 keeps them in the function.
+#[inline]
+unsafe fn builtins_for(tstate: *mut PyThreadState, func: *mut PyObject, globals: *mut PyObject) -> Option<*mut PyObject> {
+    #[cfg(py310)]
+    // SAFETY: 3.10 functions hold their builtins (probed offset).
+    unsafe {
+        let _ = (tstate, globals);
+        Some(*func.cast::<u8>().add(layout::FUNCTION_FUNC_BUILTINS).cast::<*mut PyObject>())
+    }
+    #[cfg(not(py310))]
+    // SAFETY: live thread state and frames (GIL held); `globals` is a function's dict.
+    unsafe {
+        let _ = func;
+        let back = (*tstate).frame;
+        if !back.is_null() && (*back).f_globals == globals {
+            return Some((*back).f_builtins);
+        }
+        let builtins = pyo3_ffi::PyDict_GetItemWithError(globals, super::interned!(c"__builtins__"));
+        if builtins.is_null() {
+            pyo3_ffi::PyErr_Clear();
+            return None;
+        }
+        if pyo3_ffi::PyModule_Check(builtins) != 0 {
+            return Some(pyo3_ffi::PyModule_GetDict(builtins));
+        }
+        Some(builtins)
+    }
+}
+
+/// `_PyFrame_New_NoTrack` for a function whose code has `FAST_FLAGS` (no cells, no free
+/// variables, no locals dict): the code's zombie frame if it has one, else a new one.
+/// `None` (nothing allocated, no exception set) sends the call to CPython's own path.
+#[inline]
+unsafe fn new_frame(tstate: *mut PyThreadState, func: *mut PyObject, code: *mut PyCodeObject, globals: *mut PyObject) -> Option<*mut PyFrameObject> {
+    // SAFETY: live code and thread state (GIL held); a zombie frame is a frame of `code`
+    // whose fields frame_dealloc cleared; a new one is sized as frame_alloc sizes it.
+    unsafe {
+        let builtins = builtins_for(tstate, func, globals)?;
+        let mut frame = (*code).co_zombieframe.cast::<PyFrameObject>();
+        if !frame.is_null() {
+            (*code).co_zombieframe = std::ptr::null_mut();
+            new_reference(frame.cast());
+        } else {
+            let nlocals = (*code).co_nlocals as isize;
+            let extras = (*code).co_stacksize as isize + nlocals;
+            frame = _PyObject_GC_NewVar(std::ptr::addr_of_mut!(PyFrame_Type), extras).cast();
+            if frame.is_null() {
+                pyo3_ffi::PyErr_Clear();
+                return None;
+            }
+            (*frame).f_code = code;
+            let locals = (*frame).f_localsplus.as_mut_ptr();
+            (*frame).f_valuestack = locals.offset(nlocals);
+            for i in 0..nlocals {
+                *locals.offset(i) = std::ptr::null_mut();
+            }
+            (*frame).f_locals = std::ptr::null_mut();
+            (*frame).f_trace = std::ptr::null_mut();
+        }
+        let back = (*tstate).frame;
+        if !back.is_null() {
+            Py_INCREF(back.cast());
+        }
+        (*frame).f_back = back;
+        Py_INCREF(code.cast());
+        (*frame).f_code = code;
+        Py_INCREF(builtins);
+        (*frame).f_builtins = builtins;
+        Py_INCREF(globals);
+        (*frame).f_globals = globals;
+        (*frame).f_lasti = -1;
+        (*frame).f_iblock = 0;
+        (*frame).f_gen = std::ptr::null_mut();
+        (*frame).f_trace_opcodes = 0;
+        (*frame).f_trace_lines = 1;
+        #[cfg(not(py310))]
+        {
+            (*frame).f_stacktop = (*frame).f_valuestack;
+            (*frame).f_lineno = (*code).co_firstlineno;
+            (*frame).f_executing = 0;
+        }
+        #[cfg(py310)]
+        {
+            (*frame).f_locals = std::ptr::null_mut();
+            (*frame).f_trace = std::ptr::null_mut();
+            (*frame).f_stackdepth = 0;
+            (*frame).f_lineno = 0;
+            (*frame).f_state = crate::cpython::frame_state::CREATED;
+        }
+        Some(frame)
+    }
+}
+
+/// `_Py_NewReference` for a zombie frame coming back to life.
+#[inline]
+unsafe fn new_reference(op: *mut PyObject) {
+    // SAFETY: `op` is a dead (refcount 0) object being reused (caller).
+    unsafe {
+        #[cfg(py37)]
+        {
+            (*op).ob_refcnt = 1;
+        }
+        #[cfg(py38)]
+        {
+            let tracing = std::ptr::addr_of!(_Py_tracemalloc_config).add(layout::TRACEMALLOC_CONFIG_TRACING).cast::<c_int>();
+            if *tracing != 0 {
+                _PyTraceMalloc_NewReference(op);
+            }
+            (*op).ob_refcnt = 1;
+        }
+        #[cfg(any(py39, py310))]
+        _Py_NewReference(op);
+    }
+}
+
+/// `_PyEval_EvalFrame(tstate, frame, 0)`: the installed evaluator runs the frame.
+#[inline]
+unsafe fn evaluate(tstate: *mut PyThreadState, frame: *mut PyFrameObject) -> *mut PyObject {
+    // SAFETY: the interpreter's evaluator slot (probed offset) always holds an evaluator
+    // once the interpreter runs code; GIL held.
+    unsafe {
+        let slot = (*tstate).interp.cast::<u8>().add(layout::INTERP_EVAL_FRAME);
+        let evaluator = (*slot.cast::<Option<crate::cpython::EvalFrameFn>>()).unwrap_or(crate::cpython::_PyEval_EvalFrameDefault);
+        #[cfg(any(py37, py38))]
+        return evaluator(frame, 0);
+        #[cfg(any(py39, py310))]
+        return evaluator(tstate, frame, 0);
+    }
+}
+
+/// What `function_code_fastcall` does with the frame after the call: a frame something
+/// else still holds is handed to the garbage collector; the last reference is dropped with
+/// the recursion depth raised (finalizers of locals may call back into Python). When the
+/// code's zombie slot is free that is `frame_dealloc`'s work done here; otherwise (or
+/// inside a deferred deallocation, `Py_TRASHCAN`'s business) CPython's own dealloc does it.
+#[inline]
+unsafe fn release_frame(tstate: *mut PyThreadState, frame: *mut PyFrameObject) {
+    // SAFETY: we own one reference to the frame; it was created untracked and is only
+    // tracked here (CPython's own invariant for these frames).
+    unsafe {
+        let op = frame.cast::<PyObject>();
+        if (*op).ob_refcnt > 1 {
+            Py_DECREF(op);
+            PyObject_GC_Track(op);
+            return;
+        }
+        (*tstate).recursion_depth += 1;
+        let nesting = *tstate.cast::<u8>().add(layout::TSTATE_TRASH_DELETE_NESTING).cast::<c_int>();
+        if (*(*frame).f_code).co_zombieframe.is_null() && nesting == 0 {
+            dealloc_into_zombie_slot(frame);
+        } else {
+            Py_DECREF(op);
+        }
+        (*tstate).recursion_depth -= 1;
+    }
+}
+
+/// `frame_dealloc` of an untracked frame with its last reference dropped: clears it and
+/// leaves it in its code's zombie slot (or frees it, if a finalizer run by the clearing
+/// filled the slot).
+#[inline]
+unsafe fn dealloc_into_zombie_slot(frame: *mut PyFrameObject) {
+    // SAFETY: refcount 1, owned by the caller, untracked; slots below the valuestack are
+    // owned or NULL; the stack above it is empty for a finished frame or owned slots.
+    unsafe {
+        (*frame.cast::<PyObject>()).ob_refcnt = 0;
+        let mut slot = (*frame).f_localsplus.as_mut_ptr();
+        let valuestack = (*frame).f_valuestack;
+        while slot < valuestack {
+            let value = std::mem::replace(&mut *slot, std::ptr::null_mut());
+            Py_XDECREF(value);
+            slot = slot.add(1);
+        }
+        #[cfg(not(py310))]
+        if !(*frame).f_stacktop.is_null() {
+            let mut p = valuestack;
+            while p < (*frame).f_stacktop {
+                Py_XDECREF(*p);
+                p = p.add(1);
+            }
+        }
+        #[cfg(py310)]
+        {
+            for i in 0..(*frame).f_stackdepth.max(0) as usize {
+                Py_XDECREF(*valuestack.add(i));
+            }
+            (*frame).f_stackdepth = 0;
+        }
+        Py_XDECREF((*frame).f_back.cast());
+        Py_DECREF((*frame).f_builtins);
+        Py_DECREF((*frame).f_globals);
+        Py_XDECREF(std::mem::replace(&mut (*frame).f_locals, std::ptr::null_mut()));
+        Py_XDECREF(std::mem::replace(&mut (*frame).f_trace, std::ptr::null_mut()));
+        let code = (*frame).f_code;
+        if (*code).co_zombieframe.is_null() {
+            (*code).co_zombieframe = frame.cast();
+        } else {
+            PyObject_GC_Del(frame.cast());
+        }
+        Py_DECREF(code.cast());
+    }
+}
