@@ -189,11 +189,14 @@ unsafe fn enter_recursive_call(tstate: *mut PyThreadState) -> bool {
 unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
     // SAFETY: current thread state, GIL held (caller).
     unsafe {
-        let limit = _Py_CheckRecursionLimit;
-        let low_water = if limit > 200 { limit - 50 } else { 3 * (limit >> 2) };
         (*tstate).recursion_depth -= 1;
-        if (*tstate).recursion_depth < low_water {
-            (*tstate).overflowed = 0;
+        // Clearing a flag that is already clear changes nothing: test it first.
+        if (*tstate).overflowed != 0 {
+            let limit = _Py_CheckRecursionLimit;
+            let low_water = if limit > 200 { limit - 50 } else { 3 * (limit >> 2) };
+            if (*tstate).recursion_depth < low_water {
+                (*tstate).overflowed = 0;
+            }
         }
     }
 }
@@ -211,24 +214,94 @@ pub unsafe fn run_compiled_frame(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
     entry: EntryFn,
-    mut target: usize,
+    target: usize,
     address_of: impl Fn(usize) -> Option<usize>,
     fallback: EvalFrameFn,
 ) -> *mut PyObject {
-    // SAFETY: see the function's contract; the order follows the 3.7/3.8 evaluator.
+    // SAFETY: see the function's contract; the order follows the 3.7/3.8 evaluator. The
+    // common case (no pending eval-breaker work, the frame returns or yields) stays here;
+    // everything else continues in `run_general`.
     unsafe {
         if !enter_recursive_call(tstate) {
             return std::ptr::null_mut();
         }
         (*tstate).frame = frame;
-        let mut sp = take_value_stack(frame);
-        let start = crate::opcode::resume_offset((*frame).f_lasti);
-        let mut pending_exit = None;
-        if entry_breaker_applies(tstate, frame, start) {
-            if crate::ops::handle_eval_breaker(tstate) != 0 {
-                pending_exit = Some(Exit { status: status::ERROR, value: sp as usize });
-            } else if (*tstate).use_tracing() {
-                return continue_in_evaluator(tstate, frame, sp, fallback, 0);
+        let sp = take_value_stack(frame);
+        if *crate::cpython::eval_breaker_addr((*tstate).interp) != 0 {
+            return run_general(tstate, frame, entry, target, sp, None, &address_of, fallback);
+        }
+        let exit = entry(frame, sp, tstate, target);
+        let result = match status::kind(exit.status) {
+            status::RETURN => {
+                mark_returned(frame);
+                exit.value as *mut PyObject
+            }
+            status::YIELD => exit.value as *mut PyObject,
+            _ => return run_general(tstate, frame, entry, target, sp, Some(exit), &address_of, fallback),
+        };
+        leave_frame(tstate, frame, result)
+    }
+}
+
+/// 3.10: a returned frame is RETURNED with an empty stack (YIELD leaves it SUSPENDED;
+/// machine code did that).
+#[inline]
+unsafe fn mark_returned(frame: *mut PyFrameObject) {
+    #[cfg(py310)]
+    // SAFETY: live executing frame (caller).
+    unsafe {
+        (*frame).f_stackdepth = 0;
+        (*frame).f_state = crate::cpython::frame_state::RETURNED;
+    }
+    #[cfg(not(py310))]
+    let _ = frame;
+}
+
+/// The evaluator's exit: recursion depth, `f_executing`, `tstate->frame`, result check.
+#[inline]
+unsafe fn leave_frame(tstate: *mut PyThreadState, frame: *mut PyFrameObject, result: *mut PyObject) -> *mut PyObject {
+    // SAFETY: the frame entered in `run_compiled_frame` (caller).
+    unsafe {
+        leave_recursive_call(tstate);
+        #[cfg(not(py310))]
+        {
+            (*frame).f_executing = 0;
+        }
+        (*tstate).frame = (*frame).f_back;
+        check_function_result(tstate, result)
+    }
+}
+
+/// The rest of [`run_compiled_frame`], out of line: the eval-breaker check before the first
+/// instruction (when the breaker is set: `pending_exit` is `None`, nothing ran yet), and
+/// every exit other than a return or a yield (`pending_exit`) — unwinding to handlers,
+/// `CALL_FINALLY` returns, deoptimisation — until the frame leaves.
+///
+/// # Safety
+/// As [`run_compiled_frame`], after its entry steps; `sp` is the stack pointer at entry.
+#[cold]
+#[inline(never)]
+#[allow(clippy::too_many_arguments)] // the driver's state, handed over in one piece
+unsafe fn run_general(
+    tstate: *mut PyThreadState,
+    frame: *mut PyFrameObject,
+    entry: EntryFn,
+    mut target: usize,
+    mut sp: *mut *mut PyObject,
+    mut pending_exit: Option<Exit>,
+    address_of: &dyn Fn(usize) -> Option<usize>,
+    fallback: EvalFrameFn,
+) -> *mut PyObject {
+    // SAFETY: as the caller's.
+    unsafe {
+        if pending_exit.is_none() {
+            let start = crate::opcode::resume_offset((*frame).f_lasti);
+            if entry_breaker_applies(tstate, frame, start) {
+                if crate::ops::handle_eval_breaker(tstate) != 0 {
+                    pending_exit = Some(Exit { status: status::ERROR, value: sp as usize });
+                } else if (*tstate).use_tracing() {
+                    return continue_in_evaluator(tstate, frame, sp, fallback, 0);
+                }
             }
         }
         let result = loop {
@@ -236,13 +309,7 @@ pub unsafe fn run_compiled_frame(
             sp = exit.value as *mut *mut PyObject;
             match status::kind(exit.status) {
                 status::RETURN => {
-                    // 3.10: a returned frame is RETURNED with an empty stack (YIELD leaves it
-                    // SUSPENDED; machine code did that).
-                    #[cfg(py310)]
-                    {
-                        (*frame).f_stackdepth = 0;
-                        (*frame).f_state = crate::cpython::frame_state::RETURNED;
-                    }
+                    mark_returned(frame);
                     break exit.value as *mut PyObject;
                 }
                 status::YIELD => break exit.value as *mut PyObject,
@@ -317,13 +384,7 @@ pub unsafe fn run_compiled_frame(
                 }
             }
         };
-        leave_recursive_call(tstate);
-        #[cfg(not(py310))]
-        {
-            (*frame).f_executing = 0;
-        }
-        (*tstate).frame = (*frame).f_back;
-        check_function_result(tstate, result)
+        leave_frame(tstate, frame, result)
     }
 }
 

@@ -57,6 +57,7 @@ impl MachineCode {
     }
 
     /// Native address of the instruction at bytecode `offset`, if it can be entered there.
+    #[inline(always)]
     pub fn address_of(&self, offset: usize) -> Option<usize> {
         let native = *self.instruction_offsets.get(offset / 2)?;
         (native != usize::MAX).then(|| self.region.exec_addr() + native)
@@ -66,7 +67,7 @@ impl MachineCode {
     /// prologue at [`Self::entry`] jumps to): the first instruction for a fresh frame (-1),
     /// the resume point of a generator suspended at a yield, else
     /// `None` (it cannot run here). Constant time: generators ask at every resumption.
-    #[inline]
+    #[inline(always)]
     pub fn entry_address(&self, f_lasti: i32) -> Option<usize> {
         if f_lasti == -1 {
             return self.address_of(0);

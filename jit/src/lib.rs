@@ -94,7 +94,7 @@ impl CompiledCode {
     /// Where a frame of this code whose last instruction was `f_lasti` continues in machine
     /// code, if it can run there (see [`compiled::MachineCode::entry_address`]); never on
     /// versions without a code generator.
-    #[inline]
+    #[inline(always)]
     pub fn entry_address(&self, f_lasti: i32) -> Option<usize> {
         #[cfg(codegen)]
         return self.machine.as_ref().and_then(|m| m.entry_address(f_lasti));
