@@ -169,6 +169,22 @@ int main(void) {
     OFF(FUNCTION_FUNC_BUILTINS, PyFunctionObject, func_builtins);
 #endif
     OFF(TSTATE_TRASH_DELETE_NESTING, PyThreadState, trash_delete_nesting);
+    /* Direct calls of C functions and method descriptors (ops/c_call.rs). */
+    OFF(DESCR_D_TYPE, PyDescrObject, d_type);
+    OFF(METHOD_DESCR_D_METHOD, PyMethodDescrObject, d_method);
+    OFF(CFUNCTION_M_ML, PyCFunctionObject, m_ml);
+    OFF(CFUNCTION_M_SELF, PyCFunctionObject, m_self);
+    OFF(METHOD_DEF_ML_METH, PyMethodDef, ml_meth);
+    OFF(METHOD_DEF_ML_FLAGS, PyMethodDef, ml_flags);
+    P(METH_VARARGS_FLAG, METH_VARARGS);
+    P(METH_KEYWORDS_FLAG, METH_KEYWORDS);
+    P(METH_NOARGS_FLAG, METH_NOARGS);
+    P(METH_O_FLAG, METH_O);
+    P(METH_FASTCALL_FLAG, METH_FASTCALL);
+    P(METH_STATIC_FLAG, METH_STATIC);
+#if PY_VERSION_HEX >= 0x03090000
+    P(METH_METHOD_FLAG, METH_METHOD);
+#endif
 #if PY_VERSION_HEX >= 0x03080000 && PY_VERSION_HEX < 0x03090000
     /* 3.8's _Py_NewReference is inline: it tells tracemalloc when this flag is set. */
     OFF(TRACEMALLOC_CONFIG_TRACING, struct _PyTraceMalloc_Config, tracing);

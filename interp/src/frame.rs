@@ -166,7 +166,7 @@ pub unsafe fn would_run_at_recursion_limit(tstate: *mut PyThreadState) -> bool {
 /// 3.9+: `_Py_LeaveRecursiveCall(tstate)`, a plain decrement.
 #[cfg(any(py39, py310))]
 #[inline]
-unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
+pub(crate) unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
     // SAFETY: current thread state, GIL held (caller), after a successful enter.
     unsafe { (*tstate).recursion_depth -= 1 }
 }
@@ -186,7 +186,7 @@ unsafe fn enter_recursive_call(tstate: *mut PyThreadState) -> bool {
 /// ceval's `Py_LeaveRecursiveCall()`: clears `overflowed` once below the low-water mark.
 #[cfg(any(py37, py38))]
 #[inline]
-unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
+pub(crate) unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
     // SAFETY: current thread state, GIL held (caller).
     unsafe {
         (*tstate).recursion_depth -= 1;

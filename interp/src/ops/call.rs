@@ -131,7 +131,8 @@ unsafe fn vectorcall_generic(callable: *mut PyObject, args: *const *mut PyObject
 }
 
 /// Calls `callable` as vectorcall would: a plain Python function (or a bound method of one)
-/// in place ([`call_python_function`]), anything else through [`vectorcall_generic`].
+/// in place ([`call_python_function`]), a C function or method descriptor of a simple
+/// convention straight ([`super::c_call`]), anything else through [`vectorcall_generic`].
 ///
 /// # Safety
 /// GIL held; `callable` live; `args` has `nargsf`'s count of live references (`kwnames`
@@ -142,6 +143,9 @@ pub(crate) unsafe fn vectorcall(callable: *mut PyObject, args: *const *mut PyObj
     unsafe {
         if kwnames.is_null() {
             if let Some(result) = call_python_function(callable, args, nargsf) {
+                return result;
+            }
+            if let Some(result) = super::c_call::call(callable, args, nargsf & !ARGUMENTS_OFFSET) {
                 return result;
             }
         }

@@ -32,6 +32,7 @@ mod breaker;
 mod generators;
 mod build;
 pub mod dict_keys;
+mod c_call;
 mod call;
 mod python_call;
 mod imports;

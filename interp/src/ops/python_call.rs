@@ -82,7 +82,7 @@ unsafe fn tuple_items(tuple: *mut PyObject) -> *const *mut PyObject {
 
 /// `_Py_CheckFunctionResult(func, result, NULL)`, for the inconsistent case only.
 #[cold]
-unsafe fn check_function_result(func: *mut PyObject, result: *mut PyObject) -> *mut PyObject {
+pub(super) unsafe fn check_function_result(func: *mut PyObject, result: *mut PyObject) -> *mut PyObject {
     extern "C" {
         #[cfg(any(py37, py38))]
         fn _Py_CheckFunctionResult(f: *mut PyObject, r: *mut PyObject, w: *const std::os::raw::c_char) -> *mut PyObject;

@@ -1,0 +1,110 @@
+//! Calls of C functions without the vectorcall chain: a method descriptor found by
+//! `LOAD_METHOD` (`list.append`, `str.join`…) called on an object of exactly its type, or a
+//! builtin function (`len`, `isinstance`…), whose C function takes no argument
+//! (`METH_NOARGS`), one (`METH_O`) or a vector of them (`METH_FASTCALL`), called with no
+//! keywords and the right number of arguments. What their vectorcall functions do
+//! (`method_vectorcall_*`, `cfunction_vectorcall_*`; 3.7's `_PyMethodDef_RawFastCallKeywords`)
+//! is done here: the recursion check " while calling a Python object" around the call,
+//! then `_Py_CheckFunctionResult`. Any other call returns `None` untouched.
+
+use crate::cpython::{current_tstate, layout, PyThreadState};
+use pyo3_ffi::{PyObject, PyTypeObject};
+use std::os::raw::c_int;
+
+extern "C" {
+    static mut PyMethodDescr_Type: PyTypeObject;
+    static mut PyCFunction_Type: PyTypeObject;
+}
+
+type NoArgsOrO = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
+type FastCall = unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, isize) -> *mut PyObject;
+
+/// The calling-convention bits of `ml_flags` (3.9 added `METH_METHOD`).
+#[cfg(any(py37, py38))]
+const CONVENTION: c_int = (layout::METH_VARARGS_FLAG | layout::METH_KEYWORDS_FLAG | layout::METH_NOARGS_FLAG | layout::METH_O_FLAG | layout::METH_FASTCALL_FLAG) as c_int;
+#[cfg(any(py39, py310))]
+const CONVENTION: c_int = (layout::METH_VARARGS_FLAG
+    | layout::METH_KEYWORDS_FLAG
+    | layout::METH_NOARGS_FLAG
+    | layout::METH_O_FLAG
+    | layout::METH_FASTCALL_FLAG
+    | layout::METH_METHOD_FLAG) as c_int;
+const NOARGS: c_int = layout::METH_NOARGS_FLAG as c_int;
+const ONE_ARG: c_int = layout::METH_O_FLAG as c_int;
+const FASTCALL: c_int = layout::METH_FASTCALL_FLAG as c_int;
+
+/// Calls `callable` with the `nargs` positional arguments at `args` when it is a method
+/// descriptor or builtin function of a convention handled here; `None`, with nothing done,
+/// otherwise.
+///
+/// # Safety
+/// GIL held; `callable` live; `args` holds `nargs` live references.
+#[inline]
+pub(crate) unsafe fn call(callable: *mut PyObject, args: *const *mut PyObject, nargs: usize) -> Option<*mut PyObject> {
+    // SAFETY: descriptor, builtin-function and PyMethodDef fields at probed offsets; a
+    // descriptor holds its type and method table entry, a builtin function its `m_self`.
+    unsafe {
+        let ty = (*callable).ob_type;
+        let fields = callable.cast::<u8>();
+        let (def, this, args, nargs) = if ty == std::ptr::addr_of_mut!(PyMethodDescr_Type) {
+            // `self` is the first argument and must be exactly of the descriptor's type
+            // (a subclass takes the generic path, which checks it).
+            let descr_type = *fields.add(layout::DESCR_D_TYPE).cast::<*mut PyTypeObject>();
+            if nargs == 0 || (**args).ob_type != descr_type {
+                return None;
+            }
+            let def = *fields.add(layout::METHOD_DESCR_D_METHOD).cast::<*const u8>();
+            (def, *args, args.add(1), nargs - 1)
+        } else if ty == std::ptr::addr_of_mut!(PyCFunction_Type) {
+            let def = *fields.add(layout::CFUNCTION_M_ML).cast::<*const u8>();
+            let flags = *def.add(layout::METHOD_DEF_ML_FLAGS).cast::<c_int>();
+            // PyCFunction_GET_SELF: NULL for a static method.
+            let this = if flags & layout::METH_STATIC_FLAG as c_int != 0 {
+                std::ptr::null_mut()
+            } else {
+                *fields.add(layout::CFUNCTION_M_SELF).cast::<*mut PyObject>()
+            };
+            (def, this, args, nargs)
+        } else {
+            return None;
+        };
+        let flags = *def.add(layout::METHOD_DEF_ML_FLAGS).cast::<c_int>() & CONVENTION;
+        let meth = *def.add(layout::METHOD_DEF_ML_METH).cast::<usize>();
+        let tstate = current_tstate();
+        let result = match flags {
+            NOARGS if nargs == 0 => {
+                enter_call(tstate)?;
+                std::mem::transmute::<usize, NoArgsOrO>(meth)(this, std::ptr::null_mut())
+            }
+            ONE_ARG if nargs == 1 => {
+                enter_call(tstate)?;
+                std::mem::transmute::<usize, NoArgsOrO>(meth)(this, *args)
+            }
+            FASTCALL => {
+                enter_call(tstate)?;
+                std::mem::transmute::<usize, FastCall>(meth)(this, args, nargs as isize)
+            }
+            _ => return None,
+        };
+        crate::frame::leave_recursive_call(tstate);
+        if result.is_null() == (*tstate).curexc_type.is_null() {
+            return Some(super::python_call::check_function_result(callable, result));
+        }
+        Some(result)
+    }
+}
+
+/// `Py_EnterRecursiveCall(" while calling a Python object")` when it surely passes; `None`
+/// (the generic path then makes the check itself, and may raise) when the depth is at the
+/// limit or one below it.
+#[inline]
+unsafe fn enter_call(tstate: *mut PyThreadState) -> Option<()> {
+    // SAFETY: current thread state (caller).
+    unsafe {
+        if crate::frame::would_run_at_recursion_limit(tstate) {
+            return None;
+        }
+        (*tstate).recursion_depth += 1;
+        Some(())
+    }
+}

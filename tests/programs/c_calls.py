@@ -1,0 +1,91 @@
+"""Calls of C functions and method descriptors that compiled code makes straight to their C
+function (no arguments, one, or a vector; no keywords): results, errors, wrong arities,
+subclasses as self, static methods, keyword calls, and a C call that calls back into
+Python near the recursion limit."""
+
+import sys
+
+
+class MyList(list):
+    pass
+
+
+class MyStr(str):
+    def upper(self):
+        return "overridden"
+
+
+def builtins_and_methods(n):
+    out = []
+    xs = []
+    for i in range(n):
+        xs.append(i)
+        xs.append(-i)
+    out.append(len(xs))
+    out.append(xs.pop())
+    out.append(isinstance(xs, list))
+    out.append(abs(-7))
+    out.append(min(3, 4))
+    out.append(max(xs))
+    d = {}
+    for i in range(n):
+        d.setdefault(i % 3, []).append(i)
+    out.append(sorted(d))
+    out.append(d.get(1))
+    out.append(d.get(99))
+    out.append(", ".join(["a", "b", "c"]))
+    out.append("Hello".upper())
+    out.append("  x ".strip())
+    out.append("a,b".split(","))
+    out.append(str.maketrans("ab", "cd"))
+    m = MyList([3, 1, 2])
+    m.sort()
+    m.append(9)
+    out.append(m)
+    out.append(MyStr("abc").upper())
+    out.append(MyStr("abc").lower())
+    out.append(list.append is MyList.append)
+    out.append([1, 2, 3].index(2))
+    out.append((1, 2, 2).count(2))
+    out.append(divmod(17, 5))
+    out.append(getattr(xs, "count")(0))
+    out.append(sorted([3, 1, 2], reverse=True))
+    out.append(int.from_bytes(b"\x01\x00", "little"))
+    return out
+
+
+def errors():
+    results = []
+    for call in (lambda: [].pop(), lambda: len(5), lambda: {}.get(), lambda: [].append(1, 2),
+                 lambda: "x".upper(1), lambda: list.append(None, 1), lambda: list.append(),
+                 lambda: [].index(3), lambda: abs("x"), lambda: min(), lambda: "a".join([1])):
+        try:
+            results.append(("ok", call()))
+        except Exception as e:
+            results.append((type(e).__name__, str(e)))
+    return results
+
+
+def key(x):
+    return -x
+
+
+def sort_deep(n):
+    if n == 0:
+        return sorted([3, 1, 2], key=key)
+    return sort_deep(n - 1)
+
+
+print(builtins_and_methods(50))
+for r in errors():
+    print(r)
+old = sys.getrecursionlimit()
+for limit in (60, 61, 62, 63):
+    sys.setrecursionlimit(limit)
+    for depth in range(40, 70, 3):
+        try:
+            sort_deep(depth)
+            print(limit, depth, "ok")
+        except RecursionError as e:
+            print(limit, depth, "RecursionError", e)
+    sys.setrecursionlimit(old)
