@@ -436,7 +436,7 @@ unsafe fn split_dict_lacks(dict: *mut PyObject, name: *mut PyObject) -> bool {
         if hash == -1 {
             return false;
         }
-        if let Some(lacks) = super::dict_keys::split_dict_lacks_at_first_probe(dict, name, hash) {
+        if let Some(lacks) = super::dict_keys::split_dict_lacks(dict, name, hash) {
             return lacks;
         }
         _PyDict_GetItem_KnownHash(dict, name, hash).is_null() && PyErr_Occurred().is_null()

@@ -7,7 +7,7 @@
 //! layout against live dicts — small and large combined dicts and a class instance's
 //! split dict — before anything relies on it, index table included (every key is reached by
 //! the probe sequence `lookdict` follows); until it has passed, [`entry_offset`] and
-//! [`split_dict_lacks_at_first_probe`] answer `None` and the caches read entries only
+//! [`split_dict_lacks`] answer `None` and the caches read entries only
 //! through `PyDict_Next` and `PyDict_GetItem`.
 
 use crate::cpython::layout;
@@ -97,27 +97,44 @@ unsafe fn probe_reaches(keys: *mut u8, hash: Py_hash_t, index: isize) -> bool {
 }
 
 /// Whether the split `dict` holds no value for `name` (an exact str whose `hash` is known),
-/// when the first slot `lookdict` probes settles it: empty (the name is not a key), or the
-/// name's own entry (then its value slot tells). `None` when a full lookup must decide.
+/// found by following `lookdict`'s probe sequence and comparing keys by identity: an empty
+/// slot ends it (the name is not a key), the name's own entry settles it (its value slot
+/// tells). `None` when only a full lookup can decide: a key with the same hash that is
+/// another object (it may compare equal), or the layout is not verified.
 ///
 /// # Safety
 /// Live split dict (`ma_values` not NULL), GIL held.
 #[inline]
-pub unsafe fn split_dict_lacks_at_first_probe(dict: *mut PyObject, name: *mut PyObject, hash: Py_hash_t) -> Option<bool> {
+pub unsafe fn split_dict_lacks(dict: *mut PyObject, name: *mut PyObject, hash: Py_hash_t) -> Option<bool> {
     if !VERIFIED.load(Relaxed) {
         return None;
     }
     // SAFETY: the layout is verified; a split dict's keys have `dk_nentries` entries whose
-    // values are in `ma_values`, and the index table only holds indices below that.
+    // values are in `ma_values`, and the index table only holds indices below that (or
+    // -1/-2 for empty and deleted slots).
     unsafe {
         let keys = keys_of(dict);
         let dk_size = keys_field(keys, DK_SIZE);
-        let index = index_at(keys, dk_size, hash as usize & (dk_size as usize - 1));
-        if index == -1 {
-            return Some(true);
-        }
-        if index >= 0 && *keys.add(entry_offset_for(dk_size, index) + ME_KEY).cast::<*mut PyObject>() == name {
-            return Some((*values_of(dict).add(index as usize)).is_null());
+        let mask = dk_size as usize - 1;
+        let mut perturb = hash as usize;
+        let mut slot = hash as usize & mask;
+        for _ in 0..dk_size {
+            let index = index_at(keys, dk_size, slot);
+            if index == -1 {
+                return Some(true);
+            }
+            if index >= 0 {
+                let entry = keys.add(entry_offset_for(dk_size, index));
+                let key = *entry.add(ME_KEY).cast::<*mut PyObject>();
+                if key == name {
+                    return Some((*values_of(dict).add(index as usize)).is_null());
+                }
+                if *entry.add(ME_HASH).cast::<Py_hash_t>() == hash {
+                    return None;
+                }
+            }
+            perturb >>= 5;
+            slot = (slot * 5 + perturb + 1) & mask;
         }
         None
     }
