@@ -169,6 +169,11 @@ int main(void) {
     OFF(FUNCTION_FUNC_BUILTINS, PyFunctionObject, func_builtins);
 #endif
     OFF(TSTATE_TRASH_DELETE_NESTING, PyThreadState, trash_delete_nesting);
+    /* The GC header before a tracked object (3.8+: _gc_next is 0 when untracked). */
+    P(SIZEOF_GC_HEAD, sizeof(PyGC_Head));
+#if PY_VERSION_HEX >= 0x03080000
+    OFF(GC_HEAD_NEXT, PyGC_Head, _gc_next);
+#endif
     /* Direct calls of C functions and method descriptors (ops/c_call.rs). */
     OFF(DESCR_D_TYPE, PyDescrObject, d_type);
     OFF(METHOD_DESCR_D_METHOD, PyMethodDescrObject, d_method);

@@ -1123,6 +1123,13 @@ mod dual {
             self.rw as usize + offset
         }
 
+        #[cfg(not(target_arch = "aarch64"))]
+        fn sync_icache(&self, offset: usize, len: usize) {
+            // x86-64 keeps instruction fetch coherent with stores (the RW view maps the same
+            // physical pages); only Valgrind, when present, must be told.
+            crate::valgrind::discard_translations(self.rx as usize + offset, len);
+        }
+
         #[cfg(target_arch = "aarch64")]
         fn sync_icache(&self, offset: usize, len: usize) {
             // aarch64 does not keep instruction fetch coherent with data writes: clean the
@@ -1133,6 +1140,7 @@ mod dual {
             // SAFETY: the range is in the committed, readable RX view (checked above).
             let code = unsafe { std::slice::from_raw_parts(self.rx.add(offset), len) };
             dynasmrt::cache_control::synchronize_icache(code);
+            crate::valgrind::discard_translations(self.rx as usize + offset, len);
         }
     }
 

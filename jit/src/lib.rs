@@ -10,6 +10,7 @@ pub mod codegen;
 pub mod compiled;
 mod failure;
 pub mod codemem;
+mod valgrind;
 
 pub use failure::CompileFailure;
 

@@ -595,6 +595,10 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
                         if entry.dk_size == 0 {
                             entry.remember_entry(dict);
                         }
+                        if super::dict_keys::replace_split_value(dict, entry.hint, value) {
+                            Py_DECREF(owner);
+                            return 0;
+                        }
                         // The name is already in the dict, so `_PyObjectDict_SetItem` would
                         // do just this (no resize, so no change to the shared keys).
                         let err = PyDict_SetItem(dict, name, value);

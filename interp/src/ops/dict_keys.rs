@@ -140,6 +140,63 @@ pub unsafe fn split_dict_lacks(dict: *mut PyObject, name: *mut PyObject, hash: P
     }
 }
 
+/// The next version tag for a dict this crate modifies in place. PEP 509 asks that a
+/// dict's `ma_version_tag` change on every modification and never take a value it had
+/// before; CPython's own counter is private to `dictobject.c`. Ours counts up from 2**63, a
+/// range CPython's counter (one step per dict creation or change) never reaches, so a
+/// version from either counter is new for the dict it is given to. Users of the tag
+/// (CPython's `LOAD_GLOBAL` cache, ours, Cython's) only compare it for equality.
+pub fn next_private_version() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1 << 63);
+    // Callers hold the GIL, which orders the updates.
+    let version = NEXT.load(Relaxed);
+    NEXT.store(version + 1, Relaxed);
+    version
+}
+
+/// Whether the garbage collector tracks `op` (a GC object), read from its GC header
+/// (3.8+: `_gc_next` is non-zero exactly when tracked).
+#[cfg(not(py37))]
+unsafe fn is_gc_tracked(op: *mut PyObject) -> bool {
+    // SAFETY: a GC object has its header right before it (caller); offsets probed.
+    unsafe { *op.cast::<u8>().sub(layout::SIZEOF_GC_HEAD).add(layout::GC_HEAD_NEXT).cast::<usize>() != 0 }
+}
+
+/// Replaces the value of entry `index` of the split `dict` by `value` (whose reference it
+/// takes) the way `insertdict` does for a key that is there with a value: new value, new
+/// version tag, old value released last (its finalizer may run code). `false`, with nothing
+/// done, when that is not the case or when storing `value` would have to start GC tracking
+/// of the dict (`MAINTAIN_TRACKING`; 3.7: for any GC value, whose header this does not read).
+///
+/// # Safety
+/// Live exact dict, GIL held; when `ma_values` is not NULL, `index < dk_nentries`.
+pub unsafe fn replace_split_value(dict: *mut PyObject, index: isize, value: *mut PyObject) -> bool {
+    // SAFETY: as the contract; the version tag's offset is probed.
+    unsafe {
+        let values = values_of(dict);
+        if values.is_null() || index < 0 {
+            return false;
+        }
+        let slot = values.add(index as usize);
+        let old = *slot;
+        if old.is_null() {
+            return false;
+        }
+        if PyType_IS_GC(Py_TYPE(value)) != 0 {
+            #[cfg(py37)]
+            return false;
+            #[cfg(not(py37))]
+            if !is_gc_tracked(dict) {
+                return false;
+            }
+        }
+        *slot = value;
+        *dict.cast::<u8>().add(layout::DICT_MA_VERSION_TAG).cast::<u64>() = next_private_version();
+        Py_DECREF(old);
+        true
+    }
+}
+
 /// `(dk_size, byte offset of entry index)` of `dict`'s keys, when the layout is verified
 /// and `index` is one of its entries.
 ///
