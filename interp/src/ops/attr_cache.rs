@@ -42,10 +42,22 @@ impl Entry {
             self.hint_misses += 1;
             // SAFETY: live dict (caller).
             self.hint = unsafe { entry_index(dict, name) };
+            // The held keys (if any) went with the old hint.
+            self.forget_keys();
         }
     }
 
-    /// Records where entry `hint` of `dict` sits, for the machine code (or forgets it).
+    /// Releases the keys this entry holds, if any.
+    fn forget_keys(&mut self) {
+        if self.split_keys != 0 {
+            // SAFETY: taken by hold_split_keys, released once (the field is cleared); GIL held.
+            unsafe { super::dict_keys::release_keys(self.split_keys as *mut u8) };
+            self.split_keys = 0;
+        }
+    }
+
+    /// Records where entry `hint` of `dict` sits, for the machine code (or forgets it); for a
+    /// split dict, holds its keys.
     unsafe fn remember_entry(&mut self, dict: *mut PyObject) {
         // SAFETY: live dict, GIL held (caller).
         let entry = unsafe { PyDict_CheckExact(dict) != 0 }.then(|| unsafe { super::dict_keys::entry_offset(dict, self.hint) }).flatten();
@@ -53,6 +65,50 @@ impl Entry {
             Some((dk_size, offset)) => (dk_size, offset as isize),
             None => (0, 0),
         };
+        // SAFETY: as above; entry_offset answered, so the layout is verified and `hint`
+        // is an entry of these keys.
+        if entry.is_some() && unsafe { !super::dict_keys::values_of(dict).is_null() } {
+            unsafe { self.hold_keys_of(dict) };
+        } else {
+            self.forget_keys();
+        }
+    }
+
+    /// Makes this entry hold the keys of the split `dict` (releasing others it held).
+    unsafe fn hold_keys_of(&mut self, dict: *mut PyObject) {
+        use super::dict_keys::{hold_split_keys, keys_of};
+        // SAFETY: live split dict, verified layout, GIL held (caller).
+        unsafe {
+            if keys_of(dict) as usize == self.split_keys {
+                return;
+            }
+            self.forget_keys();
+            self.split_keys = hold_split_keys(dict) as usize;
+        }
+    }
+
+    /// The value `ma_values[hint]` of `owner`'s instance dict when it shares the keys this
+    /// `INSTANCE_DICT` entry holds (NULL: the instance lacks the attribute); `None` when
+    /// the keys differ and the dict must be searched.
+    #[inline]
+    unsafe fn split_value(&self, owner: *mut PyObject) -> Option<*mut PyObject> {
+        // SAFETY: live object whose type the caller checked (a positive `tp_dictoffset` is
+        // its dict slot); held keys cannot have been freed, so equal addresses mean these
+        // keys, whose entry `hint` is the name; a dict sharing split keys is split.
+        unsafe {
+            if self.split_keys == 0 || self.offset <= 0 {
+                return None;
+            }
+            let dict = *owner.cast::<u8>().offset(self.offset).cast::<*mut PyObject>();
+            if dict.is_null() || super::dict_keys::keys_of(dict) as usize != self.split_keys {
+                return None;
+            }
+            let values = super::dict_keys::values_of(dict);
+            if values.is_null() || PyDict_CheckExact(dict) == 0 {
+                return None;
+            }
+            Some(*values.offset(self.hint))
+        }
     }
 }
 
@@ -114,6 +170,20 @@ pub struct Entry {
     /// `hint` sits at byte `entry_offset` (see [`super::dict_keys`]); 0 when unknown.
     dk_size: isize,
     entry_offset: isize,
+    /// A split keys object this entry holds a reference to (see
+    /// [`super::dict_keys::hold_split_keys`]), or 0. `INSTANCE_DICT`: keys whose entry
+    /// `hint` is the name, so an instance dict with these keys has the value at
+    /// `ma_values[hint]`. `METHOD`: keys whose first `split_nentries` entries do not include
+    /// the name, so an instance dict with these keys and that many entries cannot shadow it.
+    split_keys: usize,
+    split_nentries: isize,
+}
+
+impl Drop for Entry {
+    /// Caches are dropped with the GIL held (with their machine code, or on refill).
+    fn drop(&mut self) {
+        self.forget_keys();
+    }
 }
 
 impl Default for Entry {
@@ -129,6 +199,8 @@ impl Default for Entry {
             name: 0,
             dk_size: 0,
             entry_offset: 0,
+            split_keys: 0,
+            split_nentries: 0,
         }
     }
 }
@@ -248,8 +320,12 @@ unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObjec
         cache.entries[0].kind = kind::MEGAMORPHIC;
         return;
     }
-    let victim = match cache.entries.iter().position(|e| e.kind == kind::EMPTY) {
-        Some(empty) => empty,
+    // The owner's own entry if it has one (its type changed), so that an owner never has
+    // two; else an empty one; else round robin.
+    let owner_key = if Py_TYPE(owner) == std::ptr::addr_of_mut!(PyModule_Type) { owner as usize } else { Py_TYPE(owner) as usize };
+    let own = cache.entries.iter().position(|e| e.kind != kind::EMPTY && e.owner == owner_key);
+    let victim = match own.or_else(|| cache.entries.iter().position(|e| e.kind == kind::EMPTY)) {
+        Some(index) => index,
         None => {
             cache.next_victim = (cache.next_victim + 1) % WAYS as u32;
             cache.next_victim as usize
@@ -372,20 +448,27 @@ unsafe fn entry_index(dict: *mut PyObject, name: *mut PyObject) -> isize {
 /// GIL held; `owner` live; `cache` is the instruction's cache.
 pub unsafe extern "C" fn load_attr_hit(owner: *mut PyObject, cache: *const AttrCache) -> *mut PyObject {
     // SAFETY: live object and cache (caller); entries are read only after their guards.
+    // An owner has at most one entry (refill replaces it), so the first whose owner matches
+    // decides.
     unsafe {
         let ty = Py_TYPE(owner);
         for entry in &(*cache).entries {
-            let found = match entry.kind {
-                kind::SLOT | kind::INSTANCE_DICT if entry.owner != ty as usize || !type_version_is(ty, entry.version) => continue,
-                kind::SLOT => *owner.cast::<u8>().offset(entry.offset).cast::<*mut PyObject>(),
-                kind::INSTANCE_DICT => instance_dict_entry(owner, entry),
-                kind::MODULE if entry.owner == owner as usize && Py_TYPE(owner) == std::ptr::addr_of_mut!(PyModule_Type) => {
-                    if module_dict_version(owner) != Some(entry.version) {
-                        return std::ptr::null_mut();
-                    }
-                    entry.value as *mut PyObject
+            let found = if entry.owner == ty as usize {
+                if !type_version_is(ty, entry.version) {
+                    return std::ptr::null_mut();
                 }
-                _ => continue,
+                match entry.kind {
+                    kind::SLOT => *owner.cast::<u8>().offset(entry.offset).cast::<*mut PyObject>(),
+                    kind::INSTANCE_DICT => entry.split_value(owner).unwrap_or_else(|| instance_dict_entry(owner, entry)),
+                    _ => return std::ptr::null_mut(),
+                }
+            } else if entry.owner == owner as usize && entry.kind == kind::MODULE && ty == std::ptr::addr_of_mut!(PyModule_Type) {
+                if module_dict_version(owner) != Some(entry.version) {
+                    return std::ptr::null_mut();
+                }
+                entry.value as *mut PyObject
+            } else {
+                continue;
             };
             if !found.is_null() {
                 Py_INCREF(found);
@@ -404,11 +487,11 @@ pub unsafe extern "C" fn load_attr_hit(owner: *mut PyObject, cache: *const AttrC
 ///
 /// # Safety
 /// GIL held; `obj` live; `cache` is the instruction's cache.
-pub unsafe extern "C" fn load_method_hit(obj: *mut PyObject, cache: *const AttrCache) -> *mut PyObject {
+pub unsafe extern "C" fn load_method_hit(obj: *mut PyObject, cache: *mut AttrCache) -> *mut PyObject {
     // SAFETY: live object and cache (caller); the dict is read only after its type's guard.
     unsafe {
         let ty = Py_TYPE(obj);
-        let Some(entry) = (*cache).entries.iter().find(|e| e.kind == kind::METHOD && e.owner == ty as usize) else {
+        let Some(entry) = (*cache).entries.iter_mut().find(|e| e.kind == kind::METHOD && e.owner == ty as usize) else {
             return std::ptr::null_mut();
         };
         if !type_version_is(ty, entry.version) || entry.offset < 0 {
@@ -416,11 +499,45 @@ pub unsafe extern "C" fn load_method_hit(obj: *mut PyObject, cache: *const AttrC
         }
         if entry.offset > 0 {
             let dict = *obj.cast::<u8>().offset(entry.offset).cast::<*mut PyObject>();
-            if !dict.is_null() && !split_dict_lacks(dict, entry.name as *mut PyObject) {
-                return std::ptr::null_mut();
+            if !dict.is_null() && !entry.dict_cannot_shadow(dict) {
+                if !split_dict_lacks(dict, entry.name as *mut PyObject) {
+                    return std::ptr::null_mut();
+                }
+                entry.learn_method_keys(dict);
             }
         }
         entry.value as *mut PyObject
+    }
+}
+
+impl Entry {
+    /// `METHOD`: whether `dict` (an instance dict) shares the keys this entry holds with as
+    /// many entries as when they were found to lack the name.
+    #[inline]
+    unsafe fn dict_cannot_shadow(&self, dict: *mut PyObject) -> bool {
+        use super::dict_keys::{keys_of, nentries};
+        // SAFETY: live dict (caller); held keys are alive, so equal addresses mean them.
+        unsafe { self.split_keys != 0 && keys_of(dict) as usize == self.split_keys && nentries(keys_of(dict)) == self.split_nentries }
+    }
+
+    /// `METHOD`: after `dict` (split) was found not to hold the name, holds its keys if the
+    /// name is not among them at all, for [`Entry::dict_cannot_shadow`].
+    #[cold]
+    unsafe fn learn_method_keys(&mut self, dict: *mut PyObject) {
+        use super::dict_keys::{is_verified, keys_of, nentries, split_keys_lack, values_of};
+        // SAFETY: live dict, GIL held (caller); the name is an exact str with its hash set
+        // (split_dict_lacks answered true only then).
+        unsafe {
+            if !is_verified() || PyDict_CheckExact(dict) == 0 || values_of(dict).is_null() {
+                return;
+            }
+            let name = self.name as *mut PyObject;
+            let hash = *name.cast::<u8>().add(layout::ASCII_OBJECT_HASH).cast::<Py_hash_t>();
+            if split_keys_lack(keys_of(dict), name, hash) {
+                self.hold_keys_of(dict);
+                self.split_nentries = nentries(keys_of(dict));
+            }
+        }
     }
 }
 
@@ -588,6 +705,10 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
             Some((entry, kind::INSTANCE_DICT)) => {
                 let name = name(frame, namei);
                 let dict = instance_dict(owner);
+                if entry.split_value(owner).is_some_and(|v| !v.is_null()) && super::dict_keys::replace_split_value(dict, entry.hint, value) {
+                    Py_DECREF(owner);
+                    return 0;
+                }
                 if !dict.is_null() && PyDict_CheckExact(dict) != 0 {
                     // The entry the machine code's loads read (when remembered), else the
                     // hint's entry through PyDict_Next.
