@@ -135,6 +135,7 @@ int main(void) {
     OFF(DICT_MA_VERSION_TAG, PyDictObject, ma_version_tag);
     OFF(DICT_MA_KEYS, PyDictObject, ma_keys);
     OFF(DICT_MA_VALUES, PyDictObject, ma_values);
+    OFF(DICT_MA_USED, PyDictObject, ma_used);
     OFF(FLOAT_OB_FVAL, PyFloatObject, ob_fval);
     OFF(MEMBER_DESCR_D_MEMBER, PyMemberDescrObject, d_member);
     OFF(ASCII_OBJECT_HASH, PyASCIIObject, hash);

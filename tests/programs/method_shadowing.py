@@ -62,3 +62,44 @@ def main():
 
 
 main()
+
+
+# Class attributes (plain values) read through instances: shadowed by one instance, by
+# all, deleted, the class value replaced, a value whose class grows a __get__.
+class Config:
+    level = 3
+    name = "base"
+
+    def __init__(self, i):
+        self.i = i
+
+
+def levels(objs):
+    return [o.level for o in objs]
+
+
+def class_values():
+    objs = [Config(i) for i in range(6)]
+    print("class value", levels(objs))
+    objs[2].level = 99
+    print("one shadows", levels(objs))
+    del objs[2].level
+    print("unshadowed", levels(objs))
+    Config.level = 4
+    print("class changed", levels(objs))
+
+    class Marker:
+        pass
+
+    m = Marker()
+    Config.level = m
+    first = levels(objs)
+    print("marker", all(v is m for v in first))
+
+    m.__class__ = type("MarkerWithGet", (Marker,), {"__get__": lambda self, obj, owner: "got"})
+    print("value grew __get__", levels(objs))
+    Config.level = 5
+    print("slots and no dict", [type("S", (), {"__slots__": (), "level": 7})().level for _ in range(3)])
+
+
+class_values()

@@ -13,7 +13,13 @@
 //!   already holds there is a plain `PyDict_SetItem`;
 //! - `METHOD`: (`LOAD_METHOD`) the type has a method descriptor, and the instance dict does
 //!   not shadow it (the machine code handles an instance without a dict itself);
-//! - `MODULE`: a module's global, for `module.name`.
+//! - `MODULE`: a module's global, for `module.name`;
+//! - `CLASS_VALUE`: (`LOAD_ATTR`) the type has a plain value (a class attribute without
+//!   `__get__`) and the instance dict does not shadow it;
+//! - `DATA_DESCR`, `NONDATA_DESCR`: (`LOAD_ATTR`) the type has a descriptor, whose
+//!   `tp_descr_get` is called as the generic lookup would (a non-data one only when the
+//!   instance dict does not shadow it). These run code, so only [`load_attr_cached`] does
+//!   them, never the side-effect-free [`load_attr_hit`].
 //!
 //! Anything else — and every miss — takes the generic helper, and refills the cache.
 //! Only types whose `tp_getattro`/`tp_setattro` are the generic ones are cached, so
@@ -44,6 +50,26 @@ impl Entry {
             self.hint = unsafe { entry_index(dict, name) };
             // The held keys (if any) went with the old hint.
             self.forget_keys();
+        }
+    }
+
+    /// `INSTANCE_DICT`, after a store the cache did not do itself (the name new in the dict,
+    /// or the dict just created): where the name now is, so that the next store to a dict
+    /// sharing these keys (the next instance, built in the same order) is done in place.
+    unsafe fn learn_after_store(&mut self, owner: *mut PyObject, name: *mut PyObject) {
+        // SAFETY: live object (caller); its dict, if any, is a live dict.
+        unsafe {
+            let dict = instance_dict(owner);
+            if dict.is_null() || PyDict_CheckExact(dict) == 0 || super::dict_keys::values_of(dict).is_null() {
+                return;
+            }
+            if super::dict_keys::keys_of(dict) as usize == self.split_keys && self.hint >= 0 {
+                return;
+            }
+            self.relearn_hint(dict, name);
+            if self.hint >= 0 {
+                self.remember_entry(dict);
+            }
         }
     }
 
@@ -121,6 +147,15 @@ pub mod kind {
     pub const MODULE: u32 = 4;
     /// Refilled too often (the site sees many types): go straight to the generic path.
     pub const MEGAMORPHIC: u32 = 5;
+    /// (`LOAD_ATTR`) the type has a plain value (no `__get__`) under the name, which the
+    /// instance gets unless its dict shadows it.
+    pub const CLASS_VALUE: u32 = 6;
+    /// (`LOAD_ATTR`) the type has a data descriptor (`__get__` and `__set__`: a property,
+    /// a getset or member descriptor), which answers.
+    pub const DATA_DESCR: u32 = 7;
+    /// (`LOAD_ATTR`) the type has a descriptor with `__get__` only (a function: a bound
+    /// method), which answers unless the instance dict shadows it.
+    pub const NONDATA_DESCR: u32 = 8;
 }
 
 /// Refills after which a site is treated as megamorphic.
@@ -154,8 +189,8 @@ pub struct Entry {
     kind: u32,
     /// `SLOT`: the member's offset in the object; `METHOD`: the type's `tp_dictoffset`.
     offset: isize,
-    /// `METHOD`: the descriptor; `MODULE`: the value (both borrowed, held by the type's or
-    /// module's dict, which the version check proves unchanged).
+    /// `METHOD`: the descriptor; `CLASS_VALUE`, `MODULE`: the value (all borrowed, held by
+    /// the type's or module's dict, which the version check proves unchanged).
     value: usize,
     /// `INSTANCE_DICT`: the entry index of the name in the last instance dict that had it,
     /// or -1.
@@ -173,8 +208,9 @@ pub struct Entry {
     /// A split keys object this entry holds a reference to (see
     /// [`super::dict_keys::hold_split_keys`]), or 0. `INSTANCE_DICT`: keys whose entry
     /// `hint` is the name, so an instance dict with these keys has the value at
-    /// `ma_values[hint]`. `METHOD`: keys whose first `split_nentries` entries do not include
-    /// the name, so an instance dict with these keys and that many entries cannot shadow it.
+    /// `ma_values[hint]`. `METHOD`, `CLASS_VALUE`: keys whose first `split_nentries` entries
+    /// do not include the name, so an instance dict with these keys and that many entries
+    /// cannot shadow it.
     split_keys: usize,
     split_nentries: isize,
 }
@@ -383,6 +419,12 @@ unsafe fn fill(cache: &mut Entry, owner: *mut PyObject, name: *mut PyObject, for
             (kind::SLOT, offset, 0)
         } else if for_method && is_method_descriptor(descr) {
             (kind::METHOD, (*ty).tp_dictoffset, descr as usize)
+        } else if !for_method && !for_store && (*Py_TYPE(descr)).tp_descr_get.is_none() {
+            (kind::CLASS_VALUE, (*ty).tp_dictoffset, descr as usize)
+        } else if !for_method && !for_store && (*Py_TYPE(descr)).tp_descr_set.is_some() {
+            (kind::DATA_DESCR, 0, descr as usize)
+        } else if !for_method && !for_store {
+            (kind::NONDATA_DESCR, (*ty).tp_dictoffset, descr as usize)
         } else {
             return;
         };
@@ -446,13 +488,13 @@ unsafe fn entry_index(dict: *mut PyObject, name: *mut PyObject) -> isize {
 ///
 /// # Safety
 /// GIL held; `owner` live; `cache` is the instruction's cache.
-pub unsafe extern "C" fn load_attr_hit(owner: *mut PyObject, cache: *const AttrCache) -> *mut PyObject {
+pub unsafe extern "C" fn load_attr_hit(owner: *mut PyObject, cache: *mut AttrCache) -> *mut PyObject {
     // SAFETY: live object and cache (caller); entries are read only after their guards.
     // An owner has at most one entry (refill replaces it), so the first whose owner matches
     // decides.
     unsafe {
         let ty = Py_TYPE(owner);
-        for entry in &(*cache).entries {
+        for entry in (*cache).entries.iter_mut() {
             let found = if entry.owner == ty as usize {
                 if !type_version_is(ty, entry.version) {
                     return std::ptr::null_mut();
@@ -460,6 +502,7 @@ pub unsafe extern "C" fn load_attr_hit(owner: *mut PyObject, cache: *const AttrC
                 match entry.kind {
                     kind::SLOT => *owner.cast::<u8>().offset(entry.offset).cast::<*mut PyObject>(),
                     kind::INSTANCE_DICT => entry.split_value(owner).unwrap_or_else(|| instance_dict_entry(owner, entry)),
+                    kind::CLASS_VALUE => entry.unshadowed_value(owner),
                     _ => return std::ptr::null_mut(),
                 }
             } else if entry.owner == owner as usize && entry.kind == kind::MODULE && ty == std::ptr::addr_of_mut!(PyModule_Type) {
@@ -497,22 +540,43 @@ pub unsafe extern "C" fn load_method_hit(obj: *mut PyObject, cache: *mut AttrCac
         if !type_version_is(ty, entry.version) || entry.offset < 0 {
             return std::ptr::null_mut();
         }
-        if entry.offset > 0 {
-            let dict = *obj.cast::<u8>().offset(entry.offset).cast::<*mut PyObject>();
-            if !dict.is_null() && !entry.dict_cannot_shadow(dict) {
-                if !split_dict_lacks(dict, entry.name as *mut PyObject) {
-                    return std::ptr::null_mut();
-                }
-                entry.learn_method_keys(dict);
-            }
-        }
-        entry.value as *mut PyObject
+        entry.unshadowed_value(obj)
     }
 }
 
 impl Entry {
-    /// `METHOD`: whether `dict` (an instance dict) shares the keys this entry holds with as
-    /// many entries as when they were found to lack the name.
+    /// `METHOD` and `CLASS_VALUE`: the type's object for the name (borrowed; the type's
+    /// version guard keeps its dict, which holds it, unchanged) when `obj`'s instance dict
+    /// does not shadow it — there is none, or it lacks the name without running code — else
+    /// NULL. A `CLASS_VALUE` whose type grew a `__get__` (a `__class__` assignment on the
+    /// value) is NULL too.
+    #[inline]
+    unsafe fn unshadowed_value(&mut self, obj: *mut PyObject) -> *mut PyObject {
+        // SAFETY: live object whose type the caller checked (a positive `tp_dictoffset` is
+        // its dict slot; negative ones take the generic path).
+        unsafe {
+            if self.offset < 0 {
+                return std::ptr::null_mut();
+            }
+            if self.offset > 0 {
+                let dict = *obj.cast::<u8>().offset(self.offset).cast::<*mut PyObject>();
+                if !dict.is_null() && !self.dict_cannot_shadow(dict) {
+                    if !split_dict_lacks(dict, self.name as *mut PyObject) {
+                        return std::ptr::null_mut();
+                    }
+                    self.learn_absent_keys(dict);
+                }
+            }
+            let value = self.value as *mut PyObject;
+            if self.kind == kind::CLASS_VALUE && (*Py_TYPE(value)).tp_descr_get.is_some() {
+                return std::ptr::null_mut();
+            }
+            value
+        }
+    }
+
+    /// `METHOD`, `CLASS_VALUE`: whether `dict` (an instance dict) shares the keys this entry
+    /// holds with as many entries as when they were found to lack the name.
     #[inline]
     unsafe fn dict_cannot_shadow(&self, dict: *mut PyObject) -> bool {
         use super::dict_keys::{keys_of, nentries};
@@ -520,10 +584,10 @@ impl Entry {
         unsafe { self.split_keys != 0 && keys_of(dict) as usize == self.split_keys && nentries(keys_of(dict)) == self.split_nentries }
     }
 
-    /// `METHOD`: after `dict` (split) was found not to hold the name, holds its keys if the
-    /// name is not among them at all, for [`Entry::dict_cannot_shadow`].
+    /// `METHOD`, `CLASS_VALUE`: after `dict` (split) was found not to hold the name, holds
+    /// its keys if the name is not among them at all, for [`Entry::dict_cannot_shadow`].
     #[cold]
-    unsafe fn learn_method_keys(&mut self, dict: *mut PyObject) {
+    unsafe fn learn_absent_keys(&mut self, dict: *mut PyObject) {
         use super::dict_keys::{is_verified, keys_of, nentries, split_keys_lack, values_of};
         // SAFETY: live dict, GIL held (caller); the name is an exact str with its hash set
         // (split_dict_lacks answered true only then).
@@ -597,6 +661,37 @@ unsafe fn instance_dict_entry(owner: *mut PyObject, entry: &Entry) -> *mut PyObj
     }
 }
 
+/// The `tp_descr_get` of `descr`'s type, and whether it has a `tp_descr_set` (a data
+/// descriptor).
+unsafe fn descriptor_getter(descr: *mut PyObject) -> (Option<descrgetfunc>, bool) {
+    // SAFETY: live object (caller).
+    unsafe {
+        let ty = Py_TYPE(descr);
+        ((*ty).tp_descr_get, (*ty).tp_descr_set.is_some())
+    }
+}
+
+/// `get(descr, owner, type(owner))` (the descriptor's `__get__`) for the owner at `sp[-1]`, which the result (or
+/// NULL, with the exception set) replaces: what the generic lookup does with a descriptor it
+/// found on the type. The descriptor is borrowed from the type's dict; it is held across
+/// the call, which may change the type.
+unsafe fn call_descriptor(descr: *mut PyObject, get: descrgetfunc, sp: *mut *mut PyObject) -> i32 {
+    // SAFETY: live descriptor and owner (caller); the owner's slot is owned.
+    unsafe {
+        let owner = *sp.sub(1);
+        Py_INCREF(descr);
+        let result = get(descr, owner, Py_TYPE(owner).cast());
+        Py_DECREF(descr);
+        Py_DECREF(owner);
+        *sp.sub(1) = result;
+        if result.is_null() {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
 /// `LOAD_ATTR namei` through `cache` (see the module doc); as [`load_attr`] otherwise.
 ///
 /// # Safety
@@ -624,6 +719,18 @@ pub unsafe extern "C" fn load_attr_cached(frame: *mut PyFrameObject, sp: *mut *m
                     }
                 }
             }
+            // The descriptor's own type may have changed since (a heap type losing or gaining
+            // `__set__`): only the profile the entry was made for is handled here.
+            Some((entry, kind::DATA_DESCR)) => match descriptor_getter(entry.value as *mut PyObject) {
+                (Some(get), true) => return call_descriptor(entry.value as *mut PyObject, get, sp),
+                _ => std::ptr::null_mut(),
+            },
+            Some((entry, kind::NONDATA_DESCR)) => match descriptor_getter(entry.value as *mut PyObject) {
+                (Some(get), false) if !entry.unshadowed_value(owner).is_null() => {
+                    return call_descriptor(entry.value as *mut PyObject, get, sp);
+                }
+                _ => std::ptr::null_mut(),
+            },
             Some(_) => std::ptr::null_mut(),
             None => {
                 refill(cache, owner, name(frame, namei), false, false);
@@ -705,7 +812,12 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
             Some((entry, kind::INSTANCE_DICT)) => {
                 let name = name(frame, namei);
                 let dict = instance_dict(owner);
-                if entry.split_value(owner).is_some_and(|v| !v.is_null()) && super::dict_keys::replace_split_value(dict, entry.hint, value) {
+                let stored_in_place = match entry.split_value(owner) {
+                    Some(current) if current.is_null() => super::dict_keys::insert_pending_split_value(dict, entry.hint, value),
+                    Some(_) => super::dict_keys::replace_split_value(dict, entry.hint, value),
+                    None => false,
+                };
+                if stored_in_place {
                     Py_DECREF(owner);
                     return 0;
                 }
@@ -727,12 +839,14 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
                         Py_DECREF(owner);
                         return if err == 0 { 0 } else { -1 };
                     }
-                    entry.relearn_hint(dict, name);
                 }
                 let dictptr = _PyObject_GetDictPtr(owner);
                 if !dictptr.is_null() {
                     let err = set_in_instance_dict(owner, dictptr, name, value);
                     Py_DECREF(value);
+                    if err == 0 {
+                        entry.learn_after_store(owner, name);
+                    }
                     Py_DECREF(owner);
                     return if err == 0 { 0 } else { -1 };
                 }

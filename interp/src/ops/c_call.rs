@@ -1,5 +1,5 @@
 //! Calls of C functions without the vectorcall chain: a method descriptor found by
-//! `LOAD_METHOD` (`list.append`, `str.join`…) called on an object of exactly its type, or a
+//! `LOAD_METHOD` (`list.append`, `str.join`…) called on an instance of its type, or a
 //! builtin function (`len`, `isinstance`…), whose C function takes no argument
 //! (`METH_NOARGS`), one (`METH_O`) or a vector of them (`METH_FASTCALL`), called with no
 //! keywords and the right number of arguments. What their vectorcall functions do
@@ -47,10 +47,14 @@ pub(crate) unsafe fn call(callable: *mut PyObject, args: *const *mut PyObject, n
         let ty = (*callable).ob_type;
         let fields = callable.cast::<u8>();
         let (def, this, args, nargs) = if ty == std::ptr::addr_of_mut!(PyMethodDescr_Type) {
-            // `self` is the first argument and must be exactly of the descriptor's type
-            // (a subclass takes the generic path, which checks it).
+            // `self` is the first argument and must be an instance of the descriptor's type
+            // (`_PyObject_RealIsSubclass`; anything else takes the generic path, which raises).
             let descr_type = *fields.add(layout::DESCR_D_TYPE).cast::<*mut PyTypeObject>();
-            if nargs == 0 || (**args).ob_type != descr_type {
+            if nargs == 0 {
+                return None;
+            }
+            let self_type = (**args).ob_type;
+            if self_type != descr_type && pyo3_ffi::PyType_IsSubtype(self_type, descr_type) == 0 {
                 return None;
             }
             let def = *fields.add(layout::METHOD_DESCR_D_METHOD).cast::<*const u8>();

@@ -228,6 +228,53 @@ unsafe fn is_gc_tracked(op: *mut PyObject) -> bool {
     unsafe { *op.cast::<u8>().sub(layout::SIZEOF_GC_HEAD).add(layout::GC_HEAD_NEXT).cast::<usize>() != 0 }
 }
 
+/// Whether storing `value` into `dict` would have to start the dict's GC tracking
+/// (`MAINTAIN_TRACKING`); on 3.7, any GC value counts (its header is not read there).
+#[inline]
+unsafe fn store_needs_tracking(dict: *mut PyObject, value: *mut PyObject) -> bool {
+    // SAFETY: live objects (caller).
+    unsafe {
+        if PyType_IS_GC(Py_TYPE(value)) == 0 {
+            return false;
+        }
+        #[cfg(py37)]
+        {
+            let _ = dict;
+            true
+        }
+        #[cfg(not(py37))]
+        {
+            !is_gc_tracked(dict)
+        }
+    }
+}
+
+/// Sets the value of entry `index` of the split `dict`, which has none yet, to `value`
+/// (whose reference it takes) the way `insertdict` does for a shared key in insertion order
+/// (`ma_used == index`, the "pending" slot): value stored, `ma_used` + 1, new version tag.
+/// `false`, with nothing done, when that is not the case (out of order, a store that would
+/// convert the dict to a combined one) or when GC tracking would have to start.
+///
+/// # Safety
+/// Live exact dict, GIL held; when `ma_values` is not NULL, `index < dk_nentries`.
+pub unsafe fn insert_pending_split_value(dict: *mut PyObject, index: isize, value: *mut PyObject) -> bool {
+    // SAFETY: as the contract; `ma_used` and the version tag at probed offsets.
+    unsafe {
+        let values = values_of(dict);
+        let used = dict.cast::<u8>().add(layout::DICT_MA_USED).cast::<isize>();
+        if values.is_null() || index < 0 || *used != index || !(*values.add(index as usize)).is_null() {
+            return false;
+        }
+        if store_needs_tracking(dict, value) {
+            return false;
+        }
+        *values.add(index as usize) = value;
+        *used += 1;
+        *dict.cast::<u8>().add(layout::DICT_MA_VERSION_TAG).cast::<u64>() = next_private_version();
+        true
+    }
+}
+
 /// Replaces the value of entry `index` of the split `dict` by `value` (whose reference it
 /// takes) the way `insertdict` does for a key that is there with a value: new value, new
 /// version tag, old value released last (its finalizer may run code). `false`, with nothing
@@ -248,13 +295,8 @@ pub unsafe fn replace_split_value(dict: *mut PyObject, index: isize, value: *mut
         if old.is_null() {
             return false;
         }
-        if PyType_IS_GC(Py_TYPE(value)) != 0 {
-            #[cfg(py37)]
+        if store_needs_tracking(dict, value) {
             return false;
-            #[cfg(not(py37))]
-            if !is_gc_tracked(dict) {
-                return false;
-            }
         }
         *slot = value;
         *dict.cast::<u8>().add(layout::DICT_MA_VERSION_TAG).cast::<u64>() = next_private_version();
