@@ -178,6 +178,20 @@ pub struct AttrCache {
 /// Entries per attribute cache.
 pub const WAYS: usize = 4;
 
+/// Byte offsets of the first entry's fields in an [`AttrCache`], for machine code that
+/// reads them (the `INSTANCE_DICT` split-dict hit, see [`Entry::split_value`]).
+pub mod first_entry {
+    use super::{AttrCache, Entry};
+    use std::mem::offset_of;
+    const BASE: usize = offset_of!(AttrCache, entries);
+    pub const OWNER: usize = BASE + offset_of!(Entry, owner);
+    pub const VERSION: usize = BASE + offset_of!(Entry, version);
+    pub const KIND: usize = BASE + offset_of!(Entry, kind);
+    pub const OFFSET: usize = BASE + offset_of!(Entry, offset);
+    pub const HINT: usize = BASE + offset_of!(Entry, hint);
+    pub const SPLIT_KEYS: usize = BASE + offset_of!(Entry, split_keys);
+}
+
 /// One owner's entry. Empty when `kind` is EMPTY.
 #[repr(C)]
 #[derive(Debug)]

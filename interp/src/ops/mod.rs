@@ -45,7 +45,7 @@ mod number;
 mod matching;
 
 pub use attr::*;
-pub use attr_cache::{load_attr_cached, load_attr_hit, load_method_hit, load_method_cached, store_attr_cached, AttrCache};
+pub use attr_cache::{first_entry, kind as attr_kind, load_attr_cached, load_attr_hit, load_method_hit, load_method_cached, store_attr_cached, AttrCache};
 pub use blocks::*;
 #[cfg(py37)]
 pub use blocks_py37::*;

@@ -506,9 +506,59 @@ impl Emitter<'_> {
     /// on a hit the value replaces the owner, then jumps to `released` (releasing the owner
     /// may have run code) and falls through. Jumps to `miss` on a miss, nothing changed.
     pub(super) fn cached_attr_load(&mut self, cache: *mut AttrCache, miss: DynamicLabel) {
+        let (call_hit, got) = (self.new_label(), self.new_label());
+        self.split_dict_attr_load(cache, call_hit, got);
+        dynasm!(self.ops ; .arch x64 ; =>call_hit);
         self.call_cache_hit(ops::load_attr_hit as *const () as usize, cache, miss);
-        dynasm!(self.ops ; .arch x64 ; mov [r13 - 8], rax);
+        dynasm!(self.ops ; .arch x64 ; =>got ; mov [r13 - 8], rax);
         self.decref_rdi();
+    }
+
+    /// The commonest `LOAD_ATTR` hit inline: the cache's first entry is `INSTANCE_DICT` for
+    /// the owner's type (version tag valid and equal), and the owner's dict shares the split
+    /// keys the entry holds, so the value is `ma_values[hint]` ([`ops::AttrCache`]'s
+    /// `split_value`; a dict sharing split keys is an exact dict). On success jumps to `got`
+    /// with the value (new reference) in rax and the owner in rdi; else to `fallback`,
+    /// nothing changed.
+    fn split_dict_attr_load(&mut self, cache: *mut AttrCache, fallback: DynamicLabel, got: DynamicLabel) {
+        use ops::first_entry as e0;
+        // The version tag is read as a zero-extended dword and the flag tested in the low
+        // dword of `tp_flags`.
+        const _: () = assert!(layout::SIZEOF_TP_VERSION_TAG == 4);
+        const _: () = assert!(layout::TPFLAGS_VALID_VERSION_TAG < 1 << 31);
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, [r13 - 8]
+            ; mov rsi, QWORD cache as i64
+            ; mov rcx, [rdi + layout::OBJECT_OB_TYPE as i32]
+            ; cmp rcx, [rsi + e0::OWNER as i32]
+            ; jne =>fallback
+            ; cmp DWORD [rsi + e0::KIND as i32], ops::attr_kind::INSTANCE_DICT as i32
+            ; jne =>fallback
+            ; mov edx, DWORD [rcx + layout::TYPE_TP_VERSION_TAG as i32]
+            ; cmp rdx, [rsi + e0::VERSION as i32]
+            ; jne =>fallback
+            ; test DWORD [rcx + layout::TYPE_TP_FLAGS as i32], layout::TPFLAGS_VALID_VERSION_TAG as i32
+            ; jz =>fallback
+            ; mov rdx, [rsi + e0::OFFSET as i32]
+            ; test rdx, rdx
+            ; jle =>fallback
+            ; mov rdx, [rdi + rdx]
+            ; test rdx, rdx
+            ; jz =>fallback
+            ; mov rax, [rdx + layout::DICT_MA_KEYS as i32]
+            ; cmp rax, [rsi + e0::SPLIT_KEYS as i32]
+            ; jne =>fallback
+            ; mov rax, [rdx + layout::DICT_MA_VALUES as i32]
+            ; test rax, rax
+            ; jz =>fallback
+            ; mov rdx, [rsi + e0::HINT as i32]
+            ; mov rax, [rax + rdx * 8]
+            ; test rax, rax
+            ; jz =>fallback
+            ; inc QWORD [rax]
+            ; jmp =>got
+        );
     }
 
     /// `LOAD_METHOD` through the cache's shared out-of-line fast path
