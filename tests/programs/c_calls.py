@@ -89,3 +89,50 @@ for limit in (60, 61, 62, 63):
         except RecursionError as e:
             print(limit, depth, "RecursionError", e)
     sys.setrecursionlimit(old)
+
+
+class F:
+    def __float__(self):
+        return 2.5
+
+    def __int__(self):
+        return 7
+
+    def __index__(self):
+        return 8
+
+
+class FSub(float):
+    pass
+
+
+class ISub(int):
+    pass
+
+
+class BadFloat:
+    def __float__(self):
+        return "nope"
+
+
+def conversions():
+    out = []
+    for x in (1, 2.75, "3.5", " 4 ", F(), FSub(1.5), ISub(3), True, 10 ** 20, b"5"):
+        for conv in (float, int):
+            try:
+                r = conv(x)
+                out.append((conv.__name__, repr(r), type(r).__name__))
+            except Exception as e:
+                out.append((conv.__name__, type(e).__name__, str(e)))
+    for bad in (BadFloat(), "x", None, [1]):
+        for conv in (float, int):
+            try:
+                conv(bad)
+            except Exception as e:
+                out.append((conv.__name__, type(e).__name__, str(e)))
+    out.append((float(), int(), int("ff", 16), float(x=1) if False else 0))
+    return out
+
+
+for row in conversions():
+    print(row)

@@ -5,7 +5,8 @@
 //! keywords and the right number of arguments. What their vectorcall functions do
 //! (`method_vectorcall_*`, `cfunction_vectorcall_*`; 3.7's `_PyMethodDef_RawFastCallKeywords`)
 //! is done here: the recursion check " while calling a Python object" around the call,
-//! then `_Py_CheckFunctionResult`. Any other call returns `None` untouched.
+//! then `_Py_CheckFunctionResult`. `float(x)` and `int(x)` are done as their constructors
+//! do them. Any other call returns `None` untouched.
 
 use crate::cpython::{current_tstate, layout, PyThreadState};
 use pyo3_ffi::{PyObject, PyTypeObject};
@@ -44,6 +45,9 @@ pub(crate) unsafe fn call(callable: *mut PyObject, args: *const *mut PyObject, n
     // SAFETY: descriptor, builtin-function and PyMethodDef fields at probed offsets; a
     // descriptor holds its type and method table entry, a builtin function its `m_self`.
     unsafe {
+        if callable == std::ptr::addr_of_mut!(pyo3_ffi::PyFloat_Type).cast() || callable == std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type).cast() {
+            return call_number_type(callable, args, nargs);
+        }
         let ty = (*callable).ob_type;
         let fields = callable.cast::<u8>();
         let (def, this, args, nargs) = if ty == std::ptr::addr_of_mut!(PyMethodDescr_Type) {
@@ -110,5 +114,45 @@ unsafe fn enter_call(tstate: *mut PyThreadState) -> Option<()> {
         }
         (*tstate).recursion_depth += 1;
         Some(())
+    }
+}
+
+/// `float(x)` and `int(x)` with one positional argument: what `float_new_impl` and
+/// `long_new_impl` do for the exact types (a str goes to `PyFloat_FromString`, anything else
+/// to `PyNumber_Float` / `PyNumber_Long`); the `tp_init` that `type_call` runs after them is
+/// `object_init`, which accepts. Calling the type goes through `_PyObject_MakeTpCall` and its
+/// recursion check, except `float` on 3.10, which has a vectorcall of its own without one.
+///
+/// # Safety
+/// GIL held; `callable` is `float` or `int`; `args` holds `nargs` live references.
+#[inline]
+unsafe fn call_number_type(callable: *mut PyObject, args: *const *mut PyObject, nargs: usize) -> Option<*mut PyObject> {
+    use pyo3_ffi::{PyFloat_FromString, PyFloat_Type, PyNumber_Float, PyNumber_Long, PyUnicode_CheckExact};
+    // SAFETY: as the contract.
+    unsafe {
+        if nargs != 1 {
+            return None;
+        }
+        let x = *args;
+        let tstate = current_tstate();
+        let is_float = callable == std::ptr::addr_of_mut!(PyFloat_Type).cast();
+        let checks_recursion = !(is_float && cfg!(py310));
+        if checks_recursion {
+            enter_call(tstate)?;
+        }
+        let result = if !is_float {
+            PyNumber_Long(x)
+        } else if PyUnicode_CheckExact(x) != 0 {
+            PyFloat_FromString(x)
+        } else {
+            PyNumber_Float(x)
+        };
+        if checks_recursion {
+            crate::frame::leave_recursive_call(tstate);
+        }
+        if result.is_null() == (*tstate).curexc_type.is_null() {
+            return Some(super::python_call::check_function_result(callable, result));
+        }
+        Some(result)
     }
 }
