@@ -136,3 +136,23 @@ def conversions():
 
 for row in conversions():
     print(row)
+
+
+class Meta(type):
+    pass
+
+
+class WithMeta(metaclass=Meta):
+    pass
+
+
+def types_of(objs):
+    return [type(o).__name__ for o in objs]
+
+
+print(types_of([1, "a", WithMeta(), WithMeta, None, type, FSub(2.0)]))
+try:
+    type()
+except TypeError as e:
+    print("TypeError", e)
+print(type("Made", (), {"x": 1})().x, type(type(1)))

@@ -5,8 +5,8 @@
 //! keywords and the right number of arguments. What their vectorcall functions do
 //! (`method_vectorcall_*`, `cfunction_vectorcall_*`; 3.7's `_PyMethodDef_RawFastCallKeywords`)
 //! is done here: the recursion check " while calling a Python object" around the call,
-//! then `_Py_CheckFunctionResult`. `float(x)` and `int(x)` are done as their constructors
-//! do them. Any other call returns `None` untouched.
+//! then `_Py_CheckFunctionResult`. `float(x)`, `int(x)` and `type(x)` are done as their
+//! constructors do them. Any other call returns `None` untouched.
 
 use crate::cpython::{current_tstate, layout, PyThreadState};
 use pyo3_ffi::{PyObject, PyTypeObject};
@@ -47,6 +47,9 @@ pub(crate) unsafe fn call(callable: *mut PyObject, args: *const *mut PyObject, n
     unsafe {
         if callable == std::ptr::addr_of_mut!(pyo3_ffi::PyFloat_Type).cast() || callable == std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type).cast() {
             return call_number_type(callable, args, nargs);
+        }
+        if callable == std::ptr::addr_of_mut!(pyo3_ffi::PyType_Type).cast() && nargs == 1 {
+            return type_of(*args);
         }
         let ty = (*callable).ob_type;
         let fields = callable.cast::<u8>();
@@ -154,5 +157,24 @@ unsafe fn call_number_type(callable: *mut PyObject, args: *const *mut PyObject, 
             return Some(super::python_call::check_function_result(callable, result));
         }
         Some(result)
+    }
+}
+
+/// `type(x)`: `x`'s type (the special case of `type_new`, whose result `type_call` returns
+/// without `tp_init`), inside `_PyObject_MakeTpCall`'s recursion check up to 3.9 (3.10 calls
+/// `type` through its own vectorcall, which has none).
+///
+/// # Safety
+/// GIL held; `x` live.
+#[inline]
+unsafe fn type_of(x: *mut PyObject) -> Option<*mut PyObject> {
+    // SAFETY: as the contract; a type is held by its instances.
+    unsafe {
+        if !cfg!(py310) && crate::frame::would_run_at_recursion_limit(current_tstate()) {
+            return None;
+        }
+        let ty = (*x).ob_type.cast::<PyObject>();
+        pyo3_ffi::Py_INCREF(ty);
+        Some(ty)
     }
 }
