@@ -156,3 +156,37 @@ def other_builtins():
 
 main()
 other_builtins()
+
+
+def partial_defaults(a, b, c=3, d=[4]):
+    d.append(a)
+    return (a, b, c, len(d))
+
+
+def only_defaults(a=1, b=2):
+    return a + b
+
+
+def partial():
+    out = []
+    for i in range(3):
+        out.append(partial_defaults(i, i + 1))
+        out.append(partial_defaults(i, i + 1, 30))
+        out.append(partial_defaults(i, i + 1, 30, []))
+        out.append(only_defaults(i))
+    for bad in ((), (1,), (1, 2, 3, 4, 5)):
+        try:
+            partial_defaults(*bad) if False else eval("partial_defaults(%s)" % ", ".join(map(str, bad)))
+        except TypeError as e:
+            out.append(str(e))
+    partial_defaults.__defaults__ = None
+    try:
+        partial_defaults(1, 2)
+    except TypeError as e:
+        out.append(str(e))
+    partial_defaults.__defaults__ = (7, [])
+    out.append(partial_defaults(1, 2))
+    return out
+
+
+print("partial", partial())

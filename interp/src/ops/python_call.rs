@@ -1,7 +1,8 @@
 //! Calls of plain Python functions without the vectorcall chain. The fast case of
 //! `_PyFunction_Vectorcall` (ceval's `function_code_fastcall`: a function with no cells, free
-//! variables, keyword-only or `*`/`**` parameters, called with exactly its positional
-//! parameters, or with none when its defaults fill them all) done in one place: the frame
+//! variables, keyword-only or `*`/`**` parameters, called with positional arguments only,
+//! its defaults filling the parameters not given, as `_PyEval_EvalCodeWithName` does) done
+//! in one place: the frame
 //! built the way `_PyFrame_New_NoTrack` builds it (the code object's zombie frame when it is
 //! free), handed to the installed PEP 523 evaluator as `_PyEval_EvalFrame` does, and released
 //! the way `frame_dealloc` releases it (back into the zombie slot). Every other call returns
@@ -30,7 +31,9 @@ const FAST_FLAGS: c_int = pyo3_ffi::CO_OPTIMIZED | pyo3_ffi::CO_NEWLOCALS | pyo3
 const IGNORED_FLAGS: c_int = layout::PYCF_MASK as c_int | layout::CO_NESTED_FLAG as c_int;
 
 /// Calls `func`, an exact `PyFunction_Type` object, with the `nargs` positional arguments at
-/// `args` (borrowed) when the call is the fast case; `None`, with nothing done, otherwise.
+/// `args` (borrowed) when the call is the fast case (no more arguments than parameters,
+/// defaults for the rest); `None`, with nothing done, otherwise (CPython's path then binds
+/// them or raises the TypeError).
 /// The result is what `_PyFunction_Vectorcall` returns, checked as `_Py_CheckFunctionResult`
 /// checks it.
 ///
@@ -46,15 +49,19 @@ pub(crate) unsafe fn call(func: *mut PyObject, args: *const *mut PyObject, nargs
         if (*code).co_kwonlyargcount != 0 || (*code).co_flags & !IGNORED_FLAGS != FAST_FLAGS {
             return None;
         }
+        // The parameters `args` does not give come from the end of the defaults, as
+        // `_PyEval_EvalCodeWithName` fills missing positional parameters.
         let argcount = (*code).co_argcount as usize;
-        let (args, nargs) = if nargs == argcount {
-            (args, nargs)
+        let (defaults, missing) = if nargs == argcount {
+            (std::ptr::null(), 0)
         } else {
             let defaults = *fields.add(layout::FUNCTION_FUNC_DEFAULTS).cast::<*mut PyObject>();
-            if nargs != 0 || defaults.is_null() || pyo3_ffi::PyTuple_GET_SIZE(defaults) as usize != argcount {
+            let missing = argcount.checked_sub(nargs)?;
+            let given = if defaults.is_null() { 0 } else { pyo3_ffi::PyTuple_GET_SIZE(defaults) as usize };
+            if missing > given {
                 return None;
             }
-            (tuple_items(defaults), argcount)
+            (tuple_items(defaults).add(given - missing), missing)
         };
         let tstate = current_tstate();
         let globals = *fields.add(layout::FUNCTION_FUNC_GLOBALS).cast::<*mut PyObject>();
@@ -64,6 +71,11 @@ pub(crate) unsafe fn call(func: *mut PyObject, args: *const *mut PyObject, nargs
             let arg = *args.add(i);
             Py_INCREF(arg);
             *locals.add(i) = arg;
+        }
+        for i in 0..missing {
+            let default = *defaults.add(i);
+            Py_INCREF(default);
+            *locals.add(nargs + i) = default;
         }
         let result = evaluate(tstate, frame);
         release_frame(tstate, frame);
