@@ -123,6 +123,7 @@ int main(void) {
     OFF(TYPE_TP_VERSION_TAG, PyTypeObject, tp_version_tag);
     P(SIZEOF_TP_VERSION_TAG, sizeof(((PyTypeObject *)0)->tp_version_tag));
     P(TPFLAGS_VALID_VERSION_TAG, Py_TPFLAGS_VALID_VERSION_TAG);
+    P(TPFLAGS_HAVE_GC, Py_TPFLAGS_HAVE_GC);
     OFF(TYPE_TP_ITERNEXT, PyTypeObject, tp_iternext);
 
     /* For the machine code's fast paths on exact ints, lists, tuples and dicts. */

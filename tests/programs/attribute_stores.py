@@ -80,3 +80,26 @@ def main():
 
 
 main()
+
+
+class Owner:
+    def __init__(self, tag):
+        self.slot = Loud("old-%d" % tag)
+        self.tag = tag
+
+    def __del__(self):
+        Loud.log.append("owner-%d" % self.tag)
+
+
+def store_on_temporary(i):
+    Owner(i).slot = i
+
+
+def release_order():
+    Loud.log = []
+    for i in range(6):
+        store_on_temporary(i)
+    print("release order", Loud.log)
+
+
+release_order()

@@ -213,12 +213,15 @@ pub unsafe fn split_keys_lack(keys: *mut u8, name: *mut PyObject, hash: Py_hash_
 /// version from either counter is new for the dict it is given to. Users of the tag
 /// (CPython's `LOAD_GLOBAL` cache, ours, Cython's) only compare it for equality.
 pub fn next_private_version() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1 << 63);
     // Callers hold the GIL, which orders the updates.
-    let version = NEXT.load(Relaxed);
-    NEXT.store(version + 1, Relaxed);
+    let version = NEXT_PRIVATE_VERSION.load(Relaxed);
+    NEXT_PRIVATE_VERSION.store(version + 1, Relaxed);
     version
 }
+
+/// The counter behind [`next_private_version`]; machine code that stores into a dict in
+/// place takes its version from here the same way (load, store it in the dict, add one).
+pub static NEXT_PRIVATE_VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1 << 63);
 
 /// Whether the garbage collector tracks `op` (a GC object), read from its GC header
 /// (3.8+: `_gc_next` is non-zero exactly when tracked).

@@ -32,6 +32,7 @@ mod breaker;
 mod generators;
 mod build;
 pub mod dict_keys;
+pub use dict_keys::NEXT_PRIVATE_VERSION;
 mod c_call;
 mod call;
 mod python_call;

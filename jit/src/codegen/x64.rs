@@ -738,7 +738,13 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
             dynasm!(e.ops ; .arch x64 ; =>done);
         }
         _ => {
-            call_helper(e);
+            let done = e.ops.new_dynamic_label();
+            let slow = e.cold(move |e| {
+                call_helper(e);
+                dynasm!(e.ops ; .arch x64 ; jmp =>done);
+            });
+            e.split_dict_attr_store(cache, slow);
+            dynasm!(e.ops ; .arch x64 ; =>done);
             e.check_tracing();
         }
     }

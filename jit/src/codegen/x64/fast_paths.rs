@@ -561,6 +561,67 @@ impl Emitter<'_> {
         );
     }
 
+    /// The commonest `STORE_ATTR` hit inline: as [`Self::split_dict_attr_load`]'s guards,
+    /// and the attribute already has a value, and the new value is not a GC object (so the
+    /// dict's GC tracking cannot have to change): the value slot is replaced, the dict gets
+    /// a new version tag from the private counter, and the old value then the owner are
+    /// released (the order of `insertdict` and `STORE_ATTR`). Falls through when done;
+    /// jumps to `fallback` with nothing changed otherwise.
+    pub(super) fn split_dict_attr_store(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
+        use ops::first_entry as e0;
+        const _: () = assert!(layout::TPFLAGS_HAVE_GC < 1 << 31);
+        let counter = ops::NEXT_PRIVATE_VERSION.as_ptr() as i64;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, [r13 - 8]
+            ; mov rsi, QWORD cache as i64
+            ; mov rcx, [rdi + layout::OBJECT_OB_TYPE as i32]
+            ; cmp rcx, [rsi + e0::OWNER as i32]
+            ; jne =>fallback
+            ; cmp DWORD [rsi + e0::KIND as i32], ops::attr_kind::INSTANCE_DICT as i32
+            ; jne =>fallback
+            ; mov edx, DWORD [rcx + layout::TYPE_TP_VERSION_TAG as i32]
+            ; cmp rdx, [rsi + e0::VERSION as i32]
+            ; jne =>fallback
+            ; test DWORD [rcx + layout::TYPE_TP_FLAGS as i32], layout::TPFLAGS_VALID_VERSION_TAG as i32
+            ; jz =>fallback
+            ; mov rdx, [rsi + e0::OFFSET as i32]
+            ; test rdx, rdx
+            ; jle =>fallback
+            ; mov rdx, [rdi + rdx]
+            ; test rdx, rdx
+            ; jz =>fallback
+            ; mov rax, [rdx + layout::DICT_MA_KEYS as i32]
+            ; cmp rax, [rsi + e0::SPLIT_KEYS as i32]
+            ; jne =>fallback
+            ; mov rax, [rdx + layout::DICT_MA_VALUES as i32]
+            ; test rax, rax
+            ; jz =>fallback
+            ; mov rcx, [rsi + e0::HINT as i32]
+            ; lea r8, [rax + rcx * 8]
+            ; mov r9, [r8]
+            ; test r9, r9
+            ; jz =>fallback
+            ; mov r10, [r13 - 16]
+            ; mov r11, [r10 + layout::OBJECT_OB_TYPE as i32]
+            ; test DWORD [r11 + layout::TYPE_TP_FLAGS as i32], layout::TPFLAGS_HAVE_GC as i32
+            ; jnz =>fallback
+            ; mov [r8], r10
+            ; mov rax, QWORD counter
+            ; mov rcx, [rax]
+            ; mov [rdx + layout::DICT_MA_VERSION_TAG as i32], rcx
+            ; inc rcx
+            ; mov [rax], rcx
+            ; sub r13, 16
+            // The owner waits in the freed slot while the old value is released.
+            ; mov [r13], rdi
+            ; mov rdi, r9
+        );
+        self.decref_rdi();
+        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13]);
+        self.decref_rdi();
+    }
+
     /// `LOAD_METHOD` through the cache's shared out-of-line fast path
     /// ([`ops::load_method_hit`]): on a hit pushes the method descriptor under the object
     /// and falls through (no code ran). Jumps to `miss` on a miss, nothing changed.
