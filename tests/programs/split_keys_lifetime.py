@@ -4,6 +4,7 @@ instances whose dicts stop sharing keys (deleted attribute, cleared dict, replac
 __dict__, different insertion orders), and method lookups on such instances."""
 
 import gc
+import sys
 
 
 def read(o):
@@ -62,3 +63,29 @@ def main():
 
 
 main()
+
+
+class Grow:
+    """Five attributes fill a class's first shared keys; a sixth makes CPython resize them,
+    and it shares the resized keys with later instances only if nothing else holds the
+    old ones (a cache holding them would make every later instance's dict unshared)."""
+
+    def __init__(self, extra):
+        self.a = 1
+        self.b = 2
+        self.c = 3
+        self.d = 4
+        self.e = 5
+        if extra:
+            self.f = 6
+            self.g = 7
+
+
+def key_sharing():
+    for _ in range(3):
+        Grow(False)
+    objs = [Grow(True) for _ in range(4)]
+    print("instance dict sizes", [sys.getsizeof(o.__dict__) for o in objs])
+
+
+key_sharing()

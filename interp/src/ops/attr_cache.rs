@@ -51,8 +51,8 @@ impl Entry {
             self.hint_misses += 1;
             // SAFETY: live dict (caller).
             self.hint = unsafe { entry_index(dict, name) };
-            // The held keys (if any) went with the old hint.
-            self.forget_keys();
+            // Where the old hint's entry sat says nothing about the new one.
+            self.dk_size = 0;
         }
     }
 
@@ -66,7 +66,7 @@ impl Entry {
             if dict.is_null() || PyDict_CheckExact(dict) == 0 || super::dict_keys::values_of(dict).is_null() {
                 return;
             }
-            if super::dict_keys::keys_of(dict) as usize == self.split_keys && self.hint >= 0 {
+            if self.split_value(owner).is_some_and(|v| !v.is_null()) {
                 return;
             }
             self.relearn_hint(dict, name);
@@ -76,17 +76,7 @@ impl Entry {
         }
     }
 
-    /// Releases the keys this entry holds, if any.
-    fn forget_keys(&mut self) {
-        if self.split_keys != 0 {
-            // SAFETY: taken by hold_split_keys, released once (the field is cleared); GIL held.
-            unsafe { super::dict_keys::release_keys(self.split_keys as *mut u8) };
-            self.split_keys = 0;
-        }
-    }
-
-    /// Records where entry `hint` of `dict` sits, for the machine code (or forgets it); for a
-    /// split dict, holds its keys.
+    /// Records where entry `hint` of `dict` sits, for the machine code (or forgets it).
     unsafe fn remember_entry(&mut self, dict: *mut PyObject) {
         // SAFETY: live dict, GIL held (caller).
         let entry = unsafe { PyDict_CheckExact(dict) != 0 }.then(|| unsafe { super::dict_keys::entry_offset(dict, self.hint) }).flatten();
@@ -94,46 +84,34 @@ impl Entry {
             Some((dk_size, offset)) => (dk_size, offset as isize),
             None => (0, 0),
         };
-        // SAFETY: as above; entry_offset answered, so the layout is verified and `hint`
-        // is an entry of these keys.
-        if entry.is_some() && unsafe { !super::dict_keys::values_of(dict).is_null() } {
-            unsafe { self.hold_keys_of(dict) };
-        } else {
-            self.forget_keys();
-        }
     }
 
-    /// Makes this entry hold the keys of the split `dict` (releasing others it held).
-    unsafe fn hold_keys_of(&mut self, dict: *mut PyObject) {
-        use super::dict_keys::{hold_split_keys, keys_of};
-        // SAFETY: live split dict, verified layout, GIL held (caller).
-        unsafe {
-            if keys_of(dict) as usize == self.split_keys {
-                return;
-            }
-            self.forget_keys();
-            self.split_keys = hold_split_keys(dict) as usize;
-        }
-    }
-
-    /// The value `ma_values[hint]` of `owner`'s instance dict when it shares the keys this
-    /// `INSTANCE_DICT` entry holds (NULL: the instance lacks the attribute); `None` when
-    /// the keys differ and the dict must be searched.
+    /// `INSTANCE_DICT`: the value slot `ma_values[hint]` of `owner`'s instance dict when it
+    /// is a split dict whose keys have the name at entry `hint` where this entry remembers
+    /// it (`dk_size`, `entry_offset`): the value, NULL when this instance has not set the
+    /// attribute. `None` when that is not so and the dict must be searched. Keys are
+    /// compared by what they hold, never by address (an address says nothing once the keys
+    /// it named are freed).
     #[inline]
     unsafe fn split_value(&self, owner: *mut PyObject) -> Option<*mut PyObject> {
+        use super::dict_keys::{keys_field, keys_of, values_of, DK_NENTRIES, DK_SIZE, ME_KEY};
         // SAFETY: live object whose type the caller checked (a positive `tp_dictoffset` is
-        // its dict slot); held keys cannot have been freed, so equal addresses mean these
-        // keys, whose entry `hint` is the name; a dict sharing split keys is split.
+        // its dict slot); `dk_size` is non-zero only after the layout was verified, and keys
+        // of that size have entry `hint` (< dk_nentries) at `entry_offset`.
         unsafe {
-            if self.split_keys == 0 || self.offset <= 0 {
+            if self.offset <= 0 || self.dk_size == 0 {
                 return None;
             }
             let dict = *owner.cast::<u8>().offset(self.offset).cast::<*mut PyObject>();
-            if dict.is_null() || super::dict_keys::keys_of(dict) as usize != self.split_keys {
+            if dict.is_null() || PyDict_CheckExact(dict) == 0 {
                 return None;
             }
-            let values = super::dict_keys::values_of(dict);
-            if values.is_null() || PyDict_CheckExact(dict) == 0 {
+            let values = values_of(dict);
+            let keys = keys_of(dict);
+            if values.is_null() || keys_field(keys, DK_SIZE) != self.dk_size || self.hint >= keys_field(keys, DK_NENTRIES) {
+                return None;
+            }
+            if *keys.offset(self.entry_offset).add(ME_KEY).cast::<usize>() != self.name {
                 return None;
             }
             Some(*values.offset(self.hint))
@@ -192,7 +170,9 @@ pub mod first_entry {
     pub const KIND: usize = BASE + offset_of!(Entry, kind);
     pub const OFFSET: usize = BASE + offset_of!(Entry, offset);
     pub const HINT: usize = BASE + offset_of!(Entry, hint);
-    pub const SPLIT_KEYS: usize = BASE + offset_of!(Entry, split_keys);
+    pub const NAME: usize = BASE + offset_of!(Entry, name);
+    pub const DK_SIZE: usize = BASE + offset_of!(Entry, dk_size);
+    pub const ENTRY_OFFSET: usize = BASE + offset_of!(Entry, entry_offset);
 }
 
 /// One owner's entry. Empty when `kind` is EMPTY.
@@ -218,25 +198,11 @@ pub struct Entry {
     /// `INSTANCE_DICT`: the attribute name (borrowed from the code's `co_names`, which
     /// outlives its caches), compared by identity with the entry's key.
     name: usize,
-    /// `INSTANCE_DICT`, for [`load_attr_hit`]: the `dk_size` of the keys in which entry
-    /// `hint` sits at byte `entry_offset` (see [`super::dict_keys`]); 0 when unknown.
+    /// `INSTANCE_DICT`, for [`load_attr_hit`] and the machine code: the `dk_size` of the keys
+    /// in which entry `hint` sits at byte `entry_offset` (see [`super::dict_keys`]); 0 when
+    /// unknown. Always describes the current `hint`.
     dk_size: isize,
     entry_offset: isize,
-    /// A split keys object this entry holds a reference to (see
-    /// [`super::dict_keys::hold_split_keys`]), or 0. `INSTANCE_DICT`: keys whose entry
-    /// `hint` is the name, so an instance dict with these keys has the value at
-    /// `ma_values[hint]`. `METHOD`, `CLASS_VALUE`: keys whose first `split_nentries` entries
-    /// do not include the name, so an instance dict with these keys and that many entries
-    /// cannot shadow it.
-    split_keys: usize,
-    split_nentries: isize,
-}
-
-impl Drop for Entry {
-    /// Caches are dropped with the GIL held (with their machine code, or on refill).
-    fn drop(&mut self) {
-        self.forget_keys();
-    }
 }
 
 impl Default for Entry {
@@ -252,8 +218,6 @@ impl Default for Entry {
             name: 0,
             dk_size: 0,
             entry_offset: 0,
-            split_keys: 0,
-            split_nentries: 0,
         }
     }
 }
@@ -518,7 +482,7 @@ pub unsafe extern "C" fn load_attr_hit(owner: *mut PyObject, cache: *mut AttrCac
                 }
                 match entry.kind {
                     kind::SLOT => *owner.cast::<u8>().offset(entry.offset).cast::<*mut PyObject>(),
-                    kind::INSTANCE_DICT => entry.split_value(owner).unwrap_or_else(|| instance_dict_entry(owner, entry)),
+                    kind::INSTANCE_DICT => instance_dict_entry(owner, entry),
                     kind::CLASS_VALUE => entry.unshadowed_value(owner),
                     _ => return std::ptr::null_mut(),
                 }
@@ -577,11 +541,8 @@ impl Entry {
             }
             if self.offset > 0 {
                 let dict = *obj.cast::<u8>().offset(self.offset).cast::<*mut PyObject>();
-                if !dict.is_null() && !self.dict_cannot_shadow(dict) {
-                    if !split_dict_lacks(dict, self.name as *mut PyObject) {
-                        return std::ptr::null_mut();
-                    }
-                    self.learn_absent_keys(dict);
+                if !dict.is_null() && !split_dict_lacks(dict, self.name as *mut PyObject) {
+                    return std::ptr::null_mut();
                 }
             }
             let value = self.value as *mut PyObject;
@@ -589,35 +550,6 @@ impl Entry {
                 return std::ptr::null_mut();
             }
             value
-        }
-    }
-
-    /// `METHOD`, `CLASS_VALUE`: whether `dict` (an instance dict) shares the keys this entry
-    /// holds with as many entries as when they were found to lack the name.
-    #[inline]
-    unsafe fn dict_cannot_shadow(&self, dict: *mut PyObject) -> bool {
-        use super::dict_keys::{keys_of, nentries};
-        // SAFETY: live dict (caller); held keys are alive, so equal addresses mean them.
-        unsafe { self.split_keys != 0 && keys_of(dict) as usize == self.split_keys && nentries(keys_of(dict)) == self.split_nentries }
-    }
-
-    /// `METHOD`, `CLASS_VALUE`: after `dict` (split) was found not to hold the name, holds
-    /// its keys if the name is not among them at all, for [`Entry::dict_cannot_shadow`].
-    #[cold]
-    unsafe fn learn_absent_keys(&mut self, dict: *mut PyObject) {
-        use super::dict_keys::{is_verified, keys_of, nentries, split_keys_lack, values_of};
-        // SAFETY: live dict, GIL held (caller); the name is an exact str with its hash set
-        // (split_dict_lacks answered true only then).
-        unsafe {
-            if !is_verified() || PyDict_CheckExact(dict) == 0 || values_of(dict).is_null() {
-                return;
-            }
-            let name = self.name as *mut PyObject;
-            let hash = *name.cast::<u8>().add(layout::ASCII_OBJECT_HASH).cast::<Py_hash_t>();
-            if split_keys_lack(keys_of(dict), name, hash) {
-                self.hold_keys_of(dict);
-                self.split_nentries = nentries(keys_of(dict));
-            }
         }
     }
 }

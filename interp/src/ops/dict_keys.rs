@@ -6,8 +6,7 @@
 //! `dk_size`) followed by the entries `{me_hash, me_key, me_value}`. [`verify`] checks that
 //! layout against live dicts — small and large combined dicts and a class instance's
 //! split dict — before anything relies on it, index table included (every key is reached by
-//! the probe sequence `lookdict` follows) and the reference count of shared keys; until it
-//! has passed, [`entry_offset`] and
+//! the probe sequence `lookdict` follows); until it has passed, [`entry_offset`] and
 //! [`split_dict_lacks`] answer `None` and the caches read entries only
 //! through `PyDict_Next` and `PyDict_GetItem`.
 
@@ -16,7 +15,6 @@ use pyo3_ffi::*;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 /// Byte offsets inside a keys object and its entries.
-const DK_REFCNT: usize = 0;
 pub const DK_SIZE: usize = 8;
 pub const DK_NENTRIES: usize = 32;
 const DK_INDICES: usize = 40;
@@ -139,70 +137,6 @@ pub unsafe fn split_dict_lacks(dict: *mut PyObject, name: *mut PyObject, hash: P
             slot = (slot * 5 + perturb + 1) & mask;
         }
         None
-    }
-}
-
-/// Takes a reference to the keys object of the split `dict` (`dictkeys_incref`) and returns
-/// it. A cache that holds one can trust that a dict whose `ma_keys` is that address shares
-/// these very keys: they cannot be freed and their address reused while held. A split keys
-/// object only ever grows (entries are appended, never removed or changed), so what a
-/// cache found in its first `dk_nentries` entries stays true.
-///
-/// # Safety
-/// Live split dict, verified layout, GIL held.
-pub unsafe fn hold_split_keys(dict: *mut PyObject) -> *mut u8 {
-    // SAFETY: as the contract.
-    unsafe {
-        let keys = keys_of(dict);
-        *keys.add(DK_REFCNT).cast::<isize>() += 1;
-        keys
-    }
-}
-
-/// Drops a reference taken by [`hold_split_keys`] (`dictkeys_decref`); when it was the last
-/// one, frees the keys as `free_keys_object` does (their keys and values released, the
-/// memory back to `PyObject_Free`, which allocated it; CPython's small free list is only
-/// skipped).
-///
-/// # Safety
-/// `keys` came from [`hold_split_keys`] and is released once; GIL held.
-pub unsafe fn release_keys(keys: *mut u8) {
-    // SAFETY: as the contract; entries below dk_nentries hold owned references or NULL.
-    unsafe {
-        let refcnt = keys.add(DK_REFCNT).cast::<isize>();
-        if *refcnt > 1 {
-            *refcnt -= 1;
-            return;
-        }
-        let dk_size = keys_field(keys, DK_SIZE);
-        for index in 0..keys_field(keys, DK_NENTRIES) {
-            let entry = keys.add(entry_offset_for(dk_size, index));
-            Py_XDECREF(*entry.add(ME_KEY).cast::<*mut PyObject>());
-            Py_XDECREF(*entry.add(ME_VALUE).cast::<*mut PyObject>());
-        }
-        PyObject_Free(keys.cast());
-    }
-}
-
-/// `dk_nentries` of `keys`.
-pub unsafe fn nentries(keys: *mut u8) -> isize {
-    // SAFETY: live keys object (caller).
-    unsafe { keys_field(keys, DK_NENTRIES) }
-}
-
-/// Whether the split keys object `keys` has no entry for `name` at all (identity, or the
-/// same hash, which a full lookup would have to compare).
-///
-/// # Safety
-/// Live keys object, verified layout.
-pub unsafe fn split_keys_lack(keys: *mut u8, name: *mut PyObject, hash: Py_hash_t) -> bool {
-    // SAFETY: as the contract.
-    unsafe {
-        let dk_size = keys_field(keys, DK_SIZE);
-        (0..keys_field(keys, DK_NENTRIES)).all(|index| {
-            let entry = keys.add(entry_offset_for(dk_size, index));
-            *entry.add(ME_KEY).cast::<*mut PyObject>() != name && *entry.add(ME_HASH).cast::<Py_hash_t>() != hash
-        })
     }
 }
 
@@ -433,14 +367,7 @@ pub unsafe fn verify() -> bool {
         // 3 entries in the minimum size (1-byte indices), 300 (2-byte indices), and a
         // class instance's split dict.
         let candidates = [(int_dict(3), 8..=8, false), (int_dict(300), 512..=4096, false), (split_instance_dict(), 4..=64, true)];
-        // A combined dict owns its keys alone; split keys are shared with the class.
-        let refcnt_plausible = |dict: *mut PyObject, split: bool| {
-            let refcnt = keys_field(keys_of(dict), DK_REFCNT);
-            if split { refcnt >= 2 } else { refcnt == 1 }
-        };
-        let ok = candidates.iter().all(|(dict, sizes, split)| {
-            !dict.is_null() && PyDict_CheckExact(*dict) != 0 && dict_matches(*dict, sizes.clone(), *split) && refcnt_plausible(*dict, *split)
-        });
+        let ok = candidates.iter().all(|(dict, sizes, split)| !dict.is_null() && PyDict_CheckExact(*dict) != 0 && dict_matches(*dict, sizes.clone(), *split));
         for (dict, _, _) in &candidates {
             let dict = *dict;
             Py_XDECREF(dict);

@@ -515,12 +515,30 @@ impl Emitter<'_> {
     }
 
     /// The commonest `LOAD_ATTR` hit inline: the cache's first entry is `INSTANCE_DICT` for
-    /// the owner's type (version tag valid and equal), and the owner's dict shares the split
-    /// keys the entry holds, so the value is `ma_values[hint]` ([`ops::AttrCache`]'s
-    /// `split_value`; a dict sharing split keys is an exact dict). On success jumps to `got`
-    /// with the value (new reference) in rax and the owner in rdi; else to `fallback`,
-    /// nothing changed.
+    /// the owner's type (version tag valid and equal), and the owner's split dict has the
+    /// name where the entry remembers it ([`Self::split_value_slot`]), with a value. On
+    /// success jumps to `got` with the value (new reference) in rax and the owner in rdi;
+    /// else to `fallback`, nothing changed.
     fn split_dict_attr_load(&mut self, cache: *mut AttrCache, fallback: DynamicLabel, got: DynamicLabel) {
+        self.split_value_slot(cache, fallback);
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, [rax]
+            ; test rax, rax
+            ; jz =>fallback
+            ; inc QWORD [rax]
+            ; jmp =>got
+        );
+    }
+
+    /// The guards of the inline attribute hits, on the owner at the top of the stack (left
+    /// in rdi) and the cache's first entry (its address left in rsi): the entry is
+    /// `INSTANCE_DICT` for the owner's type, whose version tag is valid and equal; the owner
+    /// has an exact split dict (left in rdx) whose keys have the entry's `dk_size`, more than
+    /// `hint` entries and the name at `entry_offset` (the entry's `split_value` in `ops`).
+    /// Leaves the address of the value slot `ma_values[hint]` in rax; jumps to `fallback`
+    /// otherwise. Uses rcx, r8, r10.
+    fn split_value_slot(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
         use ops::first_entry as e0;
         // The version tag is read as a zero-extended dword and the flag tested in the low
         // dword of `tp_flags`.
@@ -546,59 +564,40 @@ impl Emitter<'_> {
             ; mov rdx, [rdi + rdx]
             ; test rdx, rdx
             ; jz =>fallback
-            ; mov rax, [rdx + layout::DICT_MA_KEYS as i32]
-            ; cmp rax, [rsi + e0::SPLIT_KEYS as i32]
+            ; mov r10, QWORD std::ptr::addr_of!(pyo3_ffi::PyDict_Type) as i64
+            ; cmp r10, [rdx + layout::OBJECT_OB_TYPE as i32]
             ; jne =>fallback
             ; mov rax, [rdx + layout::DICT_MA_VALUES as i32]
             ; test rax, rax
             ; jz =>fallback
-            ; mov rdx, [rsi + e0::HINT as i32]
-            ; mov rax, [rax + rdx * 8]
-            ; test rax, rax
-            ; jz =>fallback
-            ; inc QWORD [rax]
-            ; jmp =>got
+            ; mov rcx, [rdx + layout::DICT_MA_KEYS as i32]
+            ; mov r8, [rsi + e0::DK_SIZE as i32]
+            ; cmp r8, [rcx + ops::dict_keys::DK_SIZE as i32]
+            ; jne =>fallback
+            ; mov r8, [rsi + e0::HINT as i32]
+            ; cmp r8, [rcx + ops::dict_keys::DK_NENTRIES as i32]
+            ; jge =>fallback
+            ; add rcx, [rsi + e0::ENTRY_OFFSET as i32]
+            ; mov r10, [rsi + e0::NAME as i32]
+            ; cmp r10, [rcx + ops::dict_keys::ME_KEY as i32]
+            ; jne =>fallback
+            ; lea rax, [rax + r8 * 8]
         );
     }
 
-    /// The commonest `STORE_ATTR` hit inline: as [`Self::split_dict_attr_load`]'s guards,
-    /// and the attribute already has a value, and the new value is not a GC object (so the
+    /// The commonest `STORE_ATTR` hit inline: [`Self::split_value_slot`]'s guards, and the
+    /// attribute already has a value, and the new value is not a GC object (so the
     /// dict's GC tracking cannot have to change): the value slot is replaced, the dict gets
     /// a new version tag from the private counter, and the old value then the owner are
     /// released (the order of `insertdict` and `STORE_ATTR`). Falls through when done;
     /// jumps to `fallback` with nothing changed otherwise.
     pub(super) fn split_dict_attr_store(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
-        use ops::first_entry as e0;
         const _: () = assert!(layout::TPFLAGS_HAVE_GC < 1 << 31);
         let counter = ops::NEXT_PRIVATE_VERSION.as_ptr() as i64;
+        self.split_value_slot(cache, fallback);
         dynasm!(self.ops
             ; .arch x64
-            ; mov rdi, [r13 - 8]
-            ; mov rsi, QWORD cache as i64
-            ; mov rcx, [rdi + layout::OBJECT_OB_TYPE as i32]
-            ; cmp rcx, [rsi + e0::OWNER as i32]
-            ; jne =>fallback
-            ; cmp DWORD [rsi + e0::KIND as i32], ops::attr_kind::INSTANCE_DICT as i32
-            ; jne =>fallback
-            ; mov edx, DWORD [rcx + layout::TYPE_TP_VERSION_TAG as i32]
-            ; cmp rdx, [rsi + e0::VERSION as i32]
-            ; jne =>fallback
-            ; test DWORD [rcx + layout::TYPE_TP_FLAGS as i32], layout::TPFLAGS_VALID_VERSION_TAG as i32
-            ; jz =>fallback
-            ; mov rdx, [rsi + e0::OFFSET as i32]
-            ; test rdx, rdx
-            ; jle =>fallback
-            ; mov rdx, [rdi + rdx]
-            ; test rdx, rdx
-            ; jz =>fallback
-            ; mov rax, [rdx + layout::DICT_MA_KEYS as i32]
-            ; cmp rax, [rsi + e0::SPLIT_KEYS as i32]
-            ; jne =>fallback
-            ; mov rax, [rdx + layout::DICT_MA_VALUES as i32]
-            ; test rax, rax
-            ; jz =>fallback
-            ; mov rcx, [rsi + e0::HINT as i32]
-            ; lea r8, [rax + rcx * 8]
+            ; mov r8, rax
             ; mov r9, [r8]
             ; test r9, r9
             ; jz =>fallback
