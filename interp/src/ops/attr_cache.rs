@@ -9,13 +9,15 @@
 //! - `INSTANCE_DICT`: the type has no attribute of that name, so only the instance dict
 //!   can hold it; the entry index where the name was last found (`hint`) is tried first,
 //!   through `PyDict_Next`, which reads that one entry without hashing (CPython 3.10's own
-//!   LOAD_ATTR cache does the same with `_PyDict_GetItemHint`). When that dict shares its
-//!   keys with the class (a split dict), the entry holds a reference to those keys: any
-//!   dict with the same `ma_keys` has the value at `ma_values[hint]`, which loads read (the
-//!   first entry's in machine code) and stores write in place, as `insertdict` would;
+//!   LOAD_ATTR cache does the same with `_PyDict_GetItemHint`). When the dict shares its
+//!   keys with the class (a split dict) and those keys have the name at that entry (size,
+//!   entry count and key compared; never the keys' address, and no reference is kept to
+//!   them: CPython re-shares a class's keys only while nothing else holds them), the value
+//!   is `ma_values[hint]`, which loads read (the first entry's in machine code) and stores
+//!   write in place, as `insertdict` would;
 //! - `METHOD`: (`LOAD_METHOD`) the type has a method descriptor, and the instance dict does
-//!   not shadow it: there is none, its split keys lack the name (held keys with a known
-//!   entry count prove it without a lookup), or a lookup that runs no code finds nothing;
+//!   not shadow it: there is none, or its split keys' probe sequence (identity compares,
+//!   no code run) does not find the name, or a lookup that runs no code finds nothing;
 //! - `MODULE`: a module's global, for `module.name`;
 //! - `CLASS_VALUE`: (`LOAD_ATTR`) the type has a plain value (a class attribute without
 //!   `__get__`) and the instance dict does not shadow it;
