@@ -98,10 +98,7 @@ pub(crate) unsafe fn call(callable: *mut PyObject, args: *const *mut PyObject, n
             _ => return None,
         };
         crate::frame::leave_recursive_call(tstate);
-        if result.is_null() == (*tstate).curexc_type.is_null() {
-            return Some(super::python_call::check_function_result(callable, result));
-        }
-        Some(result)
+        Some(super::python_call::checked_result(tstate, callable, result))
     }
 }
 
@@ -153,10 +150,7 @@ unsafe fn call_number_type(callable: *mut PyObject, args: *const *mut PyObject, 
         if checks_recursion {
             crate::frame::leave_recursive_call(tstate);
         }
-        if result.is_null() == (*tstate).curexc_type.is_null() {
-            return Some(super::python_call::check_function_result(callable, result));
-        }
-        Some(result)
+        Some(super::python_call::checked_result(tstate, callable, result))
     }
 }
 

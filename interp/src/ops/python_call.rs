@@ -79,10 +79,7 @@ pub(crate) unsafe fn call(func: *mut PyObject, args: *const *mut PyObject, nargs
         }
         let result = evaluate(tstate, frame);
         release_frame(tstate, frame);
-        if result.is_null() == (*tstate).curexc_type.is_null() {
-            return Some(check_function_result(func, result));
-        }
-        Some(result)
+        Some(checked_result(tstate, func, result))
     }
 }
 
@@ -92,9 +89,25 @@ unsafe fn tuple_items(tuple: *mut PyObject) -> *const *mut PyObject {
     unsafe { tuple.cast::<u8>().add(layout::TUPLE_OB_ITEM).cast() }
 }
 
+/// What `_Py_CheckFunctionResult(callable, result, NULL)` returns: `result` itself when
+/// exactly one of a result and an exception is there (tested here first), else its error.
+///
+/// # Safety
+/// GIL held; `tstate` current; `result` owned or NULL.
+#[inline]
+pub(super) unsafe fn checked_result(tstate: *mut PyThreadState, callable: *mut PyObject, result: *mut PyObject) -> *mut PyObject {
+    // SAFETY: as the contract.
+    unsafe {
+        if result.is_null() == (*tstate).curexc_type.is_null() {
+            return check_function_result(callable, result);
+        }
+        result
+    }
+}
+
 /// `_Py_CheckFunctionResult(func, result, NULL)`, for the inconsistent case only.
 #[cold]
-pub(super) unsafe fn check_function_result(func: *mut PyObject, result: *mut PyObject) -> *mut PyObject {
+unsafe fn check_function_result(func: *mut PyObject, result: *mut PyObject) -> *mut PyObject {
     extern "C" {
         #[cfg(any(py37, py38))]
         fn _Py_CheckFunctionResult(f: *mut PyObject, r: *mut PyObject, w: *const std::os::raw::c_char) -> *mut PyObject;
