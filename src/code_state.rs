@@ -43,10 +43,23 @@ pub struct CodeState {
     /// The machine code, kept until the code object dies even if the state changes later
     /// (`deny()`), since a frame may be running it.
     pub machine_code: Option<CompiledCode>,
-    /// The bytecode jumps backwards: it is compiled after fewer entries (see the hook).
-    pub loops: bool,
+    /// Whether the bytecode jumps backwards (it is compiled after fewer entries, see the
+    /// hook); `None` until [`CodeState::loops`] is first asked, which start-up's code,
+    /// compiled by the plain threshold, never is.
+    loops: Option<bool>,
     /// Nanoseconds spent compiling it (analysis, code generation, installation).
     pub compile_ns: u64,
+}
+
+impl CodeState {
+    /// Whether `code`, the code object this is the state of, jumps backwards anywhere.
+    ///
+    /// # Safety
+    /// `code` is live and owns this state; the GIL is held.
+    pub unsafe fn loops(&mut self, code: *mut PyCodeObject) -> bool {
+        // SAFETY: live code object (caller); the bytes are only read during this call.
+        *self.loops.get_or_insert_with(|| jit::has_backward_jump(unsafe { interp::cpython::co_code_bytes(code) }))
+    }
 }
 
 impl Drop for CodeState {
@@ -222,13 +235,11 @@ pub unsafe fn get_or_create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeS
 #[inline(never)]
 unsafe fn create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeState> {
     let index = extra_index().ok()?;
-    // SAFETY: live code object (caller); the bytes are only read during this call.
-    let loops = jit::has_backward_jump(unsafe { interp::cpython::co_code_bytes(code) });
     let state = Box::into_raw(Box::new(CodeState {
         entries: 0,
         compile: CompileState::Cold,
         machine_code: None,
-        loops,
+        loops: None,
         compile_ns: 0,
     }));
     // SAFETY: live code object, valid index, GIL held (caller).

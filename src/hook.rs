@@ -130,8 +130,6 @@ pub fn enable(options: &Options) -> Result<(), EnableError> {
     LOOP_THRESHOLD.store(options.loop_threshold, Relaxed);
     LOOPS_WAIT_FOR_MAIN.store(std::ptr::null_mut(), Relaxed);
     jit::set_inline_caches(options.inline_caches);
-    // SAFETY: our caller holds the GIL.
-    unsafe { interp::ops::dict_keys::verify() };
     MAX_CODE_BYTES.store(options.max_code_bytes, Relaxed);
     ACTIVE.store(true, Relaxed);
     Ok(())
@@ -252,7 +250,7 @@ unsafe fn exact_dicts(frame: *mut PyFrameObject) -> bool {
 ///
 /// # Safety
 /// `frame` is a live frame of the code whose state is `state`; the GIL is held.
-unsafe fn compile_after(state: &code_state::CodeState, frame: *mut PyFrameObject) -> u64 {
+unsafe fn compile_after(state: &mut code_state::CodeState, frame: *mut PyFrameObject) -> u64 {
     // SAFETY: live frame (caller).
     let globals = unsafe { (*frame).f_globals };
     let waiting_for = LOOPS_WAIT_FOR_MAIN.load(Relaxed);
@@ -263,7 +261,7 @@ unsafe fn compile_after(state: &code_state::CodeState, frame: *mut PyFrameObject
         LOOPS_WAIT_FOR_MAIN.store(std::ptr::null_mut(), Relaxed);
     }
     // SAFETY: forwarded from the caller.
-    if state.loops && unsafe { may_loop_long(frame) } {
+    if unsafe { may_loop_long(frame) && state.loops((*frame).f_code) } {
         LOOP_THRESHOLD.load(Relaxed)
     } else {
         THRESHOLD.load(Relaxed)
@@ -301,6 +299,10 @@ unsafe fn may_loop_long(frame: *mut PyFrameObject) -> bool {
 #[inline(never)]
 unsafe fn compile_now(state: &mut code_state::CodeState, code: *mut interp::cpython::PyCodeObject) {
     let started = std::time::Instant::now();
+    // Once, before the first compile rather than in `enable`: it builds dicts, which
+    // start-up (where little is compiled) need not pay for.
+    // SAFETY: our caller holds the GIL.
+    unsafe { interp::ops::dict_keys::verify() };
     // SAFETY: forwarded from the caller.
     let outcome = unsafe { jit::compile(code, MAX_CODE_BYTES.load(Relaxed)) };
     state.compile_ns = started.elapsed().as_nanos() as u64;

@@ -30,6 +30,9 @@ fn check_interpreter_version(py: Python<'_>) -> PyResult<()> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     check_interpreter_version(m.py())?;
+    // `add` appends each name to `__all__`, creating it on first use by catching an
+    // AttributeError, which costs more than the rest of the module's set-up.
+    m.setattr("__all__", pyo3::types::PyList::empty(m.py()))?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("BUILD_PYTHON_VERSION", interp::BUILD_VERSION)?;
     api::add_to_module(m)

@@ -57,19 +57,23 @@ def test_stats_counts_frames_entered_through_the_hook(stock_env):
     assert second == "['code_bytes', 'code_objects', 'compile_ns', 'compiled', 'deopts', 'dict_layout_verified', 'entries', 'failed', 'live_code_states'] True"
 
 
-def test_dict_keys_layout_is_verified_by_enable(stock_env):
+def test_dict_keys_layout_is_verified_before_the_first_compile(stock_env):
     # The attribute caches' inline instance-dict reads depend on this check passing
-    # against the running interpreter (3.7-3.10 all declare the same keys layout).
+    # against the running interpreter (3.7-3.10 all declare the same keys layout). It runs
+    # at the first compile, not in enable(), which start-up pays for.
     out = check_python(
         """
         import pyston_lite as p
         print(p.stats()["dict_layout_verified"])
-        p.enable()
+        p.enable(threshold=1)
         print(p.stats()["dict_layout_verified"])
+        def f(): pass
+        f(); f()
+        print(p.info(f)["state"], p.stats()["dict_layout_verified"])
         """,
         env=stock_env,
     )
-    assert out.split() == ["False", "True"]
+    assert out.split() == ["False", "False", "compiled", "True"]
 
 
 def test_info_of_a_cold_function(stock_env):

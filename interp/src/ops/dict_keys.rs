@@ -24,6 +24,8 @@ pub const ME_KEY: usize = 8;
 pub const ME_VALUE: usize = 16;
 
 static VERIFIED: AtomicBool = AtomicBool::new(false);
+/// Whether [`verify`] has run (it runs once, before the first compile).
+static CHECKED: AtomicBool = AtomicBool::new(false);
 
 /// Whether [`verify`] has passed.
 pub fn is_verified() -> bool {
@@ -359,8 +361,8 @@ unsafe fn split_instance_dict() -> *mut PyObject {
 /// # Safety
 /// GIL held.
 pub unsafe fn verify() -> bool {
-    if VERIFIED.load(Relaxed) {
-        return true;
+    if CHECKED.load(Relaxed) {
+        return VERIFIED.load(Relaxed);
     }
     // SAFETY: GIL held (caller); the candidates are our own new dicts, released below.
     let ok = unsafe {
@@ -376,5 +378,6 @@ pub unsafe fn verify() -> bool {
         ok
     };
     VERIFIED.store(ok, Relaxed);
+    CHECKED.store(true, Relaxed);
     ok
 }
