@@ -188,6 +188,16 @@ fn info<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
     Ok(dict)
 }
 
+/// The machine code of a compiled function, for tools: `(address, length, [(bytecode
+/// offset, native offset), ...])`, or None when it has none.
+#[pyfunction]
+fn _code_map(obj: &Bound<'_, PyAny>) -> PyResult<Option<(usize, usize, Vec<(usize, usize)>)>> {
+    let code = code_of(obj)?;
+    // SAFETY: `code` is a live code object (we hold a reference) and the GIL is held.
+    let state = unsafe { code_state::get(code.as_ptr().cast::<PyCodeObject>()) };
+    Ok(state.and_then(|s| s.machine_code.as_ref()).and_then(|c| c.code_map()))
+}
+
 /// Never compile this function (or code object): its frames always run in the interpreter.
 #[pyfunction]
 fn deny(obj: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -245,6 +255,7 @@ pub fn add_to_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stats, m)?)?;
     m.add_function(wrap_pyfunction!(info, m)?)?;
     m.add_function(wrap_pyfunction!(deny, m)?)?;
+    m.add_function(wrap_pyfunction!(_code_map, m)?)?;
     m.add_function(wrap_pyfunction!(print_stats, m)?)?;
     Ok(())
 }

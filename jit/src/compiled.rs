@@ -32,10 +32,10 @@ impl MachineCode {
         // The code is assembled for anywhere in the arena, then linked (its direct calls)
         // for the address it is given, and copied there.
         // SAFETY: live code object (caller).
-        let (co_flags, co_nlocals) = unsafe { ((*code).co_flags, (*code).co_nlocals) };
+        let facts = unsafe { code_facts(code) };
         let exec = arena.exec_range();
         let code_range = codegen::x64::CodeRange { start: exec.start, end: exec.end };
-        let mut assembled = codegen::x64::assemble(&analysis, &consts, co_flags, co_nlocals, Some(code_range))?;
+        let mut assembled = codegen::x64::assemble(&analysis, &consts, facts, Some(code_range))?;
         let region = install_linked(arena, &mut assembled)?;
         let mut resume_points = vec![0u64; assembled.instruction_offsets.len().div_ceil(64)].into_boxed_slice();
         for &offset in &analysis.resume_points {
@@ -88,6 +88,13 @@ impl MachineCode {
         self.region.len()
     }
 
+    /// The region's executable address and length, and the native offset of each bytecode
+    /// instruction that has one, as `(bytecode offset, native offset)` in bytecode order.
+    pub fn code_map(&self) -> (usize, usize, Vec<(usize, usize)>) {
+        let starts = self.instruction_offsets.iter().enumerate().filter(|(_, &n)| n != usize::MAX).map(|(i, &n)| (2 * i, n));
+        (self.region.exec_addr(), self.region.len(), starts.collect())
+    }
+
     /// Gives the code memory back. The caller guarantees no thread still runs this code.
     pub fn free(self, arena: &mut CodeMemory) {
         let _ = arena.free(self.region);
@@ -108,6 +115,21 @@ fn install_linked(arena: &mut CodeMemory, assembled: &mut codegen::x64::Assemble
             Err(e)
         }
     }
+}
+
+/// What the code generator needs of `code` besides its bytecode.
+///
+/// # Safety
+/// `code` is a live code object.
+unsafe fn code_facts(code: *mut PyCodeObject) -> codegen::x64::CodeFacts {
+    use pyo3_ffi::{CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, CO_VARARGS, CO_VARKEYWORDS};
+    // SAFETY: live code object (caller).
+    let code = unsafe { &*code };
+    let flags = code.co_flags;
+    let resumable = flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR) != 0;
+    let params = code.co_argcount + code.co_kwonlyargcount + (flags & CO_VARARGS != 0) as i32 + (flags & CO_VARKEYWORDS != 0) as i32;
+    let bound_args = if resumable || !code.co_cell2arg.is_null() { 0 } else { params.max(0) as u32 };
+    codegen::x64::CodeFacts { co_flags: flags, co_nlocals: code.co_nlocals, bound_args }
 }
 
 /// The items of a tuple as addresses.

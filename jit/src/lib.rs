@@ -92,6 +92,14 @@ pub fn has_backward_jump(co_code: &[u8]) -> bool {
 }
 
 impl CompiledCode {
+    /// See [`compiled::MachineCode::code_map`]; `None` on versions without a code generator.
+    pub fn code_map(&self) -> Option<(usize, usize, Vec<(usize, usize)>)> {
+        #[cfg(codegen)]
+        return self.machine.as_ref().map(|m| m.code_map());
+        #[cfg(not(codegen))]
+        None
+    }
+
     /// Where a frame of this code whose last instruction was `f_lasti` continues in machine
     /// code, if it can run there (see [`compiled::MachineCode::entry_address`]); never on
     /// versions without a code generator.

@@ -48,6 +48,25 @@ mod d8 {
     pub const FRAME_F_LASTI: i8 = disp8(layout::FRAME_F_LASTI);
     pub const DICT_MA_VERSION_TAG: i8 = disp8(layout::DICT_MA_VERSION_TAG);
     pub const TYPE_TP_DEALLOC: i8 = disp8(layout::TYPE_TP_DEALLOC);
+    pub const OBJECT_OB_TYPE: i8 = disp8(layout::OBJECT_OB_TYPE);
+    pub const DICT_MA_KEYS: i8 = disp8(layout::DICT_MA_KEYS);
+    pub const DICT_MA_VALUES: i8 = disp8(layout::DICT_MA_VALUES);
+    pub const DK_SIZE: i8 = disp8(interp::ops::dict_keys::DK_SIZE);
+    pub const DK_NENTRIES: i8 = disp8(interp::ops::dict_keys::DK_NENTRIES);
+    pub const ME_KEY: i8 = disp8(interp::ops::dict_keys::ME_KEY);
+    /// The first attribute-cache entry's fields (`ops::first_entry`).
+    pub mod e0 {
+        use super::disp8;
+        use interp::ops::first_entry as e0;
+        pub const OWNER: i8 = disp8(e0::OWNER);
+        pub const VERSION: i8 = disp8(e0::VERSION);
+        pub const KIND: i8 = disp8(e0::KIND);
+        pub const OFFSET: i8 = disp8(e0::OFFSET);
+        pub const HINT: i8 = disp8(e0::HINT);
+        pub const NAME: i8 = disp8(e0::NAME);
+        pub const DK_SIZE: i8 = disp8(e0::DK_SIZE);
+        pub const ENTRY_OFFSET: i8 = disp8(e0::ENTRY_OFFSET);
+    }
 }
 use std::cell::UnsafeCell;
 use fast_paths::{FloatArith, IntArith};
@@ -140,6 +159,38 @@ struct Emitter<'a> {
     /// Code kept out of the hot path (slow paths, error exits, deallocation calls), emitted
     /// after the last instruction so the instructions' common cases sit densely together.
     cold: Vec<ColdBlock>,
+    /// The error exits made so far, one per stack effect, shared by every site that leaves
+    /// with that effect.
+    error_exits: Vec<(i32, DynamicLabel)>,
+    /// The function's one deallocation stub ([`Emitter::decref_rdi`]), once needed.
+    dealloc_rdi: Option<DynamicLabel>,
+    /// By local index: `LOAD_FAST` needs no unbound check ([`CodeFacts::bound_args`]).
+    always_bound: Vec<bool>,
+}
+
+/// What the code generator needs to know of the code object besides its bytecode.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CodeFacts {
+    pub co_flags: i32,
+    pub co_nlocals: i32,
+    /// The leading locals that hold the arguments and are set for as long as a frame runs
+    /// in machine code, unless the bytecode deletes them: all parameters of a function that
+    /// is not a generator (whose frames may come back after a tracer cleared a local) and
+    /// has no parameter in a cell (the frame moves those into the cell and clears the
+    /// local); else 0.
+    pub bound_args: u32,
+}
+
+/// Locals that `LOAD_FAST` may read without the unbound check (see
+/// [`CodeFacts::bound_args`]): the first `bound_args`, less those a `DELETE_FAST` names.
+fn always_bound_locals(analysis: &Analysis, bound_args: u32) -> Vec<bool> {
+    let mut bound = vec![true; bound_args as usize];
+    for instr in analysis.instructions.iter().filter(|i| i.opcode == op::DELETE_FAST) {
+        if let Some(b) = bound.get_mut(instr.oparg as usize) {
+            *b = false;
+        }
+    }
+    bound
 }
 
 /// A block emitted after the function body; it starts with its own label (jumped to from
@@ -281,7 +332,8 @@ fn binary_fn(opcode: u8) -> ops::BinaryFn {
 /// Compiles the analysed bytecode for execution anywhere in `code_range` (all helpers are
 /// called through registers when it is `None`). `consts` is `co_consts` (items are embedded
 /// as addresses; the code object keeps them alive).
-pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, co_nlocals: i32, code_range: Option<CodeRange>) -> Result<Assembled, CompileFailure> {
+pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_range: Option<CodeRange>) -> Result<Assembled, CompileFailure> {
+    let CodeFacts { co_flags, co_nlocals, bound_args } = facts;
     let mut ops = VecAssembler::<X64Relocation>::new(0);
     let count = analysis.instructions.last().map_or(0, |i| i.index() + 1);
     let labels = (0..count).map(|_| ops.new_dynamic_label()).collect();
@@ -311,6 +363,9 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], co_flags: i32, co_nlocals
         next_attr_cache: 0,
         inline_caches: crate::inline_caches(),
         cold: Vec::new(),
+        error_exits: Vec::new(),
+        dealloc_rdi: None,
+        always_bound: always_bound_locals(analysis, bound_args),
     };
     e.emit_prologue_and_exit();
     let mut instruction_offsets = vec![usize::MAX; count];
@@ -419,8 +474,12 @@ impl Emitter<'_> {
     }
 
     /// A cold block that leaves with ERROR and the stack pointer moved by `error_effect`.
+    /// One per stack effect and function: every site with that effect jumps to it.
     fn cold_error_exit(&mut self, error_effect: i32) -> DynamicLabel {
-        self.cold(move |e| {
+        if let Some(&(_, label)) = self.error_exits.iter().find(|(effect, _)| *effect == error_effect) {
+            return label;
+        }
+        let label = self.cold(move |e| {
             let exit = e.exit;
             dynasm!(e.ops
                 ; .arch x64
@@ -428,7 +487,9 @@ impl Emitter<'_> {
                 ; mov eax, status::ERROR as i32
                 ; jmp =>exit
             );
-        })
+        });
+        self.error_exits.push((error_effect, label));
+        label
     }
 
     /// For helpers that return the new stack pointer in rax and a code in rdx (0 = go on,
@@ -545,21 +606,31 @@ impl Emitter<'_> {
     /// Py_DECREF of the object in rdi (clobbers rax, rdi and caller-saved registers). The
     /// deallocation call is in the cold section.
     fn decref_rdi(&mut self) {
-        let back = self.ops.new_dynamic_label();
-        let dealloc = self.cold(move |e| {
-            dynasm!(e.ops
-                ; .arch x64
-                ; mov rax, [rdi + 8]
-                ; call QWORD [BYTE rax + d8::TYPE_TP_DEALLOC]
-                ; jmp =>back
-            );
-        });
+        let dealloc = self.dealloc_rdi_stub();
         dynasm!(self.ops
             ; .arch x64
             ; dec QWORD [rdi]
-            ; jz =>dealloc
-            ; =>back
+            ; jnz BYTE >alive
+            ; call =>dealloc
+            ; alive:
         );
+    }
+
+    /// The function's shared tail of [`Self::decref_rdi`]: calls `Py_TYPE(rdi)->tp_dealloc(rdi)`
+    /// for its caller (a tail jump, so the deallocator returns to the decref site).
+    fn dealloc_rdi_stub(&mut self) -> DynamicLabel {
+        if let Some(label) = self.dealloc_rdi {
+            return label;
+        }
+        let label = self.cold(|e| {
+            dynasm!(e.ops
+                ; .arch x64
+                ; mov rax, [rdi + 8]
+                ; jmp QWORD [BYTE rax + d8::TYPE_TP_DEALLOC]
+            );
+        });
+        self.dealloc_rdi = Some(label);
+        label
     }
 
     /// The label of a jump's target.
@@ -620,6 +691,14 @@ fn emit_nop(_: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> 
 
 fn emit_load_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let slot = (instr.oparg * 8) as i32;
+    if e.always_bound.get(instr.oparg as usize) == Some(&true) {
+        match i8::try_from(slot) {
+            Ok(short) => dynasm!(e.ops ; .arch x64 ; mov rax, [BYTE r15 + short]),
+            Err(_) => dynasm!(e.ops ; .arch x64 ; mov rax, [r15 + slot]),
+        }
+        dynasm!(e.ops ; .arch x64 ; inc QWORD [rax] ; mov [r13], rax ; add r13, 8);
+        return Ok(());
+    }
     // LOAD_FAST does not store f_lasti on its common path (see `leaves_lasti_alone`).
     let (index, offset) = (instr.oparg, instr.offset);
     let unbound = e.cold(move |e| {
@@ -1782,7 +1861,7 @@ mod tests {
         // LOAD_CONST 0; RETURN_VALUE
         let co_code = [op::LOAD_CONST, 0, op::RETURN_VALUE, 0];
         let analysis = crate::analysis::analyze(&co_code).unwrap();
-        assemble(&analysis, &[0x1234_5678], 0, 0, code_range).unwrap()
+        assemble(&analysis, &[0x1234_5678], CodeFacts::default(), code_range).unwrap()
     }
 
     #[test]

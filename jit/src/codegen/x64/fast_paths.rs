@@ -492,6 +492,11 @@ impl Emitter<'_> {
             ; mov rdi, [r13 - 8]
             ; mov rsi, QWORD cache as i64
         );
+        self.call_cache_hit_loaded(hit, miss);
+    }
+
+    /// [`Self::call_cache_hit`] with rdi and rsi already loaded (the owner and the cache).
+    fn call_cache_hit_loaded(&mut self, hit: usize, miss: DynamicLabel) {
         self.call(hit);
         dynasm!(self.ops
             ; .arch x64
@@ -508,8 +513,9 @@ impl Emitter<'_> {
     pub(super) fn cached_attr_load(&mut self, cache: *mut AttrCache, miss: DynamicLabel) {
         let (call_hit, got) = (self.new_label(), self.new_label());
         self.split_dict_attr_load(cache, call_hit, got);
+        // The guards leave the owner in rdi and the cache in rsi.
         dynasm!(self.ops ; .arch x64 ; =>call_hit);
-        self.call_cache_hit(ops::load_attr_hit as *const () as usize, cache, miss);
+        self.call_cache_hit_loaded(ops::load_attr_hit as *const () as usize, miss);
         dynasm!(self.ops ; .arch x64 ; =>got ; mov [r13 - 8], rax);
         self.decref_rdi();
     }
@@ -539,47 +545,49 @@ impl Emitter<'_> {
     /// Leaves the address of the value slot `ma_values[hint]` in rax; jumps to `fallback`
     /// otherwise. Uses rcx, r8, r10.
     fn split_value_slot(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
-        use ops::first_entry as e0;
-        // The version tag is read as a zero-extended dword and the flag tested in the low
-        // dword of `tp_flags`.
+        use d8::e0;
+        // The version tag is read as a zero-extended dword, and the valid-tag flag tested
+        // in its byte of `tp_flags`.
         const _: () = assert!(layout::SIZEOF_TP_VERSION_TAG == 4);
-        const _: () = assert!(layout::TPFLAGS_VALID_VERSION_TAG < 1 << 31);
+        const FLAG_BYTE: i32 = (layout::TPFLAGS_VALID_VERSION_TAG.trailing_zeros() / 8) as i32;
+        const FLAG_BIT: i8 = (layout::TPFLAGS_VALID_VERSION_TAG >> (8 * FLAG_BYTE)) as i8;
+        const _: () = assert!(layout::TPFLAGS_VALID_VERSION_TAG.count_ones() == 1 && FLAG_BYTE < 4);
         dynasm!(self.ops
             ; .arch x64
             ; mov rdi, [r13 - 8]
             ; mov rsi, QWORD cache as i64
-            ; mov rcx, [rdi + layout::OBJECT_OB_TYPE as i32]
-            ; cmp rcx, [rsi + e0::OWNER as i32]
+            ; mov rcx, [BYTE rdi + d8::OBJECT_OB_TYPE]
+            ; cmp rcx, [BYTE rsi + e0::OWNER]
             ; jne =>fallback
-            ; cmp DWORD [rsi + e0::KIND as i32], ops::attr_kind::INSTANCE_DICT as i32
+            ; cmp DWORD [BYTE rsi + e0::KIND], BYTE ops::attr_kind::INSTANCE_DICT as i32
             ; jne =>fallback
             ; mov edx, DWORD [rcx + layout::TYPE_TP_VERSION_TAG as i32]
-            ; cmp rdx, [rsi + e0::VERSION as i32]
+            ; cmp rdx, [BYTE rsi + e0::VERSION]
             ; jne =>fallback
-            ; test DWORD [rcx + layout::TYPE_TP_FLAGS as i32], layout::TPFLAGS_VALID_VERSION_TAG as i32
+            ; test BYTE [rcx + layout::TYPE_TP_FLAGS as i32 + FLAG_BYTE], BYTE FLAG_BIT
             ; jz =>fallback
-            ; mov rdx, [rsi + e0::OFFSET as i32]
+            ; mov rdx, [BYTE rsi + e0::OFFSET]
             ; test rdx, rdx
             ; jle =>fallback
             ; mov rdx, [rdi + rdx]
             ; test rdx, rdx
             ; jz =>fallback
             ; mov r10, QWORD std::ptr::addr_of!(pyo3_ffi::PyDict_Type) as i64
-            ; cmp r10, [rdx + layout::OBJECT_OB_TYPE as i32]
+            ; cmp r10, [BYTE rdx + d8::OBJECT_OB_TYPE]
             ; jne =>fallback
-            ; mov rax, [rdx + layout::DICT_MA_VALUES as i32]
+            ; mov rax, [BYTE rdx + d8::DICT_MA_VALUES]
             ; test rax, rax
             ; jz =>fallback
-            ; mov rcx, [rdx + layout::DICT_MA_KEYS as i32]
-            ; mov r8, [rsi + e0::DK_SIZE as i32]
-            ; cmp r8, [rcx + ops::dict_keys::DK_SIZE as i32]
+            ; mov rcx, [BYTE rdx + d8::DICT_MA_KEYS]
+            ; mov r8, [BYTE rsi + e0::DK_SIZE]
+            ; cmp r8, [BYTE rcx + d8::DK_SIZE]
             ; jne =>fallback
-            ; mov r8, [rsi + e0::HINT as i32]
-            ; cmp r8, [rcx + ops::dict_keys::DK_NENTRIES as i32]
+            ; mov r8, [BYTE rsi + e0::HINT]
+            ; cmp r8, [BYTE rcx + d8::DK_NENTRIES]
             ; jge =>fallback
-            ; add rcx, [rsi + e0::ENTRY_OFFSET as i32]
-            ; mov r10, [rsi + e0::NAME as i32]
-            ; cmp r10, [rcx + ops::dict_keys::ME_KEY as i32]
+            ; add rcx, [BYTE rsi + e0::ENTRY_OFFSET]
+            ; mov r10, [BYTE rsi + e0::NAME]
+            ; cmp r10, [BYTE rcx + d8::ME_KEY]
             ; jne =>fallback
             ; lea rax, [rax + r8 * 8]
         );
@@ -592,7 +600,9 @@ impl Emitter<'_> {
     /// released (the order of `insertdict` and `STORE_ATTR`). Falls through when done;
     /// jumps to `fallback` with nothing changed otherwise.
     pub(super) fn split_dict_attr_store(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
-        const _: () = assert!(layout::TPFLAGS_HAVE_GC < 1 << 31);
+        const GC_BYTE: i32 = (layout::TPFLAGS_HAVE_GC.trailing_zeros() / 8) as i32;
+        const GC_BIT: i8 = (layout::TPFLAGS_HAVE_GC >> (8 * GC_BYTE)) as i8;
+        const _: () = assert!(layout::TPFLAGS_HAVE_GC.count_ones() == 1 && GC_BYTE < 4);
         let counter = ops::NEXT_PRIVATE_VERSION.as_ptr() as i64;
         self.split_value_slot(cache, fallback);
         dynasm!(self.ops
@@ -602,13 +612,13 @@ impl Emitter<'_> {
             ; test r9, r9
             ; jz =>fallback
             ; mov r10, [r13 - 16]
-            ; mov r11, [r10 + layout::OBJECT_OB_TYPE as i32]
-            ; test DWORD [r11 + layout::TYPE_TP_FLAGS as i32], layout::TPFLAGS_HAVE_GC as i32
+            ; mov r11, [BYTE r10 + d8::OBJECT_OB_TYPE]
+            ; test BYTE [r11 + layout::TYPE_TP_FLAGS as i32 + GC_BYTE], BYTE GC_BIT
             ; jnz =>fallback
             ; mov [r8], r10
             ; mov rax, QWORD counter
             ; mov rcx, [rax]
-            ; mov [rdx + layout::DICT_MA_VERSION_TAG as i32], rcx
+            ; mov [BYTE rdx + d8::DICT_MA_VERSION_TAG], rcx
             ; inc rcx
             ; mov [rax], rcx
             ; sub r13, 16
