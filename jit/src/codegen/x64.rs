@@ -369,15 +369,27 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_ra
     };
     e.emit_prologue_and_exit();
     let mut instruction_offsets = vec![usize::MAX; count];
-    for instr in &analysis.instructions {
-        if instr.opcode == op::EXTENDED_ARG {
-            continue; // folded into the instruction it prefixes; jumps land on `start`
-        }
+    // EXTENDED_ARG prefixes are folded into the instruction they prefix (jumps land on its
+    // `start`).
+    let real: Vec<&Instruction> = analysis.instructions.iter().filter(|i| i.opcode != op::EXTENDED_ARG).collect();
+    let entry_points = analysis.entry_points();
+    let mut at = 0;
+    while let Some(&instr) = real.get(at) {
+        at += 1;
         let start_label = e.labels[instr.start / 2];
         instruction_offsets[instr.start / 2] = e.ops.offset().0;
         dynasm!(e.ops ; .arch x64 ; =>start_label);
         if !leaves_lasti_alone(instr.opcode) {
             e.store_lasti(instr.offset);
+        }
+        // A comparison whose result only a branch reads, where nothing else enters, is
+        // one instruction (the branch then never runs alone: no entry at its offset).
+        if let (Some(&branch), Some(_)) = (real.get(at), real.get(at + 1)) {
+            if is_fusable_compare(instr) && is_pop_jump(branch.opcode) && !entry_points.contains(&branch.start) {
+                at += 1;
+                emit_compare_and_branch(&mut e, instr, branch)?;
+                continue;
+            }
         }
         let emit = emit_fn(instr.opcode).ok_or(CompileFailure::UnsupportedOpcode(instr.opcode))?;
         emit(&mut e, instr)?;
@@ -952,6 +964,59 @@ fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
         dynasm!(e.ops ; .arch x64 ; jmp =>slow);
     }
     dynasm!(e.ops ; .arch x64 ; =>done);
+    Ok(())
+}
+
+/// `COMPARE_OP` with one of `<`, `<=`, `==`, `!=`, `>`, `>=`.
+fn is_fusable_compare(instr: &Instruction) -> bool {
+    instr.opcode == op::COMPARE_OP && fast_paths::is_rich_compare(instr.oparg)
+}
+
+fn is_pop_jump(opcode: u8) -> bool {
+    matches!(opcode, op::POP_JUMP_IF_FALSE | op::POP_JUMP_IF_TRUE)
+}
+
+/// `COMPARE_OP` followed by `POP_JUMP_IF_FALSE`/`TRUE`: two small ints are compared and
+/// branched on without the bool being made (nothing can observe it: no code runs, and
+/// neither instruction's `f_lasti` can be read in between). Anything else takes the
+/// comparison's usual paths in the cold section, then the branch as it is compiled alone.
+fn emit_compare_and_branch(e: &mut Emitter<'_>, compare: &Instruction, branch: &Instruction) -> Result<(), CompileFailure> {
+    let oparg = compare.oparg;
+    let branch = *branch;
+    let target_offset = branch.jump_target().ok_or(CompileFailure::MalformedBytecode)?;
+    let target_label = e.target_label(&branch)?;
+    let backward = target_offset <= branch.offset;
+    let target = if backward { e.ops.new_dynamic_label() } else { target_label };
+    let after = *e.labels.get(branch.next_offset() / 2).ok_or(CompileFailure::MalformedBytecode)?;
+    let slow = e.cold(move |e| {
+        let (not_floats, compared) = (e.ops.new_dynamic_label(), e.ops.new_dynamic_label());
+        e.float_compare(oparg, not_floats, Some(compared));
+        dynasm!(e.ops ; .arch x64 ; =>not_floats ; mov rdi, r13 ; mov esi, oparg as i32);
+        e.call(ops::compare_op as *const () as usize);
+        e.finish_two_operand_helper(compared);
+        dynasm!(e.ops ; .arch x64 ; =>compared);
+        e.store_lasti(branch.offset);
+        // The branch alone falls through at its end: on to the instruction after it.
+        match emit_pop_jump_if(e, &branch) {
+            Ok(()) => dynasm!(e.ops ; .arch x64 ; jmp =>after),
+            Err(_) => unreachable!("the branch's target was checked above"),
+        }
+    });
+    e.small_int_compare_flag(oparg, slow);
+    match branch.opcode {
+        op::POP_JUMP_IF_FALSE => dynasm!(e.ops ; .arch x64 ; test ebx, ebx ; jz =>target),
+        _ => dynasm!(e.ops ; .arch x64 ; test ebx, ebx ; jnz =>target),
+    }
+    if backward {
+        // The taken back-edge checks the eval breaker (with the branch's `f_lasti`, as
+        // ceval has it there), then loops.
+        e.cold.push(Box::new(move |e: &mut Emitter<'_>| {
+            dynasm!(e.ops ; .arch x64 ; =>target);
+            e.store_lasti(branch.offset);
+            e.check_eval_breaker(target_offset);
+            dynasm!(e.ops ; .arch x64 ; jmp =>target_label);
+        }));
+    }
     Ok(())
 }
 

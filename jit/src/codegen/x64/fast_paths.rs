@@ -127,6 +127,28 @@ impl Emitter<'_> {
         self.finish_fast_path(done);
     }
 
+    /// `COMPARE_OP` (`<` … `>=`) on two small ints for a branch: both released and popped,
+    /// the outcome left in ebx (1 true, 0 false). Jumps to `miss` otherwise, nothing
+    /// changed.
+    pub(super) fn small_int_compare_flag(&mut self, oparg: u32, miss: DynamicLabel) {
+        self.load_two_small_ints(miss);
+        dynasm!(self.ops ; .arch x64 ; xor ebx, ebx ; cmp rcx, rdx);
+        match oparg {
+            0 => dynasm!(self.ops ; .arch x64 ; setl bl),
+            1 => dynasm!(self.ops ; .arch x64 ; setle bl),
+            2 => dynasm!(self.ops ; .arch x64 ; sete bl),
+            3 => dynasm!(self.ops ; .arch x64 ; setne bl),
+            4 => dynasm!(self.ops ; .arch x64 ; setg bl),
+            _ => dynasm!(self.ops ; .arch x64 ; setge bl),
+        }
+        // Ints run no code when released.
+        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 8]);
+        self.decref_rdi();
+        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 16]);
+        self.decref_rdi();
+        dynasm!(self.ops ; .arch x64 ; sub r13, 16);
+    }
+
     /// Jumps to `slow` unless the two top stack items are exact floats; leaves their values
     /// in xmm0 (second from top) and xmm1 (top). Clobbers rax, rdi, rsi.
     fn load_two_floats(&mut self, slow: DynamicLabel) {
