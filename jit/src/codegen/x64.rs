@@ -379,7 +379,7 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_ra
         let start_label = e.labels[instr.start / 2];
         instruction_offsets[instr.start / 2] = e.ops.offset().0;
         dynasm!(e.ops ; .arch x64 ; =>start_label);
-        if !leaves_lasti_alone(instr.opcode) {
+        if !leaves_lasti_alone(instr.opcode, e.inline_caches) {
             e.store_lasti(instr.offset);
         }
         // A comparison whose result only a branch reads, where nothing else enters, is
@@ -406,10 +406,15 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_ra
 
 /// Instructions that neither call out nor raise on their common path, so nothing can
 /// read `f_lasti` while they run: they skip storing it (one store per instruction of the
-/// commonest kinds). An uncommon path that can raise stores it first (LOAD_FAST's
-/// UnboundLocalError).
-fn leaves_lasti_alone(opcode: u8) -> bool {
-    matches!(opcode, op::LOAD_FAST | op::LOAD_CONST | op::NOP | op::ROT_TWO | op::ROT_THREE | op::DUP_TOP | op::DUP_TOP_TWO)
+/// commonest kinds). An uncommon path that can raise or call stores it first (LOAD_FAST's
+/// UnboundLocalError, the cache misses of LOAD_GLOBAL and LOAD_METHOD).
+fn leaves_lasti_alone(opcode: u8, caches: crate::InlineCaches) -> bool {
+    match opcode {
+        op::LOAD_FAST | op::LOAD_CONST | op::NOP | op::ROT_TWO | op::ROT_THREE | op::DUP_TOP | op::DUP_TOP_TWO => true,
+        op::LOAD_GLOBAL => caches != crate::InlineCaches::None,
+        op::LOAD_METHOD => caches == crate::InlineCaches::All,
+        _ => false,
+    }
 }
 
 impl Emitter<'_> {
@@ -765,7 +770,7 @@ fn emit_load_global(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     }
     let cache = e.global_caches.get(e.next_global_cache).ok_or(CompileFailure::MalformedBytecode)?.get();
     e.next_global_cache += 1;
-    e.cached_load_global(instr.oparg, cache);
+    e.cached_load_global(instr, cache);
     Ok(())
 }
 
@@ -820,7 +825,9 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         }
         op::LOAD_METHOD => {
             let done = e.ops.new_dynamic_label();
+            let offset = instr.offset;
             let slow = e.cold(move |e| {
+                e.store_lasti(offset);
                 call_helper(e);
                 e.check_tracing();
                 dynasm!(e.ops ; .arch x64 ; jmp =>done);

@@ -12,6 +12,7 @@
 
 use super::{d8, Emitter};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+use interp::bytecode::Instruction;
 use interp::cpython::layout;
 use interp::ops::{self, AttrCache, GlobalCache};
 
@@ -468,7 +469,8 @@ impl Emitter<'_> {
 
     /// `LOAD_GLOBAL` through `cache`: pushes the cached value when both dicts still have
     /// the cached versions, else calls the helper that looks the name up and refills it.
-    pub(super) fn cached_load_global(&mut self, namei: u32, cache: *mut GlobalCache) {
+    pub(super) fn cached_load_global(&mut self, instr: &Instruction, cache: *mut GlobalCache) {
+        let (namei, offset) = (instr.oparg, instr.offset);
         let miss = self.new_label();
         let done = self.new_label();
         dynasm!(self.ops
@@ -490,9 +492,10 @@ impl Emitter<'_> {
         );
         let cache = cache as usize;
         self.cold.push(Box::new(move |e: &mut Emitter<'_>| {
+            dynasm!(e.ops ; .arch x64 ; =>miss);
+            e.store_lasti(offset);
             dynasm!(e.ops
                 ; .arch x64
-                ; =>miss
                 ; mov rdi, r12
                 ; mov rsi, r13
                 ; mov edx, namei as i32
