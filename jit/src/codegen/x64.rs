@@ -983,10 +983,11 @@ fn is_pop_jump(opcode: u8) -> bool {
     matches!(opcode, op::POP_JUMP_IF_FALSE | op::POP_JUMP_IF_TRUE)
 }
 
-/// `COMPARE_OP` followed by `POP_JUMP_IF_FALSE`/`TRUE`: two small ints are compared and
-/// branched on without the bool being made (nothing can observe it: no code runs, and
-/// neither instruction's `f_lasti` can be read in between). Anything else takes the
-/// comparison's usual paths in the cold section, then the branch as it is compiled alone.
+/// `COMPARE_OP` followed by `POP_JUMP_IF_FALSE`/`TRUE`: two small ints (or, in the cold
+/// section, two floats) are compared and branched on without the bool being made (nothing
+/// can observe it: no code runs, and neither instruction's `f_lasti` can be read in
+/// between). Anything else calls the comparison's helper, then runs the branch as it is
+/// compiled alone, both in the cold section.
 fn emit_compare_and_branch(e: &mut Emitter<'_>, compare: &Instruction, branch: &Instruction) -> Result<(), CompileFailure> {
     let oparg = compare.oparg;
     let branch = *branch;
@@ -995,9 +996,15 @@ fn emit_compare_and_branch(e: &mut Emitter<'_>, compare: &Instruction, branch: &
     let backward = target_offset <= branch.offset;
     let target = if backward { e.ops.new_dynamic_label() } else { target_label };
     let after = *e.labels.get(branch.next_offset() / 2).ok_or(CompileFailure::MalformedBytecode)?;
+    let jump_if_true = branch.opcode == op::POP_JUMP_IF_TRUE;
     let slow = e.cold(move |e| {
         let (not_floats, compared) = (e.ops.new_dynamic_label(), e.ops.new_dynamic_label());
-        e.float_compare(oparg, not_floats, Some(compared));
+        e.float_compare_flag(oparg, not_floats);
+        if jump_if_true {
+            dynasm!(e.ops ; .arch x64 ; test ebx, ebx ; jnz =>target ; jmp =>after);
+        } else {
+            dynasm!(e.ops ; .arch x64 ; test ebx, ebx ; jz =>target ; jmp =>after);
+        }
         dynasm!(e.ops ; .arch x64 ; =>not_floats ; mov rdi, r13 ; mov esi, oparg as i32);
         e.call(ops::compare_op as *const () as usize);
         e.finish_two_operand_helper(compared);
@@ -1010,9 +1017,10 @@ fn emit_compare_and_branch(e: &mut Emitter<'_>, compare: &Instruction, branch: &
         }
     });
     e.small_int_compare_flag(oparg, slow);
-    match branch.opcode {
-        op::POP_JUMP_IF_FALSE => dynasm!(e.ops ; .arch x64 ; test ebx, ebx ; jz =>target),
-        _ => dynasm!(e.ops ; .arch x64 ; test ebx, ebx ; jnz =>target),
+    if jump_if_true {
+        dynasm!(e.ops ; .arch x64 ; test ebx, ebx ; jnz =>target);
+    } else {
+        dynasm!(e.ops ; .arch x64 ; test ebx, ebx ; jz =>target);
     }
     if backward {
         // The taken back-edge checks the eval breaker (with the branch's `f_lasti`, as

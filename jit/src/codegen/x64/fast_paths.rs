@@ -150,6 +150,30 @@ impl Emitter<'_> {
         dynasm!(self.ops ; .arch x64 ; sub r13, 16);
     }
 
+    /// `COMPARE_OP` (`<` … `>=`) on two exact floats for a branch: both released and
+    /// popped, the outcome left in ebx (1 true, 0 false; a NaN compares as float
+    /// comparison says: only `!=` holds). Jumps to `miss` otherwise, nothing changed.
+    pub(super) fn float_compare_flag(&mut self, oparg: u32, miss: DynamicLabel) {
+        self.load_two_floats(miss);
+        dynasm!(self.ops ; .arch x64 ; xor ebx, ebx);
+        match oparg {
+            // a < b is b > a; "above" needs CF=0 and ZF=0, which an unordered result clears.
+            0 => dynasm!(self.ops ; .arch x64 ; ucomisd xmm1, xmm0 ; seta bl),
+            1 => dynasm!(self.ops ; .arch x64 ; ucomisd xmm1, xmm0 ; setae bl),
+            4 => dynasm!(self.ops ; .arch x64 ; ucomisd xmm0, xmm1 ; seta bl),
+            5 => dynasm!(self.ops ; .arch x64 ; ucomisd xmm0, xmm1 ; setae bl),
+            // ==: ZF=1 and PF=0; != is its negation.
+            2 => dynasm!(self.ops ; .arch x64 ; ucomisd xmm0, xmm1 ; setnp bl ; mov eax, 0 ; cmovne ebx, eax),
+            _ => dynasm!(self.ops ; .arch x64 ; ucomisd xmm0, xmm1 ; setp bl ; mov eax, 1 ; cmovne ebx, eax),
+        }
+        // Floats run no code when released.
+        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 8]);
+        self.decref_rdi();
+        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 16]);
+        self.decref_rdi();
+        dynasm!(self.ops ; .arch x64 ; sub r13, 16);
+    }
+
     /// Jumps to `slow` unless the two top stack items are exact floats; leaves their values
     /// in xmm0 (second from top) and xmm1 (top). Clobbers rax, rdi, rsi.
     fn load_two_floats(&mut self, slow: DynamicLabel) {
