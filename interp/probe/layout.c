@@ -125,6 +125,8 @@ int main(void) {
     P(TPFLAGS_VALID_VERSION_TAG, Py_TPFLAGS_VALID_VERSION_TAG);
     P(TPFLAGS_HAVE_GC, Py_TPFLAGS_HAVE_GC);
     OFF(TYPE_TP_ITERNEXT, PyTypeObject, tp_iternext);
+    OFF(HEAPTYPE_HT_CACHED_KEYS, PyHeapTypeObject, ht_cached_keys);
+    P(TPFLAGS_HEAPTYPE, Py_TPFLAGS_HEAPTYPE);
 
     /* For the machine code's fast paths on exact ints, lists, tuples and dicts. */
     OFF(VAR_OB_SIZE, PyVarObject, ob_size);

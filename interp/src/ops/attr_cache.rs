@@ -175,6 +175,9 @@ pub mod first_entry {
     pub const NAME: usize = BASE + offset_of!(Entry, name);
     pub const DK_SIZE: usize = BASE + offset_of!(Entry, dk_size);
     pub const ENTRY_OFFSET: usize = BASE + offset_of!(Entry, entry_offset);
+    pub const VALUE: usize = BASE + offset_of!(Entry, value);
+    pub const LACKING_KEYS: usize = BASE + offset_of!(Entry, lacking_keys);
+    pub const LACKING_NENTRIES: usize = BASE + offset_of!(Entry, lacking_nentries);
 }
 
 /// One owner's entry. Empty when `kind` is EMPTY.
@@ -205,6 +208,14 @@ pub struct Entry {
     /// unknown. Always describes the current `hint`.
     dk_size: isize,
     entry_offset: isize,
+    /// `METHOD`, `CLASS_VALUE`, `NONDATA_DESCR`: the owner type's shared instance-dict keys
+    /// (its `ht_cached_keys`), found
+    /// not to hold the name when they had `lacking_nentries` entries; 0 when not known.
+    /// While the type still shares those keys they are alive (the type holds them) and
+    /// only ever grow by appending, so an instance dict with these keys and as many
+    /// entries cannot shadow the method: the machine code's hit needs nothing more.
+    lacking_keys: usize,
+    lacking_nentries: isize,
 }
 
 impl Default for Entry {
@@ -220,6 +231,8 @@ impl Default for Entry {
             name: 0,
             dk_size: 0,
             entry_offset: 0,
+            lacking_keys: 0,
+            lacking_nentries: 0,
         }
     }
 }
@@ -528,6 +541,50 @@ pub unsafe extern "C" fn load_method_hit(obj: *mut PyObject, cache: *mut AttrCac
 }
 
 impl Entry {
+    /// `METHOD`, `CLASS_VALUE`, `NONDATA_DESCR`: `dict` (an instance dict of `ty`, the
+    /// entry's owner) has the keys this entry
+    /// remembers as lacking the name, still shared by the type and not grown since (what
+    /// the machine code's inline hit checks).
+    #[inline]
+    unsafe fn keys_known_lacking(&self, ty: *mut PyTypeObject, dict: *mut PyObject) -> bool {
+        use super::dict_keys::{keys_field, keys_of, DK_NENTRIES};
+        // SAFETY: live type and dict (caller); `lacking_keys` is only set for a heap type
+        // (this entry's owner, which the caller checked `ty` is), which has the field.
+        unsafe {
+            let keys = keys_of(dict);
+            self.lacking_keys != 0
+                && keys as usize == self.lacking_keys
+                && *ty.cast::<u8>().add(layout::HEAPTYPE_HT_CACHED_KEYS).cast::<*mut u8>() == keys
+                && keys_field(keys, DK_NENTRIES) == self.lacking_nentries
+        }
+    }
+
+    /// `METHOD`, `CLASS_VALUE`, `NONDATA_DESCR`, after `dict` (an instance dict of `ty`, the
+    /// entry's owner) was found not to
+    /// shadow the name: remembers its keys when they are the type's shared keys and do not
+    /// hold the name at all (see `lacking_keys`).
+    unsafe fn remember_lacking_keys(&mut self, ty: *mut PyTypeObject, dict: *mut PyObject) {
+        use super::dict_keys::{keys_field, keys_of, DK_NENTRIES};
+        // SAFETY: live type and exact dict (caller); a heap type's object is a
+        // PyHeapTypeObject, whose `ht_cached_keys` (probed offset) is its shared keys or NULL.
+        unsafe {
+            if (*ty).tp_flags & (layout::TPFLAGS_HEAPTYPE as c_ulong) == 0 || PyDict_CheckExact(dict) == 0 {
+                return;
+            }
+            let keys = keys_of(dict);
+            let shared = *ty.cast::<u8>().add(layout::HEAPTYPE_HT_CACHED_KEYS).cast::<*mut u8>();
+            if keys != shared || keys.is_null() {
+                return;
+            }
+            let name = self.name as *mut PyObject;
+            let hash = *name.cast::<u8>().add(layout::ASCII_OBJECT_HASH).cast::<Py_hash_t>();
+            if hash != -1 && super::dict_keys::keys_lack(keys, name, hash) {
+                self.lacking_keys = keys as usize;
+                self.lacking_nentries = keys_field(keys, DK_NENTRIES);
+            }
+        }
+    }
+
     /// `METHOD` and `CLASS_VALUE`: the type's object for the name (borrowed; the type's
     /// version guard keeps its dict, which holds it, unchanged) when `obj`'s instance dict
     /// does not shadow it — there is none, or it lacks the name without running code — else
@@ -543,8 +600,11 @@ impl Entry {
             }
             if self.offset > 0 {
                 let dict = *obj.cast::<u8>().offset(self.offset).cast::<*mut PyObject>();
-                if !dict.is_null() && !split_dict_lacks(dict, self.name as *mut PyObject) {
-                    return std::ptr::null_mut();
+                if !dict.is_null() && !self.keys_known_lacking(Py_TYPE(obj), dict) {
+                    if !split_dict_lacks(dict, self.name as *mut PyObject) {
+                        return std::ptr::null_mut();
+                    }
+                    self.remember_lacking_keys(Py_TYPE(obj), dict);
                 }
             }
             let value = self.value as *mut PyObject;

@@ -244,6 +244,41 @@ pub unsafe fn replace_split_value(dict: *mut PyObject, index: isize, value: *mut
     }
 }
 
+/// Whether `keys` (a live keys object of string keys) certainly does not hold `name` as
+/// a key: its probe sequence reaches an empty slot first. False when the layout is not
+/// verified, when the name is there, or when a key of the same hash is another object.
+///
+/// # Safety
+/// Live keys object, GIL held; `hash` is the name's hash.
+pub unsafe fn keys_lack(keys: *mut u8, name: *mut PyObject, hash: Py_hash_t) -> bool {
+    if !VERIFIED.load(Relaxed) {
+        return false;
+    }
+    // SAFETY: the layout is verified; the index table holds indices below `dk_nentries`
+    // or -1/-2 for empty and deleted slots.
+    unsafe {
+        let dk_size = keys_field(keys, DK_SIZE);
+        let mask = dk_size as usize - 1;
+        let mut perturb = hash as usize;
+        let mut slot = hash as usize & mask;
+        for _ in 0..dk_size {
+            let index = index_at(keys, dk_size, slot);
+            if index == -1 {
+                return true;
+            }
+            if index >= 0 {
+                let entry = keys.add(entry_offset_for(dk_size, index));
+                if *entry.add(ME_KEY).cast::<*mut PyObject>() == name || *entry.add(ME_HASH).cast::<Py_hash_t>() == hash {
+                    return false;
+                }
+            }
+            perturb >>= 5;
+            slot = (slot * 5 + perturb + 1) & mask;
+        }
+        false
+    }
+}
+
 /// `(dk_size, byte offset of entry index)` of `dict`'s keys, when the layout is verified
 /// and `index` is one of its entries.
 ///

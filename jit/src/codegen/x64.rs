@@ -66,6 +66,9 @@ mod d8 {
         pub const NAME: i8 = disp8(e0::NAME);
         pub const DK_SIZE: i8 = disp8(e0::DK_SIZE);
         pub const ENTRY_OFFSET: i8 = disp8(e0::ENTRY_OFFSET);
+        pub const VALUE: i8 = disp8(e0::VALUE);
+        pub const LACKING_KEYS: i8 = disp8(e0::LACKING_KEYS);
+        pub const LACKING_NENTRIES: i8 = disp8(e0::LACKING_NENTRIES);
     }
 }
 use std::cell::UnsafeCell;

@@ -533,19 +533,10 @@ impl Emitter<'_> {
         }));
     }
 
-    /// Calls a cache's shared out-of-line fast path, `hit(top of stack, cache)`, and jumps
-    /// to `miss` when it answers NULL; the answer is in rax, the top of the stack in rdi.
-    fn call_cache_hit(&mut self, hit: usize, cache: *mut AttrCache, miss: DynamicLabel) {
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov rdi, [r13 - 8]
-            ; mov rsi, QWORD cache as i64
-        );
-        self.call_cache_hit_loaded(hit, miss);
-    }
-
-    /// [`Self::call_cache_hit`] with rdi and rsi already loaded (the owner and the cache).
-    fn call_cache_hit_loaded(&mut self, hit: usize, miss: DynamicLabel) {
+    /// Calls a cache's shared out-of-line fast path, `hit(owner in rdi, cache in rsi)`,
+    /// and jumps to `miss` when it answers NULL; the answer is in rax, the top of the stack
+    /// in rdi.
+    fn call_cache_hit(&mut self, hit: usize, miss: DynamicLabel) {
         self.call(hit);
         dynasm!(self.ops
             ; .arch x64
@@ -564,7 +555,7 @@ impl Emitter<'_> {
         self.split_dict_attr_load(cache, call_hit, got);
         // The guards leave the owner in rdi and the cache in rsi.
         dynasm!(self.ops ; .arch x64 ; =>call_hit);
-        self.call_cache_hit_loaded(ops::load_attr_hit as *const () as usize, miss);
+        self.call_cache_hit(ops::load_attr_hit as *const () as usize, miss);
         dynasm!(self.ops ; .arch x64 ; =>got ; mov [r13 - 8], rax);
         self.decref_rdi();
     }
@@ -680,17 +671,67 @@ impl Emitter<'_> {
         self.decref_rdi();
     }
 
-    /// `LOAD_METHOD` through the cache's shared out-of-line fast path
-    /// ([`ops::load_method_hit`]): on a hit pushes the method descriptor under the object
-    /// and falls through (no code ran). Jumps to `miss` on a miss, nothing changed.
+    /// `LOAD_METHOD` through the cache: on a hit pushes the method descriptor under the
+    /// object and falls through (no code ran). The commonest hit is inline (entry 0 is
+    /// `METHOD` for the object's type, and the object has no instance dict or one with its
+    /// type's shared keys, remembered as lacking the name and not grown since); other hits
+    /// go through [`ops::load_method_hit`]. Jumps to `miss` on a miss, nothing changed.
     pub(super) fn cached_method_load(&mut self, cache: *mut AttrCache, miss: DynamicLabel) {
-        self.call_cache_hit(ops::load_method_hit as *const () as usize, cache, miss);
+        let (call_hit, got) = (self.new_label(), self.new_label());
+        self.unshadowed_method(cache, call_hit);
+        dynasm!(self.ops ; .arch x64 ; jmp =>got ; =>call_hit);
+        self.call_cache_hit(ops::load_method_hit as *const () as usize, miss);
         dynasm!(self.ops
             ; .arch x64
+            ; =>got
             ; inc QWORD [rax]
             ; mov [r13 - 8], rax
             ; mov [r13], rdi
             ; add r13, 8
+        );
+    }
+
+    /// The inline `LOAD_METHOD` hit of [`Self::cached_method_load`]: the descriptor in rax
+    /// and the object in rdi, falling through; else jumps to `fallback` with the object in
+    /// rdi and the cache in rsi. Uses rcx, rdx, r8.
+    fn unshadowed_method(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
+        use d8::e0;
+        const _: () = assert!(layout::SIZEOF_TP_VERSION_TAG == 4);
+        const FLAG_BYTE: i32 = (layout::TPFLAGS_VALID_VERSION_TAG.trailing_zeros() / 8) as i32;
+        const FLAG_BIT: i8 = (layout::TPFLAGS_VALID_VERSION_TAG >> (8 * FLAG_BYTE)) as i8;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, [r13 - 8]
+            ; mov rsi, QWORD cache as i64
+            ; mov rcx, [BYTE rdi + d8::OBJECT_OB_TYPE]
+            ; cmp rcx, [BYTE rsi + e0::OWNER]
+            ; jne =>fallback
+            ; cmp DWORD [BYTE rsi + e0::KIND], BYTE ops::attr_kind::METHOD as i32
+            ; jne =>fallback
+            ; mov edx, DWORD [rcx + layout::TYPE_TP_VERSION_TAG as i32]
+            ; cmp rdx, [BYTE rsi + e0::VERSION]
+            ; jne =>fallback
+            ; test BYTE [rcx + layout::TYPE_TP_FLAGS as i32 + FLAG_BYTE], BYTE FLAG_BIT
+            ; jz =>fallback
+            ; mov rdx, [BYTE rsi + e0::OFFSET]
+            ; test rdx, rdx
+            ; jz >unshadowed // no instance dict slot
+            ; jl =>fallback
+            ; mov rdx, [rdi + rdx]
+            ; test rdx, rdx
+            ; jz >unshadowed // no instance dict yet
+            // The dict has the type's shared keys (only a heap type's entry remembers
+            // any, so the type has the field), as remembered and as many entries.
+            ; mov rax, [BYTE rdx + d8::DICT_MA_KEYS]
+            ; cmp rax, [BYTE rsi + e0::LACKING_KEYS]
+            ; jne =>fallback
+            ; cmp rax, [rcx + layout::HEAPTYPE_HT_CACHED_KEYS as i32]
+            ; jne =>fallback
+            ; mov r8, [BYTE rax + d8::DK_NENTRIES]
+            ; cmp r8, [BYTE rsi + e0::LACKING_NENTRIES]
+            ; jne =>fallback
+            ; unshadowed:
+            ; mov rax, [BYTE rsi + e0::VALUE]
         );
     }
 }
