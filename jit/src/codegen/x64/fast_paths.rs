@@ -634,8 +634,8 @@ impl Emitter<'_> {
     }
 
     /// The commonest `STORE_ATTR` hit inline: [`Self::split_value_slot`]'s guards, and the
-    /// attribute already has a value, and the new value is not a GC object (so the
-    /// dict's GC tracking cannot have to change): the value slot is replaced, the dict gets
+    /// attribute already has a value, and the new value is not a GC object or the dict is
+    /// already tracked (so the dict's GC tracking cannot have to change): the value slot is replaced, the dict gets
     /// a new version tag from the private counter, and the old value then the owner are
     /// released (the order of `insertdict` and `STORE_ATTR`). Falls through when done;
     /// jumps to `fallback` with nothing changed otherwise.
@@ -654,7 +654,10 @@ impl Emitter<'_> {
             ; mov r10, [r13 - 16]
             ; mov r11, [BYTE r10 + d8::OBJECT_OB_TYPE]
             ; test BYTE [r11 + layout::TYPE_TP_FLAGS as i32 + GC_BYTE], BYTE GC_BIT
-            ; jnz =>fallback
+        );
+        self.unless_dict_tracked(fallback);
+        dynasm!(self.ops
+            ; .arch x64
             ; mov [r8], r10
             ; mov rax, QWORD counter
             ; mov rcx, [rax]
@@ -669,6 +672,27 @@ impl Emitter<'_> {
         self.decref_rdi();
         dynasm!(self.ops ; .arch x64 ; mov rdi, [r13]);
         self.decref_rdi();
+    }
+
+    /// After a test of the new value's GC flag (ZF clear: a GC object): a GC value may go
+    /// into the dict (rdx) in place only when the collector already tracks the dict
+    /// (`MAINTAIN_TRACKING` would start tracking it otherwise), else jumps to `fallback`.
+    /// 3.7's GC header is not read: any GC value falls back there.
+    fn unless_dict_tracked(&mut self, fallback: DynamicLabel) {
+        #[cfg(py37)]
+        dynasm!(self.ops ; .arch x64 ; jnz =>fallback);
+        #[cfg(not(py37))]
+        {
+            // 3.8+: `_gc_next` of the header right before the dict is 0 exactly when untracked.
+            let next = layout::GC_HEAD_NEXT as i32 - layout::SIZEOF_GC_HEAD as i32;
+            dynasm!(self.ops
+                ; .arch x64
+                ; jz >plain
+                ; cmp QWORD [rdx + next], BYTE 0
+                ; je =>fallback
+                ; plain:
+            );
+        }
     }
 
     /// `LOAD_METHOD` through the cache: on a hit pushes the method descriptor under the
