@@ -11,7 +11,8 @@ use interp::frame::EntryFn;
 pub struct MachineCode {
     region: CodeRegion,
     /// Native offset of each instruction start, indexed by bytecode offset / 2.
-    instruction_offsets: Vec<usize>,
+    /// (`u32::MAX` where it cannot be entered; code of a function is far below 4 GiB).
+    instruction_offsets: Box<[u32]>,
     /// Bit `i` set: a suspended generator continues at instruction `i` (byte offset `2 i`).
     resume_points: Box<[u64]>,
     /// Inline caches the machine code reads and writes through embedded addresses.
@@ -43,7 +44,7 @@ impl MachineCode {
         }
         Ok(MachineCode {
             region,
-            instruction_offsets: assembled.instruction_offsets,
+            instruction_offsets: compact_offsets(&assembled.instruction_offsets)?,
             resume_points,
             _global_caches: assembled.global_caches,
             _attr_caches: assembled.attr_caches,
@@ -60,7 +61,7 @@ impl MachineCode {
     #[inline(always)]
     pub fn address_of(&self, offset: usize) -> Option<usize> {
         let native = *self.instruction_offsets.get(offset / 2)?;
-        (native != usize::MAX).then(|| self.region.exec_addr() + native)
+        (native != u32::MAX).then(|| self.region.exec_addr() + native as usize)
     }
 
     /// Where a frame whose last instruction was `f_lasti` continues in this code (what the
@@ -91,7 +92,7 @@ impl MachineCode {
     /// The region's executable address and length, and the native offset of each bytecode
     /// instruction that has one, as `(bytecode offset, native offset)` in bytecode order.
     pub fn code_map(&self) -> (usize, usize, Vec<(usize, usize)>) {
-        let starts = self.instruction_offsets.iter().enumerate().filter(|(_, &n)| n != usize::MAX).map(|(i, &n)| (2 * i, n));
+        let starts = self.instruction_offsets.iter().enumerate().filter(|(_, &n)| n != u32::MAX).map(|(i, &n)| (2 * i, n as usize));
         (self.region.exec_addr(), self.region.len(), starts.collect())
     }
 
@@ -115,6 +116,15 @@ fn install_linked(arena: &mut CodeMemory, assembled: &mut codegen::x64::Assemble
             Err(e)
         }
     }
+}
+
+/// The assembler's instruction offsets as `u32` (`usize::MAX` becoming `u32::MAX`); a
+/// function whose code would not fit fails to compile.
+fn compact_offsets(offsets: &[usize]) -> Result<Box<[u32]>, CompileFailure> {
+    offsets
+        .iter()
+        .map(|&n| if n == usize::MAX { Ok(u32::MAX) } else { u32::try_from(n).ok().filter(|&n| n != u32::MAX).ok_or(CompileFailure::AssemblerError) })
+        .collect()
 }
 
 /// What the code generator needs of `code` besides its bytecode.
