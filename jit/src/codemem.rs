@@ -93,7 +93,10 @@ pub const MAX_RESERVE: usize = 64 << 30;
 pub const MIN_RESERVE: usize = 16 << 20;
 
 /// Memory is committed (file grown and trap-filled) at least this many bytes at a time.
-pub const COMMIT_CHUNK: usize = 64 << 10;
+/// Small, because every committed page is resident twice at first (written through one
+/// view, run through the other, whose fault-around maps all committed neighbours): a
+/// program that compiles one small function pays for one chunk.
+pub const COMMIT_CHUNK: usize = 16 << 10;
 
 /// The bytes that fill unused code memory; byte `o` of the arena holds `TRAP_PATTERN[o % 4]`.
 #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
