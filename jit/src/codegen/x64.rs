@@ -909,14 +909,10 @@ fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compil
         op::BINARY_TRUE_DIVIDE | op::INPLACE_TRUE_DIVIDE => Some(FloatArith::Divide),
         _ => None,
     };
-    // The first fast path inline, the others and the generic helper in the cold section.
+    // The small-int and float fast paths inline (ints first), the generic helper in the
+    // cold section.
     let (opcode, next_unit) = (instr.opcode, e.raw_units.get(instr.index() + 1).copied().unwrap_or(0) as i32);
     let slow = e.cold(move |e| {
-        if let Some(arith) = float_arith {
-            let not_floats = e.ops.new_dynamic_label();
-            e.float_arith(arith, not_floats, Some(done));
-            dynasm!(e.ops ; .arch x64 ; =>not_floats);
-        }
         if matches!(opcode, op::BINARY_ADD | op::INPLACE_ADD) {
             // str + str goes through ceval's in-place concatenation (see add_or_concatenate).
             dynasm!(e.ops
@@ -933,9 +929,16 @@ fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compil
         }
         e.finish_two_operand_helper(done);
     });
-    match (int_arith, instr.opcode) {
-        (Some(arith), _) => e.small_int_arith(arith, slow, None),
-        (None, op::BINARY_SUBSCR) => e.sequence_subscript(slow, None),
+    match (int_arith, float_arith, instr.opcode) {
+        (Some(int), Some(float), _) => {
+            let not_ints = e.ops.new_dynamic_label();
+            e.small_int_arith(int, not_ints, Some(done));
+            dynasm!(e.ops ; .arch x64 ; =>not_ints);
+            e.float_arith(float, slow, None);
+        }
+        (None, Some(float), _) => e.float_arith(float, slow, None),
+        (Some(int), None, _) => e.small_int_arith(int, slow, None),
+        (None, None, op::BINARY_SUBSCR) => e.sequence_subscript(slow, None),
         _ => dynasm!(e.ops ; .arch x64 ; jmp =>slow),
     }
     dynasm!(e.ops ; .arch x64 ; =>done);
