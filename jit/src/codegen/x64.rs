@@ -410,10 +410,13 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_ra
 /// Instructions that neither call out nor raise on their common path, so nothing can
 /// read `f_lasti` while they run: they skip storing it (one store per instruction of the
 /// commonest kinds). An uncommon path that can raise or call stores it first (LOAD_FAST's
-/// UnboundLocalError, the cache misses of LOAD_GLOBAL and LOAD_METHOD).
+/// UnboundLocalError, the cache misses of LOAD_GLOBAL and LOAD_METHOD, the deallocation of
+/// a value STORE_FAST or POP_TOP releases).
 fn leaves_lasti_alone(opcode: u8, caches: crate::InlineCaches) -> bool {
     match opcode {
         op::LOAD_FAST | op::LOAD_CONST | op::NOP | op::ROT_TWO | op::ROT_THREE | op::DUP_TOP | op::DUP_TOP_TWO => true,
+        // Only the release of a value can run code there; it stores f_lasti first.
+        op::STORE_FAST | op::POP_TOP => true,
         op::LOAD_GLOBAL => caches != crate::InlineCaches::None,
         op::LOAD_METHOD => caches == crate::InlineCaches::All,
         _ => false,
@@ -636,6 +639,24 @@ impl Emitter<'_> {
         );
     }
 
+    /// [`Self::decref_rdi`] for an instruction whose only way to run code is this release
+    /// (`STORE_FAST`, `POP_TOP`): `f_lasti` is stored only when the object is deallocated,
+    /// just before its destructor could look at the frame.
+    fn decref_rdi_at(&mut self, offset: usize) {
+        let dealloc = self.dealloc_rdi_stub();
+        dynasm!(self.ops
+            ; .arch x64
+            ; dec QWORD [rdi]
+            ; jnz BYTE >alive
+        );
+        self.store_lasti(offset);
+        dynasm!(self.ops
+            ; .arch x64
+            ; call =>dealloc
+            ; alive:
+        );
+    }
+
     /// The function's shared tail of [`Self::decref_rdi`]: calls `Py_TYPE(rdi)->tp_dealloc(rdi)`
     /// for its caller (a tail jump, so the deallocator returns to the decref site).
     fn dealloc_rdi_stub(&mut self) -> DynamicLabel {
@@ -760,8 +781,8 @@ fn emit_store_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
         Ok(short) => dynasm!(e.ops ; .arch x64 ; mov rdi, [BYTE r15 + short] ; mov [BYTE r15 + short], rax),
         Err(_) => dynasm!(e.ops ; .arch x64 ; mov rdi, [r15 + slot] ; mov [r15 + slot], rax),
     }
-    dynasm!(e.ops ; .arch x64 ; test rdi, rdi ; jz BYTE >done); // over the decref's 9 bytes
-    e.decref_rdi();
+    dynasm!(e.ops ; .arch x64 ; test rdi, rdi ; jz BYTE >done); // over the decref's 23 bytes
+    e.decref_rdi_at(instr.offset);
     dynasm!(e.ops ; .arch x64 ; done:);
     Ok(())
 }
@@ -852,9 +873,9 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     Ok(())
 }
 
-fn emit_pop_top(e: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> {
+fn emit_pop_top(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     dynasm!(e.ops ; .arch x64 ; sub r13, 8 ; mov rdi, [r13]);
-    e.decref_rdi();
+    e.decref_rdi_at(instr.offset);
     Ok(())
 }
 
