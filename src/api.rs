@@ -199,8 +199,9 @@ fn _code_map(obj: &Bound<'_, PyAny>) -> PyResult<Option<(usize, usize, Vec<(usiz
 }
 
 /// Never compile this function (or code object): its frames always run in the interpreter.
+/// Returns its argument, so that it works as a decorator (`@pyston_lite.deny`).
 #[pyfunction]
-fn deny(obj: &Bound<'_, PyAny>) -> PyResult<()> {
+fn deny<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let code = code_of(obj)?;
     if !hook::in_main_interpreter() {
         return Err(PyRuntimeError::new_err("pyston_lite.deny(): the JIT runs in the main interpreter only"));
@@ -210,7 +211,7 @@ fn deny(obj: &Bound<'_, PyAny>) -> PyResult<()> {
     let state = unsafe { code_state::get_or_create(code.as_ptr().cast::<PyCodeObject>()) }
         .ok_or_else(|| pyo3::exceptions::PyMemoryError::new_err("cannot attach state to code"))?;
     state.compile = CompileState::Denied;
-    Ok(())
+    Ok(obj.clone())
 }
 
 /// Where the exit report goes instead of stderr (`PYSTON_LITE_STATS_FILE`).

@@ -205,6 +205,26 @@ def test_deny_keeps_a_function_out_of_the_compiler(stock_env):
     assert out.strip() == "{'state': 'denied', 'reason': None, 'entries': 5, 'code_bytes': 0, 'compile_ns': 0}"
 
 
+def test_deny_works_as_a_decorator(stock_env):
+    out = check_python(
+        """
+        import pyston_lite as p
+        p.enable(threshold=0)
+        @p.deny
+        def f(x):
+            return x * 2
+        class C:
+            @p.deny
+            def m(self):
+                return "m"
+        print(f(21), C().m(), p.deny(f) is f, p.deny(f.__code__) is f.__code__)
+        print(p.info(f)["state"], p.info(C.m)["state"])
+        """,
+        env=stock_env,
+    )
+    assert out.splitlines() == ["42 m True True", "denied denied"]
+
+
 def test_info_accepts_functions_methods_lambdas_and_code(stock_env):
     out = check_python(
         """
