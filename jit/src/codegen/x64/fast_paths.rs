@@ -577,14 +577,11 @@ impl Emitter<'_> {
         );
     }
 
-    /// The guards of the inline attribute hits, on the owner at the top of the stack (left
-    /// in rdi) and the cache's first entry (its address left in rsi): the entry is
-    /// `INSTANCE_DICT` for the owner's type, whose version tag is valid and equal; the owner
-    /// has an exact split dict (left in rdx) whose keys have the entry's `dk_size`, more than
-    /// `hint` entries and the name at `entry_offset` (the entry's `split_value` in `ops`).
-    /// Leaves the address of the value slot `ma_values[hint]` in rax; jumps to `fallback`
-    /// otherwise. Uses rcx, r8, r10.
-    fn split_value_slot(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
+    /// The type guard of an inline attribute hit: the owner at the top of the stack (left
+    /// in rdi) has the type of the cache's first entry (the cache's address left in rsi,
+    /// the type in rcx), whose version tag is valid and equal to the entry's, and the
+    /// entry has kind `kind`. Jumps to `fallback` otherwise. Uses rdx.
+    fn entry_type_guard(&mut self, cache: *mut AttrCache, kind: u32, fallback: DynamicLabel) {
         use d8::e0;
         // The version tag is read as a zero-extended dword, and the valid-tag flag tested
         // in its byte of `tp_flags`.
@@ -599,13 +596,28 @@ impl Emitter<'_> {
             ; mov rcx, [BYTE rdi + d8::OBJECT_OB_TYPE]
             ; cmp rcx, [BYTE rsi + e0::OWNER]
             ; jne =>fallback
-            ; cmp DWORD [BYTE rsi + e0::KIND], BYTE ops::attr_kind::INSTANCE_DICT as i32
+            ; cmp DWORD [BYTE rsi + e0::KIND], BYTE kind as i32
             ; jne =>fallback
             ; mov edx, DWORD [rcx + layout::TYPE_TP_VERSION_TAG as i32]
             ; cmp rdx, [BYTE rsi + e0::VERSION]
             ; jne =>fallback
             ; test BYTE [rcx + layout::TYPE_TP_FLAGS as i32 + FLAG_BYTE], BYTE FLAG_BIT
             ; jz =>fallback
+        );
+    }
+
+    /// The guards of the inline attribute hits, on the owner at the top of the stack (left
+    /// in rdi) and the cache's first entry (its address left in rsi): the entry is
+    /// `INSTANCE_DICT` for the owner's type, whose version tag is valid and equal; the owner
+    /// has an exact split dict (left in rdx) whose keys have the entry's `dk_size`, more than
+    /// `hint` entries and the name at `entry_offset` (the entry's `split_value` in `ops`).
+    /// Leaves the address of the value slot `ma_values[hint]` in rax; jumps to `fallback`
+    /// otherwise. Uses rcx, r8, r10.
+    fn split_value_slot(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
+        use d8::e0;
+        self.entry_type_guard(cache, ops::attr_kind::INSTANCE_DICT, fallback);
+        dynasm!(self.ops
+            ; .arch x64
             ; mov rdx, [BYTE rsi + e0::OFFSET]
             ; test rdx, rdx
             ; jle =>fallback
@@ -720,23 +732,9 @@ impl Emitter<'_> {
     /// rdi and the cache in rsi. Uses rcx, rdx, r8.
     fn unshadowed_method(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
         use d8::e0;
-        const _: () = assert!(layout::SIZEOF_TP_VERSION_TAG == 4);
-        const FLAG_BYTE: i32 = (layout::TPFLAGS_VALID_VERSION_TAG.trailing_zeros() / 8) as i32;
-        const FLAG_BIT: i8 = (layout::TPFLAGS_VALID_VERSION_TAG >> (8 * FLAG_BYTE)) as i8;
+        self.entry_type_guard(cache, ops::attr_kind::METHOD, fallback);
         dynasm!(self.ops
             ; .arch x64
-            ; mov rdi, [r13 - 8]
-            ; mov rsi, QWORD cache as i64
-            ; mov rcx, [BYTE rdi + d8::OBJECT_OB_TYPE]
-            ; cmp rcx, [BYTE rsi + e0::OWNER]
-            ; jne =>fallback
-            ; cmp DWORD [BYTE rsi + e0::KIND], BYTE ops::attr_kind::METHOD as i32
-            ; jne =>fallback
-            ; mov edx, DWORD [rcx + layout::TYPE_TP_VERSION_TAG as i32]
-            ; cmp rdx, [BYTE rsi + e0::VERSION]
-            ; jne =>fallback
-            ; test BYTE [rcx + layout::TYPE_TP_FLAGS as i32 + FLAG_BYTE], BYTE FLAG_BIT
-            ; jz =>fallback
             ; mov rdx, [BYTE rsi + e0::OFFSET]
             ; test rdx, rdx
             ; jz >unshadowed // no instance dict slot
