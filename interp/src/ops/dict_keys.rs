@@ -108,14 +108,37 @@ unsafe fn probe_reaches(keys: *mut u8, hash: Py_hash_t, index: isize) -> bool {
 /// Live split dict (`ma_values` not NULL), GIL held.
 #[inline]
 pub unsafe fn split_dict_lacks(dict: *mut PyObject, name: *mut PyObject, hash: Py_hash_t) -> Option<bool> {
-    if !VERIFIED.load(Relaxed) {
-        return None;
-    }
-    // SAFETY: the layout is verified; a split dict's keys have `dk_nentries` entries whose
-    // values are in `ma_values`, and the index table only holds indices below that (or
-    // -1/-2 for empty and deleted slots).
+    // SAFETY: a split dict's keys have `dk_nentries` entries whose values are in
+    // `ma_values` (caller); a found index is one of them.
     unsafe {
-        let keys = keys_of(dict);
+        match probe(keys_of(dict), name, hash) {
+            Probe::Absent => Some(true),
+            Probe::Found(index) => Some((*values_of(dict).add(index as usize)).is_null()),
+            Probe::Undecided => None,
+        }
+    }
+}
+
+/// What `lookdict`'s probe sequence for `name` finds in `keys`, keys compared by identity.
+enum Probe {
+    /// An empty slot ends the sequence: the name is not a key.
+    Absent,
+    /// The name's entry.
+    Found(isize),
+    /// A key with the same hash that is another object (it may compare equal), a full
+    /// table, or the layout is not verified: only a real lookup can tell.
+    Undecided,
+}
+
+/// # Safety
+/// Live keys object of string keys, GIL held; `hash` is the name's hash.
+unsafe fn probe(keys: *mut u8, name: *mut PyObject, hash: Py_hash_t) -> Probe {
+    if !VERIFIED.load(Relaxed) {
+        return Probe::Undecided;
+    }
+    // SAFETY: the layout is verified; the index table holds indices below `dk_nentries`
+    // or -1/-2 for empty and deleted slots.
+    unsafe {
         let dk_size = keys_field(keys, DK_SIZE);
         let mask = dk_size as usize - 1;
         let mut perturb = hash as usize;
@@ -123,22 +146,21 @@ pub unsafe fn split_dict_lacks(dict: *mut PyObject, name: *mut PyObject, hash: P
         for _ in 0..dk_size {
             let index = index_at(keys, dk_size, slot);
             if index == -1 {
-                return Some(true);
+                return Probe::Absent;
             }
             if index >= 0 {
                 let entry = keys.add(entry_offset_for(dk_size, index));
-                let key = *entry.add(ME_KEY).cast::<*mut PyObject>();
-                if key == name {
-                    return Some((*values_of(dict).add(index as usize)).is_null());
+                if *entry.add(ME_KEY).cast::<*mut PyObject>() == name {
+                    return Probe::Found(index);
                 }
                 if *entry.add(ME_HASH).cast::<Py_hash_t>() == hash {
-                    return None;
+                    return Probe::Undecided;
                 }
             }
             perturb >>= 5;
             slot = (slot * 5 + perturb + 1) & mask;
         }
-        None
+        Probe::Undecided
     }
 }
 
@@ -251,32 +273,8 @@ pub unsafe fn replace_split_value(dict: *mut PyObject, index: isize, value: *mut
 /// # Safety
 /// Live keys object, GIL held; `hash` is the name's hash.
 pub unsafe fn keys_lack(keys: *mut u8, name: *mut PyObject, hash: Py_hash_t) -> bool {
-    if !VERIFIED.load(Relaxed) {
-        return false;
-    }
-    // SAFETY: the layout is verified; the index table holds indices below `dk_nentries`
-    // or -1/-2 for empty and deleted slots.
-    unsafe {
-        let dk_size = keys_field(keys, DK_SIZE);
-        let mask = dk_size as usize - 1;
-        let mut perturb = hash as usize;
-        let mut slot = hash as usize & mask;
-        for _ in 0..dk_size {
-            let index = index_at(keys, dk_size, slot);
-            if index == -1 {
-                return true;
-            }
-            if index >= 0 {
-                let entry = keys.add(entry_offset_for(dk_size, index));
-                if *entry.add(ME_KEY).cast::<*mut PyObject>() == name || *entry.add(ME_HASH).cast::<Py_hash_t>() == hash {
-                    return false;
-                }
-            }
-            perturb >>= 5;
-            slot = (slot * 5 + perturb + 1) & mask;
-        }
-        false
-    }
+    // SAFETY: forwarded from the caller.
+    matches!(unsafe { probe(keys, name, hash) }, Probe::Absent)
 }
 
 /// `(dk_size, byte offset of entry index)` of `dict`'s keys, when the layout is verified
