@@ -18,6 +18,7 @@ use interp::frame::status;
 use interp::opcode::{lasti_at, lasti_before, op};
 use interp::ops::{self, AttrCache, GlobalCache};
 
+mod borrowed;
 mod fast_paths;
 
 // The hottest sequences (reference counting, type and size checks) are written with literal
@@ -72,6 +73,7 @@ mod d8 {
     }
 }
 use std::cell::UnsafeCell;
+use borrowed::{borrowed_operands, borrows_operand, Borrowed};
 use fast_paths::{FloatArith, IntArith};
 
 /// Machine code for one code object. It runs wherever it is copied once its direct calls
@@ -169,6 +171,10 @@ struct Emitter<'a> {
     dealloc_rdi: Option<DynamicLabel>,
     /// By local index: `LOAD_FAST` needs no unbound check ([`CodeFacts::bound_args`]).
     always_bound: Vec<bool>,
+    /// Which of the top stack slots hold borrowed references (see [`Borrowed`]).
+    borrowed: Borrowed,
+    /// The `LOAD_FAST`/`LOAD_CONST` being emitted pushes a borrowed reference.
+    borrow_load: bool,
 }
 
 /// What the code generator needs to know of the code object besides its bytecode.
@@ -369,6 +375,8 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_ra
         error_exits: Vec::new(),
         dealloc_rdi: None,
         always_bound: always_bound_locals(analysis, bound_args),
+        borrowed: Borrowed::NONE,
+        borrow_load: false,
     };
     e.emit_prologue_and_exit();
     let mut instruction_offsets = vec![usize::MAX; count];
@@ -379,6 +387,12 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_ra
     let mut at = 0;
     while let Some(&instr) = real.get(at) {
         at += 1;
+        if e.borrowed != Borrowed::NONE && (borrowed_operands(instr.opcode, instr.oparg) == 0 || entry_points.contains(&instr.start)) {
+            // Not reached with the loads `borrows_operand` allows; kept as the invariant.
+            let borrowed = std::mem::take(&mut e.borrowed);
+            e.own_slots(borrowed);
+        }
+        e.borrow_load = borrows_operand(&real, at - 1, &entry_points);
         let start_label = e.labels[instr.start / 2];
         instruction_offsets[instr.start / 2] = e.ops.offset().0;
         dynasm!(e.ops ; .arch x64 ; =>start_label);
@@ -397,6 +411,7 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_ra
         let emit = emit_fn(instr.opcode).ok_or(CompileFailure::UnsupportedOpcode(instr.opcode))?;
         emit(&mut e, instr)?;
     }
+    debug_assert_eq!(e.borrowed, Borrowed::NONE, "a borrowed slot outlived the code");
     // Cold blocks may defer more of their own (an error exit after a slow path's call).
     while !e.cold.is_empty() {
         for block in std::mem::take(&mut e.cold) {
@@ -732,45 +747,27 @@ fn emit_nop(_: &mut Emitter<'_>, _: &Instruction) -> Result<(), CompileFailure> 
 
 fn emit_load_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let slot = (instr.oparg * 8) as i32;
-    if e.always_bound.get(instr.oparg as usize) == Some(&true) {
-        match i8::try_from(slot) {
-            Ok(short) => dynasm!(e.ops ; .arch x64 ; mov rax, [BYTE r15 + short]),
-            Err(_) => dynasm!(e.ops ; .arch x64 ; mov rax, [r15 + slot]),
-        }
-        dynasm!(e.ops ; .arch x64 ; inc QWORD [rax] ; mov [r13], rax ; add r13, 8);
-        return Ok(());
-    }
-    // LOAD_FAST does not store f_lasti on its common path (see `leaves_lasti_alone`).
-    let (index, offset) = (instr.oparg, instr.offset);
-    let unbound = e.cold(move |e| {
-        e.store_lasti(offset);
-        e.raise_unbound_local(index);
-    });
     match i8::try_from(slot) {
         Ok(short) => dynasm!(e.ops ; .arch x64 ; mov rax, [BYTE r15 + short]),
         Err(_) => dynasm!(e.ops ; .arch x64 ; mov rax, [r15 + slot]),
     }
-    dynasm!(e.ops
-        ; .arch x64
-        ; test rax, rax
-        ; jz =>unbound
-        ; inc QWORD [rax]
-        ; mov [r13], rax
-        ; add r13, 8
-    );
-    Ok(())
+    if e.always_bound.get(instr.oparg as usize) != Some(&true) {
+        // LOAD_FAST does not store f_lasti on its common path (see `leaves_lasti_alone`).
+        let (index, offset, below) = (instr.oparg, instr.offset, e.borrowed);
+        let unbound = e.cold(move |e| {
+            e.own_slots(below);
+            e.store_lasti(offset);
+            e.raise_unbound_local(index);
+        });
+        dynasm!(e.ops ; .arch x64 ; test rax, rax ; jz =>unbound);
+    }
+    e.push_rax()
 }
 
 fn emit_load_const(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let value = *e.consts.get(instr.oparg as usize).ok_or(CompileFailure::MalformedBytecode)?;
-    dynasm!(e.ops
-        ; .arch x64
-        ; mov rax, QWORD value as i64
-        ; inc QWORD [rax]
-        ; mov [r13], rax
-        ; add r13, 8
-    );
-    Ok(())
+    dynasm!(e.ops ; .arch x64 ; mov rax, QWORD value as i64);
+    e.push_rax()
 }
 
 fn emit_store_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
@@ -805,7 +802,9 @@ fn is_cached_attr_op(opcode: u8) -> bool {
 
 /// `LOAD_ATTR`, `LOAD_METHOD`, `STORE_ATTR` through this instruction's attribute cache.
 fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let borrowed = e.take_borrowed();
     if e.inline_caches != crate::InlineCaches::All {
+        e.own_slots(borrowed);
         let (helper, effect, error_effect) = match instr.opcode {
             op::LOAD_ATTR => (ops::load_attr as *const (), 0, 0),
             op::LOAD_METHOD => (ops::load_method as *const (), 1, 0),
@@ -821,8 +820,9 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         _ => (ops::store_attr_cached as *const (), -2, -2),
     };
     // The commonest hits are finished on the hot path, the generic helper call is in the
-    // cold section. A method hit runs no code, so it skips the tracing check; an attribute
-    // hit released the owner, which may have run a `__del__`.
+    // cold section (borrowed operands counted first). A method hit runs no code, so it
+    // skips the tracing check; an attribute hit released the owner, which may have run a
+    // `__del__`, unless the owner was borrowed.
     let (opcode, oparg, cache_address) = (instr.opcode, instr.oparg, cache as usize);
     let call_helper = move |e: &mut Emitter<'_>| {
         dynasm!(e.ops
@@ -837,13 +837,24 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         e.move_stack(effect);
     };
     match opcode {
+        op::LOAD_ATTR if borrowed.at(1) => {
+            let done = e.ops.new_dynamic_label();
+            let slow = e.cold(move |e| {
+                e.own_slots(borrowed);
+                call_helper(e);
+                e.check_tracing();
+                dynasm!(e.ops ; .arch x64 ; jmp =>done);
+            });
+            e.cached_attr_load(cache, slow, borrowed);
+            dynasm!(e.ops ; .arch x64 ; =>done);
+        }
         op::LOAD_ATTR => {
             let released = e.ops.new_dynamic_label();
             let slow = e.cold(move |e| {
                 call_helper(e);
                 dynasm!(e.ops ; .arch x64 ; jmp =>released);
             });
-            e.cached_attr_load(cache, slow);
+            e.cached_attr_load(cache, slow, borrowed);
             dynasm!(e.ops ; .arch x64 ; =>released);
             e.check_tracing();
         }
@@ -862,10 +873,11 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         _ => {
             let done = e.ops.new_dynamic_label();
             let slow = e.cold(move |e| {
+                e.own_slots(borrowed);
                 call_helper(e);
                 dynasm!(e.ops ; .arch x64 ; jmp =>done);
             });
-            e.split_dict_attr_store(cache, slow);
+            e.split_dict_attr_store(cache, slow, borrowed);
             dynasm!(e.ops ; .arch x64 ; =>done);
             e.check_tracing();
         }
@@ -933,7 +945,9 @@ fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compil
     // The small-int and float fast paths inline (ints first), the generic helper in the
     // cold section.
     let (opcode, next_unit) = (instr.opcode, e.raw_units.get(instr.index() + 1).copied().unwrap_or(0) as i32);
+    let borrowed = e.take_borrowed();
     let slow = e.cold(move |e| {
+        e.own_slots(borrowed);
         if matches!(opcode, op::BINARY_ADD | op::INPLACE_ADD) {
             // str + str goes through ceval's in-place concatenation (see add_or_concatenate).
             dynasm!(e.ops
@@ -953,13 +967,13 @@ fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compil
     match (int_arith, float_arith, instr.opcode) {
         (Some(int), Some(float), _) => {
             let not_ints = e.ops.new_dynamic_label();
-            e.small_int_arith(int, not_ints, Some(done));
+            e.small_int_arith(int, not_ints, Some(done), borrowed);
             dynasm!(e.ops ; .arch x64 ; =>not_ints);
-            e.float_arith(float, slow, None);
+            e.float_arith(float, slow, None, borrowed);
         }
-        (None, Some(float), _) => e.float_arith(float, slow, None),
-        (Some(int), None, _) => e.small_int_arith(int, slow, None),
-        (None, None, op::BINARY_SUBSCR) => e.sequence_subscript(slow, None),
+        (None, Some(float), _) => e.float_arith(float, slow, None, borrowed),
+        (Some(int), None, _) => e.small_int_arith(int, slow, None, borrowed),
+        (None, None, op::BINARY_SUBSCR) => e.sequence_subscript(slow, None, borrowed),
         _ => dynasm!(e.ops ; .arch x64 ; jmp =>slow),
     }
     dynasm!(e.ops ; .arch x64 ; =>done);
@@ -969,23 +983,26 @@ fn emit_binary_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compil
 /// `IS_OP invert` (3.9+): `is` / `is not`, a pointer comparison done inline.
 #[cfg(any(py39, py310))]
 fn emit_is_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
-    e.identity_compare(instr.oparg != 0);
+    let borrowed = e.take_borrowed();
+    e.identity_compare(instr.oparg != 0, borrowed);
     Ok(())
 }
 
 fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let done = e.ops.new_dynamic_label();
+    let borrowed = e.take_borrowed();
     #[cfg(any(py37, py38))] // 3.9 made `is` / `is not` an opcode of its own (IS_OP)
     if matches!(instr.oparg, ops::cmp::IS | ops::cmp::IS_NOT) {
-        e.identity_compare(instr.oparg == ops::cmp::IS_NOT);
+        e.identity_compare(instr.oparg == ops::cmp::IS_NOT, borrowed);
         return Ok(());
     }
     let oparg = instr.oparg;
     let rich = fast_paths::is_rich_compare(oparg);
     let slow = e.cold(move |e| {
+        e.own_slots(borrowed);
         if rich {
             let not_floats = e.ops.new_dynamic_label();
-            e.float_compare(oparg, not_floats, Some(done));
+            e.float_compare(oparg, not_floats, Some(done), Borrowed::NONE);
             dynasm!(e.ops ; .arch x64 ; =>not_floats);
         }
         dynasm!(e.ops ; .arch x64 ; mov rdi, r13 ; mov esi, oparg as i32);
@@ -993,7 +1010,7 @@ fn emit_compare_op(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
         e.finish_two_operand_helper(done);
     });
     if rich {
-        e.small_int_compare(oparg, slow, None);
+        e.small_int_compare(oparg, slow, None, borrowed);
     } else {
         dynasm!(e.ops ; .arch x64 ; jmp =>slow);
     }
@@ -1024,9 +1041,11 @@ fn emit_compare_and_branch(e: &mut Emitter<'_>, compare: &Instruction, branch: &
     let target = if backward { e.ops.new_dynamic_label() } else { target_label };
     let after = *e.labels.get(branch.next_offset() / 2).ok_or(CompileFailure::MalformedBytecode)?;
     let jump_if_true = branch.opcode == op::POP_JUMP_IF_TRUE;
+    let borrowed = e.take_borrowed();
     let slow = e.cold(move |e| {
+        e.own_slots(borrowed);
         let (not_floats, compared) = (e.ops.new_dynamic_label(), e.ops.new_dynamic_label());
-        e.float_compare_flag(oparg, not_floats);
+        e.float_compare_flag(oparg, not_floats, Borrowed::NONE);
         if jump_if_true {
             dynasm!(e.ops ; .arch x64 ; test ebx, ebx ; jnz =>target ; jmp =>after);
         } else {
@@ -1043,7 +1062,7 @@ fn emit_compare_and_branch(e: &mut Emitter<'_>, compare: &Instruction, branch: &
             Err(_) => unreachable!("the branch's target was checked above"),
         }
     });
-    e.small_int_compare_flag(oparg, slow);
+    e.small_int_compare_flag(oparg, slow, borrowed);
     if jump_if_true {
         dynasm!(e.ops ; .arch x64 ; test ebx, ebx ; jnz =>target);
     } else {
@@ -1076,7 +1095,11 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     let next_label = e.ops.new_dynamic_label();
     let (on_true, on_false) = if jump_if_true { (target, next_label) } else { (next_label, target) };
     let offset = instr.offset;
+    let borrowed = e.take_borrowed().at(1);
     let slow = e.cold(move |e| {
+        if borrowed {
+            dynasm!(e.ops ; .arch x64 ; inc QWORD [rdi]);
+        }
         e.truth_of_common_types(on_true, on_false);
         dynasm!(e.ops ; .arch x64 ; lea rdi, [r13 + 8]);
         e.call(ops::pop_truth as *const () as usize);
@@ -1092,24 +1115,38 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         }
         dynasm!(e.ops ; .arch x64 ; jmp =>next_label);
     });
-    // Exact bools skip PyObject_IsTrue and need no decref (the singletons are immortal in
-    // practice, but we still drop the reference as ceval does).
+    // Exact bools skip PyObject_IsTrue (the singletons are immortal in practice, but we
+    // still drop an owned reference as ceval does).
     dynasm!(e.ops
         ; .arch x64
         ; sub r13, 8
         ; mov rdi, [r13]
         ; mov rax, QWORD jump_on
         ; cmp rdi, rax
-        ; jne BYTE >not_jump_bool // over the next 8 bytes
-        ; dec QWORD [rdi]
-        ; jmp =>target
-        ; not_jump_bool:
-        ; mov rax, QWORD fall_on
-        ; cmp rdi, rax
-        ; jne =>slow
-        ; dec QWORD [rdi]
-        ; =>next_label
     );
+    if borrowed {
+        dynasm!(e.ops
+            ; .arch x64
+            ; je =>target
+            ; mov rax, QWORD fall_on
+            ; cmp rdi, rax
+            ; jne =>slow
+            ; =>next_label
+        );
+    } else {
+        dynasm!(e.ops
+            ; .arch x64
+            ; jne BYTE >not_jump_bool // over the next 8 bytes
+            ; dec QWORD [rdi]
+            ; jmp =>target
+            ; not_jump_bool:
+            ; mov rax, QWORD fall_on
+            ; cmp rdi, rax
+            ; jne =>slow
+            ; dec QWORD [rdi]
+            ; =>next_label
+        );
+    }
     if backward {
         // In the cold section: the taken back-edge checks the eval breaker, then loops.
         e.cold.push(Box::new(move |e: &mut Emitter<'_>| {

@@ -10,7 +10,7 @@
 //! "Small" int: `|ob_size| <= 1`, i.e. one 30-bit digit, so the value is `size * digit[0]`
 //! and sums and products of two of them fit an `i64`.
 
-use super::{d8, Emitter};
+use super::{d8, Borrowed, Emitter};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use interp::bytecode::Instruction;
 use interp::cpython::layout;
@@ -90,12 +90,10 @@ impl Emitter<'_> {
         }
     }
 
-    /// Replaces the two top stack items (released) by rbx (owned).
-    fn replace_top_two_with_rbx(&mut self) {
-        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 8]);
-        self.decref_rdi();
-        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 16]);
-        self.decref_rdi();
+    /// Replaces the two top stack items (released unless `borrowed`) by rbx (owned).
+    fn replace_top_two_with_rbx(&mut self, borrowed: Borrowed) {
+        self.release_slot(1, borrowed);
+        self.release_slot(2, borrowed);
         dynasm!(self.ops
             ; .arch x64
             ; mov [r13 - 16], rbx
@@ -105,7 +103,7 @@ impl Emitter<'_> {
 
     /// `COMPARE_OP` (`<` … `>=`) on two small ints; jumps to `miss` otherwise. Every fast
     /// path here ends as [`Emitter::finish_fast_path`] says.
-    pub(super) fn small_int_compare(&mut self, oparg: u32, miss: DynamicLabel, done: Option<DynamicLabel>) {
+    pub(super) fn small_int_compare(&mut self, oparg: u32, miss: DynamicLabel, done: Option<DynamicLabel>, borrowed: Borrowed) {
         self.load_two_small_ints(miss);
         // SAFETY: the addresses of the True/False singletons (static objects of libpython).
         let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
@@ -124,14 +122,14 @@ impl Emitter<'_> {
             _ => dynasm!(self.ops ; .arch x64 ; cmovge rbx, rax),
         }
         dynasm!(self.ops ; .arch x64 ; inc QWORD [rbx]);
-        self.replace_top_two_with_rbx();
+        self.replace_top_two_with_rbx(borrowed);
         self.finish_fast_path(done);
     }
 
     /// `COMPARE_OP` (`<` … `>=`) on two small ints for a branch: both released and popped,
     /// the outcome left in ebx (1 true, 0 false). Jumps to `miss` otherwise, nothing
     /// changed.
-    pub(super) fn small_int_compare_flag(&mut self, oparg: u32, miss: DynamicLabel) {
+    pub(super) fn small_int_compare_flag(&mut self, oparg: u32, miss: DynamicLabel, borrowed: Borrowed) {
         self.load_two_small_ints(miss);
         dynasm!(self.ops ; .arch x64 ; xor ebx, ebx ; cmp rcx, rdx);
         match oparg {
@@ -143,17 +141,15 @@ impl Emitter<'_> {
             _ => dynasm!(self.ops ; .arch x64 ; setge bl),
         }
         // Ints run no code when released.
-        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 8]);
-        self.decref_rdi();
-        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 16]);
-        self.decref_rdi();
+        self.release_slot(1, borrowed);
+        self.release_slot(2, borrowed);
         dynasm!(self.ops ; .arch x64 ; sub r13, 16);
     }
 
     /// `COMPARE_OP` (`<` … `>=`) on two exact floats for a branch: both released and
     /// popped, the outcome left in ebx (1 true, 0 false; a NaN compares as float
     /// comparison says: only `!=` holds). Jumps to `miss` otherwise, nothing changed.
-    pub(super) fn float_compare_flag(&mut self, oparg: u32, miss: DynamicLabel) {
+    pub(super) fn float_compare_flag(&mut self, oparg: u32, miss: DynamicLabel, borrowed: Borrowed) {
         self.load_two_floats(miss);
         dynasm!(self.ops ; .arch x64 ; xor ebx, ebx);
         match oparg {
@@ -167,10 +163,8 @@ impl Emitter<'_> {
             _ => dynasm!(self.ops ; .arch x64 ; ucomisd xmm0, xmm1 ; setp bl ; mov eax, 1 ; cmovne ebx, eax),
         }
         // Floats run no code when released.
-        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 8]);
-        self.decref_rdi();
-        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 16]);
-        self.decref_rdi();
+        self.release_slot(1, borrowed);
+        self.release_slot(2, borrowed);
         dynasm!(self.ops ; .arch x64 ; sub r13, 16);
     }
 
@@ -189,7 +183,7 @@ impl Emitter<'_> {
     /// (`float` has no in-place slots, so both forms are its binary slot); the result is
     /// made by `PyFloat_FromDouble`, whose failure leaves with ERROR and both operands still
     /// on the stack. Jumps to `miss` otherwise, and for division by zero.
-    pub(super) fn float_arith(&mut self, arith: FloatArith, miss: DynamicLabel, done: Option<DynamicLabel>) {
+    pub(super) fn float_arith(&mut self, arith: FloatArith, miss: DynamicLabel, done: Option<DynamicLabel>, borrowed: Borrowed) {
         let slow = miss;
         self.load_two_floats(slow);
         match arith {
@@ -204,17 +198,50 @@ impl Emitter<'_> {
                 ; divsd xmm0, xmm1
             ),
         }
-        self.float_result_from_xmm0();
+        self.float_result_from_xmm0(borrowed);
         self.finish_fast_path(done);
     }
 
     /// Replaces the two top stack items (exact floats, in rdi and rsi) by a float holding
-    /// xmm0. An operand only the stack refers to (reference count 1) is a temporary no one
-    /// else can see (no float is immortal on 3.7-3.10, and floats have no weak references):
-    /// it takes the result, instead of a new float being made and the temporary freed.
-    /// Otherwise `PyFloat_FromDouble`; its failure leaves with ERROR, both operands still on
-    /// the stack.
-    fn float_result_from_xmm0(&mut self) {
+    /// xmm0. An owned operand only the stack refers to (reference count 1) is a temporary
+    /// no one else can see (no float is immortal on 3.7-3.10, and floats have no weak
+    /// references): it takes the result, instead of a new float being made and the
+    /// temporary freed. A borrowed operand belongs to a local or constant and is never
+    /// reused. Otherwise `PyFloat_FromDouble`; its failure leaves with ERROR, both operands
+    /// still on the stack.
+    fn float_result_from_xmm0(&mut self, borrowed: Borrowed) {
+        if borrowed == Borrowed::NONE {
+            return self.float_result_reusing_either();
+        }
+        let after = self.new_label();
+        // (the reusable operand is in rdi, its depth, the depth of the other one)
+        let candidates = [(true, 2, 1), (false, 1, 2)];
+        for (in_rdi, depth, other) in candidates {
+            if borrowed.at(depth) {
+                continue;
+            }
+            let shared = self.new_label();
+            if in_rdi {
+                dynasm!(self.ops ; .arch x64 ; cmp QWORD [rdi], BYTE 1 ; jne =>shared ; movsd [BYTE rdi + d8::FLOAT_OB_FVAL], xmm0 ; mov rbx, rdi ; mov rdi, rsi);
+            } else {
+                dynasm!(self.ops ; .arch x64 ; cmp QWORD [rsi], BYTE 1 ; jne =>shared ; movsd [BYTE rsi + d8::FLOAT_OB_FVAL], xmm0 ; mov rbx, rsi);
+            }
+            // rdi is the other operand, released unless borrowed.
+            dynasm!(self.ops ; .arch x64 ; mov [r13 - 16], rbx ; sub r13, 8);
+            if !borrowed.at(other) {
+                self.decref_rdi();
+            }
+            dynasm!(self.ops ; .arch x64 ; jmp =>after ; =>shared);
+        }
+        self.call(pyo3_ffi::PyFloat_FromDouble as *const () as usize);
+        self.check_null_rax_owning(borrowed);
+        dynasm!(self.ops ; .arch x64 ; mov rbx, rax);
+        self.replace_top_two_with_rbx(borrowed);
+        dynasm!(self.ops ; .arch x64 ; =>after);
+    }
+
+    /// [`Self::float_result_from_xmm0`] with both operands owned.
+    fn float_result_reusing_either(&mut self) {
         let reuse_second = self.new_label();
         let finish = self.new_label();
         dynasm!(self.ops
@@ -232,7 +259,7 @@ impl Emitter<'_> {
         self.call(pyo3_ffi::PyFloat_FromDouble as *const () as usize);
         self.check_null_rax(0);
         dynasm!(self.ops ; .arch x64 ; mov rbx, rax);
-        self.replace_top_two_with_rbx();
+        self.replace_top_two_with_rbx(Borrowed::NONE);
         let after = self.new_label();
         dynasm!(self.ops
             ; .arch x64
@@ -252,7 +279,7 @@ impl Emitter<'_> {
     /// `COMPARE_OP` (`<` … `>=`) on two exact floats, with IEEE semantics (any comparison
     /// with a NaN is false except `!=`), as `float`'s rich comparison of two floats; falls
     /// to `miss` otherwise.
-    pub(super) fn float_compare(&mut self, oparg: u32, miss: DynamicLabel, done: Option<DynamicLabel>) {
+    pub(super) fn float_compare(&mut self, oparg: u32, miss: DynamicLabel, done: Option<DynamicLabel>, borrowed: Borrowed) {
         self.load_two_floats(miss);
         // SAFETY: the addresses of the True/False singletons (static objects of libpython).
         let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
@@ -276,7 +303,7 @@ impl Emitter<'_> {
             ),
         }
         dynasm!(self.ops ; .arch x64 ; inc QWORD [rbx]);
-        self.replace_top_two_with_rbx();
+        self.replace_top_two_with_rbx(borrowed);
         self.finish_fast_path(done);
     }
 
@@ -327,7 +354,7 @@ impl Emitter<'_> {
 
     /// `is` / `is not` (3.7/3.8 `COMPARE_OP` 8/9, 3.9+ `IS_OP`): a pointer comparison that cannot fail,
     /// so it always finishes the instruction (falls through).
-    pub(super) fn identity_compare(&mut self, negate: bool) {
+    pub(super) fn identity_compare(&mut self, negate: bool, borrowed: Borrowed) {
         // SAFETY: the addresses of the True/False singletons (static objects of libpython).
         let (py_true, py_false) = unsafe { (pyo3_ffi::Py_True() as i64, pyo3_ffi::Py_False() as i64) };
         let (if_same, if_different) = if negate { (py_false, py_true) } else { (py_true, py_false) };
@@ -340,7 +367,7 @@ impl Emitter<'_> {
             ; cmove rbx, rax
             ; inc QWORD [rbx]
         );
-        self.replace_top_two_with_rbx();
+        self.replace_top_two_with_rbx(borrowed);
     }
 
     /// `UNPACK_SEQUENCE n` of an exact tuple or list with exactly `n` items (ceval's own
@@ -390,7 +417,7 @@ impl Emitter<'_> {
     /// `BINARY_*`/`INPLACE_*` add, subtract, multiply on two small ints (the result is made
     /// by `PyLong_FromLong`; its failure leaves with ERROR, both operands still on the
     /// stack); jumps to `miss` otherwise.
-    pub(super) fn small_int_arith(&mut self, arith: IntArith, miss: DynamicLabel, done: Option<DynamicLabel>) {
+    pub(super) fn small_int_arith(&mut self, arith: IntArith, miss: DynamicLabel, done: Option<DynamicLabel>, borrowed: Borrowed) {
         self.load_two_small_ints(miss);
         match arith {
             IntArith::Add => dynasm!(self.ops ; .arch x64 ; add rcx, rdx),
@@ -399,15 +426,15 @@ impl Emitter<'_> {
         }
         dynasm!(self.ops ; .arch x64 ; mov rdi, rcx);
         self.call(pyo3_ffi::PyLong_FromLong as *const () as usize);
-        self.check_null_rax(0);
+        self.check_null_rax_owning(borrowed);
         dynasm!(self.ops ; .arch x64 ; mov rbx, rax);
-        self.replace_top_two_with_rbx();
+        self.replace_top_two_with_rbx(borrowed);
         self.finish_fast_path(done);
     }
 
     /// `BINARY_SUBSCR` of an exact list or tuple by a small non-negative exact int within
     /// bounds; jumps to `miss` otherwise (negative indexes, slices, errors, other types).
-    pub(super) fn sequence_subscript(&mut self, miss: DynamicLabel, done: Option<DynamicLabel>) {
+    pub(super) fn sequence_subscript(&mut self, miss: DynamicLabel, done: Option<DynamicLabel>, borrowed: Borrowed) {
         let slow = miss;
         let tuple = self.new_label();
         let got = self.new_label();
@@ -447,7 +474,7 @@ impl Emitter<'_> {
             ; =>got
             ; inc QWORD [rbx]
         );
-        self.replace_top_two_with_rbx();
+        self.replace_top_two_with_rbx(borrowed);
         self.finish_fast_path(done);
     }
 
@@ -550,14 +577,16 @@ impl Emitter<'_> {
     /// slots, instance-dict entries, module attributes, for any of the cached owner types):
     /// on a hit the value replaces the owner, then jumps to `released` (releasing the owner
     /// may have run code) and falls through. Jumps to `miss` on a miss, nothing changed.
-    pub(super) fn cached_attr_load(&mut self, cache: *mut AttrCache, miss: DynamicLabel) {
+    pub(super) fn cached_attr_load(&mut self, cache: *mut AttrCache, miss: DynamicLabel, borrowed: Borrowed) {
         let (call_hit, got) = (self.new_label(), self.new_label());
         self.split_dict_attr_load(cache, call_hit, got);
         // The guards leave the owner in rdi and the cache in rsi.
         dynasm!(self.ops ; .arch x64 ; =>call_hit);
         self.call_cache_hit(ops::load_attr_hit as *const () as usize, miss);
         dynasm!(self.ops ; .arch x64 ; =>got ; mov [r13 - 8], rax);
-        self.decref_rdi();
+        if !borrowed.at(1) {
+            self.decref_rdi();
+        }
     }
 
     /// The commonest `LOAD_ATTR` hit inline: the cache's first entry is `INSTANCE_DICT` for
@@ -651,7 +680,7 @@ impl Emitter<'_> {
     /// a new version tag from the private counter, and the old value then the owner are
     /// released (the order of `insertdict` and `STORE_ATTR`). Falls through when done;
     /// jumps to `fallback` with nothing changed otherwise.
-    pub(super) fn split_dict_attr_store(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
+    pub(super) fn split_dict_attr_store(&mut self, cache: *mut AttrCache, fallback: DynamicLabel, borrowed: Borrowed) {
         const GC_BYTE: i32 = (layout::TPFLAGS_HAVE_GC.trailing_zeros() / 8) as i32;
         const GC_BIT: i8 = (layout::TPFLAGS_HAVE_GC >> (8 * GC_BYTE)) as i8;
         const _: () = assert!(layout::TPFLAGS_HAVE_GC.count_ones() == 1 && GC_BYTE < 4);
@@ -682,8 +711,10 @@ impl Emitter<'_> {
             ; mov rdi, r9
         );
         self.decref_rdi();
-        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13]);
-        self.decref_rdi();
+        if !borrowed.at(1) {
+            dynasm!(self.ops ; .arch x64 ; mov rdi, [r13]);
+            self.decref_rdi();
+        }
     }
 
     /// After a test of the new value's GC flag (ZF clear: a GC object): a GC value may go
