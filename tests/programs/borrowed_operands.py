@@ -1,6 +1,6 @@
 """Operands that compiled code reads straight from locals and constants without counting a
 reference (the next instruction consumes them): arithmetic, comparisons, subscripts,
-attribute loads and stores, branches on a local. Checked here: a float held only by a
+attribute loads and stores, branches on a local, and the same with globals. Checked here: a float held only by a
 local is never reused for a result, reference counts are the same after every kind of
 consumer (fast path, slow path, error), an unbound second operand raises with the first
 one intact, and code run by a slow path (`__getattr__`, `__bool__`, `__eq__`, `__del__`
@@ -130,6 +130,37 @@ def unbound_second(flag):
         return (a, type(error).__name__)
 
 
+LIMIT = 10
+SCALE = 2.5
+FLAG = True
+ORIGIN = Point(0, 0)
+
+
+def globals_as_operands(n):
+    out = []
+    for i in range(n):
+        out.append((i < LIMIT, i * SCALE, SCALE + i, ORIGIN.x, LIMIT - i))
+        if FLAG:
+            out.append(LIMIT == i)
+    return out
+
+
+def rebound_globals():
+    global LIMIT, SCALE, FLAG
+    first = globals_as_operands(3)
+    LIMIT, SCALE, FLAG = 1, 0.5, False  # the caches miss once, then hit the new values
+    second = globals_as_operands(3)
+    LIMIT, SCALE, FLAG = 10, 2.5, True
+    return first, second
+
+
+def undefined_global_below_a_local(x):
+    try:
+        return x + NOT_DEFINED_ANYWHERE
+    except NameError as error:
+        return (x, str(error))
+
+
 def concatenate(n):
     s = ""
     for i in range(n):
@@ -148,19 +179,25 @@ print(branches([0, 1, "", "a", [], [1], None, Truthy(), Truthy(), Truthy(), 2.0,
 print(comparisons(Equal(), Equal()), comparisons(1, 1), comparisons(1.0, 2))
 print(unbound_second(True), unbound_second(False))
 print(concatenate(20))
+print(rebound_globals())
+print(undefined_global_below_a_local(3.5), undefined_global_below_a_local(3.5))
 
 # Reference counts after each kind of consumer are what the interpreter leaves.
 big = 10 ** 30
 flt = 12.25
 lst = [big, flt]
 obj = Point(big, flt)
-before = [sys.getrefcount(o) for o in (big, flt, lst, obj)]
+before = [sys.getrefcount(o) for o in (big, flt, lst, obj, SCALE)]
 
 
 def consume_all(big, flt, lst, obj, n):
     for _ in range(n):
         big + big
         flt * flt
+        flt * SCALE
+        SCALE < flt
+        if SCALE:
+            pass
         flt < flt
         big == big
         lst[0]
@@ -179,5 +216,5 @@ def consume_all(big, flt, lst, obj, n):
 
 
 consume_all(big, flt, lst, obj, 20)
-after = [sys.getrefcount(o) for o in (big, flt, lst, obj)]
+after = [sys.getrefcount(o) for o in (big, flt, lst, obj, SCALE)]
 print(before == after, after[0] - before[0], after[1] - before[1])

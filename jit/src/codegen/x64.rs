@@ -387,12 +387,13 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_ra
     let mut at = 0;
     while let Some(&instr) = real.get(at) {
         at += 1;
-        if e.borrowed != Borrowed::NONE && (borrowed_operands(instr.opcode, instr.oparg) == 0 || entry_points.contains(&instr.start)) {
+        let takes_borrowed = borrowed_operands(instr.opcode, instr.oparg) > 0 || matches!(instr.opcode, op::LOAD_FAST | op::LOAD_CONST | op::LOAD_GLOBAL);
+        if e.borrowed != Borrowed::NONE && (!takes_borrowed || entry_points.contains(&instr.start)) {
             // Not reached with the loads `borrows_operand` allows; kept as the invariant.
             let borrowed = std::mem::take(&mut e.borrowed);
             e.own_slots(borrowed);
         }
-        e.borrow_load = borrows_operand(&real, at - 1, &entry_points);
+        e.borrow_load = borrows_operand(&real, at - 1, &entry_points, e.inline_caches != crate::InlineCaches::None);
         let start_label = e.labels[instr.start / 2];
         instruction_offsets[instr.start / 2] = e.ops.offset().0;
         dynasm!(e.ops ; .arch x64 ; =>start_label);
@@ -785,13 +786,15 @@ fn emit_store_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
 }
 
 fn emit_load_global(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let below = e.take_borrowed();
     if e.inline_caches == crate::InlineCaches::None {
+        e.own_slots(below);
         let call = HelperCall { helper: ops::load_global as *const (), takes_frame: true, extra: 0, effect: 1, error_effect: 1 };
         return emit_call_helper(e, instr, call);
     }
     let cache = e.global_caches.get(e.next_global_cache).ok_or(CompileFailure::MalformedBytecode)?.get();
     e.next_global_cache += 1;
-    e.cached_load_global(instr, cache);
+    e.cached_load_global(instr, cache, e.borrow_load, below);
     Ok(())
 }
 

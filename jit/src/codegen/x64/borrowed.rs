@@ -50,12 +50,14 @@ pub(super) fn borrowed_operands(opcode: u8, oparg: u32) -> u32 {
     }
 }
 
-/// Whether the `LOAD_FAST`/`LOAD_CONST` at `real[at]` may push a borrowed reference: the
-/// instruction right after it takes it as its top operand, or a second load follows and
-/// the instruction after that takes both; and nothing enters in between, so no other
-/// path reaches that instruction with the slot owned.
-pub(super) fn borrows_operand(real: &[&Instruction], at: usize, entry_points: &BTreeSet<usize>) -> bool {
-    let is_load = |i: &Instruction| matches!(i.opcode, op::LOAD_FAST | op::LOAD_CONST);
+/// Whether the load at `real[at]` may push a borrowed reference: the instruction right
+/// after it takes it as its top operand, or a second load follows and the instruction
+/// after that takes both; and nothing enters in between, so no other path reaches that
+/// instruction with the slot owned. Loads are `LOAD_FAST`, `LOAD_CONST` and, when
+/// `global_loads` (their values are then read from a cache), `LOAD_GLOBAL`, whose value
+/// the globals' or builtins' dict holds.
+pub(super) fn borrows_operand(real: &[&Instruction], at: usize, entry_points: &BTreeSet<usize>, global_loads: bool) -> bool {
+    let is_load = |i: &Instruction| matches!(i.opcode, op::LOAD_FAST | op::LOAD_CONST) || (global_loads && i.opcode == op::LOAD_GLOBAL);
     if !real.get(at).is_some_and(|i| is_load(i)) {
         return false;
     }
@@ -136,7 +138,7 @@ mod tests {
         let analysis = analyze(&co_code).unwrap();
         let real: Vec<&Instruction> = analysis.instructions.iter().collect();
         let entries = analysis.entry_points();
-        (0..real.len()).map(|at| borrows_operand(&real, at, &entries)).collect()
+        (0..real.len()).map(|at| borrows_operand(&real, at, &entries, true)).collect()
     }
 
     #[test]
@@ -157,6 +159,10 @@ mod tests {
         assert_eq!(below, [false, true, false, false, false]);
         // Loads for anything else (a return, a call) are owned.
         assert_eq!(borrowing(&[(op::LOAD_FAST, 0), (op::RETURN_VALUE, 0)]), [false, false]);
+        let call = borrowing(&[(op::LOAD_GLOBAL, 0), (op::LOAD_FAST, 0), (op::CALL_FUNCTION, 1), (op::RETURN_VALUE, 0)]);
+        assert_eq!(call, [false, false, false, false]);
+        let compare = borrowing(&[(op::LOAD_FAST, 0), (op::LOAD_GLOBAL, 0), (op::COMPARE_OP, 2), (op::RETURN_VALUE, 0)]);
+        assert_eq!(compare, [true, true, false, false]);
     }
 
     #[test]

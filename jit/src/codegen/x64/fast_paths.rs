@@ -520,7 +520,11 @@ impl Emitter<'_> {
 
     /// `LOAD_GLOBAL` through `cache`: pushes the cached value when both dicts still have
     /// the cached versions, else calls the helper that looks the name up and refills it.
-    pub(super) fn cached_load_global(&mut self, instr: &Instruction, cache: *mut GlobalCache) {
+    /// With `borrow` the value is pushed borrowed (the dict that holds it outlives the
+    /// consumer that follows): the miss path drops the reference the helper made once
+    /// nothing can observe the stack any more. Borrowed slots below (`below`) are counted
+    /// before the miss path leaves on an error or for the evaluator.
+    pub(super) fn cached_load_global(&mut self, instr: &Instruction, cache: *mut GlobalCache, borrow: bool, below: Borrowed) {
         let (namei, offset) = (instr.oparg, instr.offset);
         let miss = self.new_label();
         let done = self.new_label();
@@ -536,11 +540,17 @@ impl Emitter<'_> {
             ; cmp rcx, [rax + 8]
             ; jne =>miss
             ; mov rax, [rax + 16]
-            ; inc QWORD [rax]
+        );
+        if !borrow {
+            dynasm!(self.ops ; .arch x64 ; inc QWORD [rax]);
+        }
+        dynasm!(self.ops
+            ; .arch x64
             ; mov [r13], rax
             ; add r13, 8
             ; =>done
         );
+        self.borrowed = below.push(borrow);
         let cache = cache as usize;
         self.cold.push(Box::new(move |e: &mut Emitter<'_>| {
             dynasm!(e.ops ; .arch x64 ; =>miss);
@@ -553,9 +563,28 @@ impl Emitter<'_> {
                 ; mov rcx, QWORD cache as i64
             );
             e.call(ops::load_global_cached as *const () as usize);
-            e.check_status(1);
-            dynasm!(e.ops ; .arch x64 ; add r13, 8);
-            e.check_tracing();
+            if below == Borrowed::NONE {
+                e.check_status(1);
+                dynasm!(e.ops ; .arch x64 ; add r13, 8);
+                e.check_tracing();
+            } else {
+                let (error, deopt) = (e.cold_error_exit(1), e.deopt);
+                let owning_error = e.cold(move |e| {
+                    e.own_slots(below);
+                    dynasm!(e.ops ; .arch x64 ; jmp =>error);
+                });
+                dynasm!(e.ops ; .arch x64 ; test eax, eax ; js =>owning_error ; add r13, 8);
+                // The value pushed is owned until the end of this path.
+                let owning_deopt = e.cold(move |e| {
+                    e.own_slots(below.push(false));
+                    dynasm!(e.ops ; .arch x64 ; jmp =>deopt);
+                });
+                e.cmp_use_tracing();
+                dynasm!(e.ops ; .arch x64 ; jne =>owning_deopt);
+            }
+            if borrow {
+                dynasm!(e.ops ; .arch x64 ; mov rax, [r13 - 8] ; dec QWORD [rax]);
+            }
             dynasm!(e.ops ; .arch x64 ; jmp =>done);
         }));
     }
