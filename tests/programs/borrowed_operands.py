@@ -101,6 +101,31 @@ def replaced_attribute_runs_del(holder, log):
     return list(log)
 
 
+def list_stores(log):
+    items = [Noisy("a", log), Noisy("b", log)]
+    i = 0
+    items[i] = Noisy("c", log)  # the replaced item's __del__ runs inside the store
+    items[1] = None
+    try:
+        items[i + 5] = 1
+    except IndexError as error:
+        log.append(str(error))
+    return [type(x).__name__ for x in items], log
+
+
+def unpack_locals(pairs):
+    out = []
+    for p in pairs:
+        try:
+            a, b = p
+            out.append(a + b)
+        except (ValueError, TypeError) as error:
+            out.append(str(error))
+    single = (7,)
+    (c,) = single
+    return out, c
+
+
 def branches(values):
     taken = []
     for v in values:
@@ -175,6 +200,8 @@ print(subscripts([1, 2, 3, 4], 50), subscripts((5, 6), 7))
 p = Point(1, 2)
 print(attributes(p, 30), p.x, p.y)
 print(replaced_attribute_runs_del(Point(0, 0), []))
+print(list_stores([]))
+print(unpack_locals([(1, 2), [3, 4], (5, 6, 7), 8, "ab", iter([9, 10])]))
 print(branches([0, 1, "", "a", [], [1], None, Truthy(), Truthy(), Truthy(), 2.0, 0.0]))
 print(comparisons(Equal(), Equal()), comparisons(1, 1), comparisons(1.0, 2))
 print(unbound_second(True), unbound_second(False))
@@ -201,6 +228,8 @@ def consume_all(big, flt, lst, obj, n):
         flt < flt
         big == big
         lst[0]
+        lst[1] = flt
+        a, b = lst
         obj.x
         obj.y = flt
         if lst:

@@ -1310,16 +1310,19 @@ fn helper_call(instr: &Instruction) -> HelperCall {
 const MAX_INLINE_UNPACK: u32 = 8;
 
 fn emit_unpack_sequence(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
+    let borrowed = e.take_borrowed();
     if instr.oparg > MAX_INLINE_UNPACK {
+        e.own_slots(borrowed);
         return emit_helper_call(e, instr);
     }
     let done = e.ops.new_dynamic_label();
     let instr = *instr;
     let slow = e.cold(move |e| {
+        e.own_slots(borrowed);
         e.call_helper_for(&instr, helper_call(&instr));
         dynasm!(e.ops ; .arch x64 ; jmp =>done);
     });
-    e.unpack_exact_sequence(instr.oparg, slow, None);
+    e.unpack_exact_sequence(instr.oparg, slow, None, borrowed);
     dynasm!(e.ops ; .arch x64 ; =>done);
     Ok(())
 }
@@ -1329,11 +1332,13 @@ fn emit_unpack_sequence(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), 
 fn emit_store_subscr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let released = e.ops.new_dynamic_label();
     let instr = *instr;
+    let borrowed = e.take_borrowed();
     let slow = e.cold(move |e| {
+        e.own_slots(borrowed);
         e.call_helper_for(&instr, helper_call(&instr));
         dynasm!(e.ops ; .arch x64 ; jmp =>released);
     });
-    e.list_store_subscript(slow);
+    e.list_store_subscript(slow, borrowed);
     e.check_tracing();
     dynasm!(e.ops ; .arch x64 ; =>released);
     Ok(())

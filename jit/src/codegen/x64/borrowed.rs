@@ -38,9 +38,12 @@ impl Borrowed {
 pub(super) fn borrowed_operands(opcode: u8, oparg: u32) -> u32 {
     match opcode {
         op::LOAD_ATTR | op::STORE_ATTR | op::POP_JUMP_IF_FALSE | op::POP_JUMP_IF_TRUE => 1,
+        op::UNPACK_SEQUENCE if oparg <= super::MAX_INLINE_UNPACK => 1,
         op::BINARY_ADD | op::BINARY_SUBTRACT | op::BINARY_MULTIPLY | op::BINARY_TRUE_DIVIDE
         | op::INPLACE_ADD | op::INPLACE_SUBTRACT | op::INPLACE_MULTIPLY | op::INPLACE_TRUE_DIVIDE
         | op::BINARY_SUBSCR => 2,
+        // The container and the index; the value (TOS2) is stored, so it comes owned.
+        op::STORE_SUBSCR => 2,
         op::COMPARE_OP if fast_paths::is_rich_compare(oparg) => 2,
         #[cfg(any(py37, py38))]
         op::COMPARE_OP if matches!(oparg, ops::cmp::IS | ops::cmp::IS_NOT) => 2,
@@ -163,6 +166,8 @@ mod tests {
         assert_eq!(call, [false, false, false, false]);
         let compare = borrowing(&[(op::LOAD_FAST, 0), (op::LOAD_GLOBAL, 0), (op::COMPARE_OP, 2), (op::RETURN_VALUE, 0)]);
         assert_eq!(compare, [true, true, false, false]);
+        let store = borrowing(&[(op::LOAD_FAST, 2), (op::LOAD_FAST, 0), (op::LOAD_FAST, 1), (op::STORE_SUBSCR, 0), (op::LOAD_CONST, 0), (op::RETURN_VALUE, 0)]);
+        assert_eq!(store, [false, true, true, false, false, false]);
     }
 
     #[test]

@@ -371,9 +371,10 @@ impl Emitter<'_> {
     }
 
     /// `UNPACK_SEQUENCE n` of an exact tuple or list with exactly `n` items (ceval's own
-    /// fast path): the items replace it, first item on top; the sequence is released. Jumps
+    /// fast path): the items replace it, first item on top; the sequence is released
+    /// unless `borrowed`. Jumps
     /// to `miss` for anything else, which the generic helper unpacks or rejects.
-    pub(super) fn unpack_exact_sequence(&mut self, n: u32, miss: DynamicLabel, done: Option<DynamicLabel>) {
+    pub(super) fn unpack_exact_sequence(&mut self, n: u32, miss: DynamicLabel, done: Option<DynamicLabel>, borrowed: Borrowed) {
         let slow = miss;
         let list = self.new_label();
         let items_in_rsi = self.new_label();
@@ -410,7 +411,9 @@ impl Emitter<'_> {
             );
         }
         self.move_stack(n as i32 - 1);
-        self.decref_rdi();
+        if !borrowed.at(1) {
+            self.decref_rdi();
+        }
         self.finish_fast_path(done);
     }
 
@@ -480,9 +483,10 @@ impl Emitter<'_> {
 
     /// `STORE_SUBSCR` (`TOS1[TOS] = TOS2`) into an exact list at a small non-negative exact
     /// int index within bounds, as `list_ass_item`: the value's reference moves into the
-    /// list, then the old item, the list and the index are released in ceval's order.
+    /// list, then the old item, the list and the index (unless `borrowed`) are released in
+    /// ceval's order.
     /// Jumps to `miss` otherwise, nothing changed.
-    pub(super) fn list_store_subscript(&mut self, miss: DynamicLabel) {
+    pub(super) fn list_store_subscript(&mut self, miss: DynamicLabel, borrowed: Borrowed) {
         let (long_type, list_type) = (
             std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type) as i64,
             std::ptr::addr_of_mut!(pyo3_ffi::PyList_Type) as i64,
@@ -511,10 +515,8 @@ impl Emitter<'_> {
             ; mov [rax], rdx
         );
         self.decref_rdi();
-        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 16]);
-        self.decref_rdi();
-        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 8]);
-        self.decref_rdi();
+        self.release_slot(2, borrowed);
+        self.release_slot(1, borrowed);
         dynasm!(self.ops ; .arch x64 ; sub r13, 24);
     }
 
