@@ -175,6 +175,13 @@ struct Emitter<'a> {
     borrowed: Borrowed,
     /// The `LOAD_FAST`/`LOAD_CONST` being emitted pushes a borrowed reference.
     borrow_load: bool,
+    /// rax holds the value on top of the stack at the start of the instruction being
+    /// emitted (a load just pushed it, and nothing enters in between): the first read of
+    /// the top takes it from there ([`Emitter::top_to_rdi`]) rather than reloading the slot
+    /// just stored.
+    top_in_rax: bool,
+    /// The instruction just emitted leaves its pushed value in rax.
+    leaves_top_in_rax: bool,
 }
 
 /// What the code generator needs to know of the code object besides its bytecode.
@@ -377,6 +384,8 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_ra
         always_bound: always_bound_locals(analysis, bound_args),
         borrowed: Borrowed::NONE,
         borrow_load: false,
+        top_in_rax: false,
+        leaves_top_in_rax: false,
     };
     e.emit_prologue_and_exit();
     let mut instruction_offsets = vec![usize::MAX; count];
@@ -392,7 +401,9 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_ra
             // Not reached with the loads `borrows_operand` allows; kept as the invariant.
             let borrowed = std::mem::take(&mut e.borrowed);
             e.own_slots(borrowed);
+            e.leaves_top_in_rax = false;
         }
+        e.top_in_rax = std::mem::take(&mut e.leaves_top_in_rax) && !entry_points.contains(&instr.start);
         e.borrow_load = borrows_operand(&real, at - 1, &entry_points, e.inline_caches != crate::InlineCaches::None);
         let start_label = e.labels[instr.start / 2];
         instruction_offsets[instr.start / 2] = e.ops.offset().0;
@@ -413,6 +424,8 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_ra
         emit(&mut e, instr)?;
     }
     debug_assert_eq!(e.borrowed, Borrowed::NONE, "a borrowed slot outlived the code");
+    // Cold blocks start at labels: rax holds nothing known there.
+    e.top_in_rax = false;
     // Cold blocks may defer more of their own (an error exit after a slow path's call).
     while !e.cold.is_empty() {
         for block in std::mem::take(&mut e.cold) {
@@ -774,7 +787,10 @@ fn emit_load_const(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compi
 fn emit_store_fast(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let slot = (instr.oparg * 8) as i32;
     // As ceval's SETLOCAL: store first, then drop the old value (its destructor may run code).
-    dynasm!(e.ops ; .arch x64 ; sub r13, 8 ; mov rax, [r13]);
+    dynasm!(e.ops ; .arch x64 ; sub r13, 8);
+    if !e.take_top_in_rax() {
+        dynasm!(e.ops ; .arch x64 ; mov rax, [r13]);
+    }
     match i8::try_from(slot) {
         Ok(short) => dynasm!(e.ops ; .arch x64 ; mov rdi, [BYTE r15 + short] ; mov [BYTE r15 + short], rax),
         Err(_) => dynasm!(e.ops ; .arch x64 ; mov rdi, [r15 + slot] ; mov [r15 + slot], rax),
@@ -1120,10 +1136,13 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     });
     // Exact bools skip PyObject_IsTrue (the singletons are immortal in practice, but we
     // still drop an owned reference as ceval does).
+    if e.take_top_in_rax() {
+        dynasm!(e.ops ; .arch x64 ; sub r13, 8 ; mov rdi, rax);
+    } else {
+        dynasm!(e.ops ; .arch x64 ; sub r13, 8 ; mov rdi, [r13]);
+    }
     dynasm!(e.ops
         ; .arch x64
-        ; sub r13, 8
-        ; mov rdi, [r13]
         ; mov rax, QWORD jump_on
         ; cmp rdi, rax
     );

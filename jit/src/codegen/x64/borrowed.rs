@@ -83,7 +83,32 @@ impl Emitter<'_> {
         }
         dynasm!(self.ops ; .arch x64 ; mov [r13], rax ; add r13, 8);
         self.borrowed = self.borrowed.push(self.borrow_load);
+        self.leaves_top_in_rax = true;
         Ok(())
+    }
+
+    /// Whether rax still holds the top of the stack (see `top_in_rax`); true only for the
+    /// first read of the instruction, since whatever follows may clobber rax.
+    pub(super) fn take_top_in_rax(&mut self) -> bool {
+        std::mem::take(&mut self.top_in_rax)
+    }
+
+    /// `mov rdi, [r13 - 8]`, or from rax when it still holds that value.
+    pub(super) fn top_to_rdi(&mut self) {
+        if self.take_top_in_rax() {
+            dynasm!(self.ops ; .arch x64 ; mov rdi, rax);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 8]);
+        }
+    }
+
+    /// `mov rsi, [r13 - 8]`, or from rax when it still holds that value.
+    pub(super) fn top_to_rsi(&mut self) {
+        if self.take_top_in_rax() {
+            dynasm!(self.ops ; .arch x64 ; mov rsi, rax);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; mov rsi, [r13 - 8]);
+        }
     }
 
     /// [`Self::check_null_rax`] with the stack as it was (nothing popped) and the `borrowed`

@@ -49,10 +49,10 @@ impl Emitter<'_> {
     /// Loads the two top stack items into rdi (second from top) and rsi (top), jumping to
     /// `slow` unless both are exactly of type `tp`. Clobbers rax.
     fn load_two_of_exact_type(&mut self, tp: *mut pyo3_ffi::PyTypeObject, slow: DynamicLabel) {
+        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 16]);
+        self.top_to_rsi();
         dynasm!(self.ops
             ; .arch x64
-            ; mov rdi, [r13 - 16]
-            ; mov rsi, [r13 - 8]
             ; mov rax, QWORD tp as i64
             ; cmp [rdi + 8], rax
             ; jne =>slow
@@ -382,9 +382,9 @@ impl Emitter<'_> {
             std::ptr::addr_of_mut!(pyo3_ffi::PyList_Type) as i64,
             std::ptr::addr_of_mut!(pyo3_ffi::PyTuple_Type) as i64,
         );
+        self.top_to_rdi();
         dynasm!(self.ops
             ; .arch x64
-            ; mov rdi, [r13 - 8]
             ; cmp QWORD [rdi + 16], n as i32
             ; jne =>slow
             ; mov rax, [rdi + 8]
@@ -446,10 +446,10 @@ impl Emitter<'_> {
             std::ptr::addr_of_mut!(pyo3_ffi::PyList_Type) as i64,
             std::ptr::addr_of_mut!(pyo3_ffi::PyTuple_Type) as i64,
         );
+        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 16]);
+        self.top_to_rsi();
         dynasm!(self.ops
             ; .arch x64
-            ; mov rdi, [r13 - 16]
-            ; mov rsi, [r13 - 8]
             ; mov rax, QWORD long_type
             ; cmp [rsi + 8], rax
             ; jne =>slow
@@ -491,10 +491,10 @@ impl Emitter<'_> {
             std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type) as i64,
             std::ptr::addr_of_mut!(pyo3_ffi::PyList_Type) as i64,
         );
+        dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 16]);
+        self.top_to_rsi();
         dynasm!(self.ops
             ; .arch x64
-            ; mov rdi, [r13 - 16]
-            ; mov rsi, [r13 - 8]
             ; mov rax, QWORD long_type
             ; cmp [rsi + 8], rax
             ; jne =>miss
@@ -584,11 +584,14 @@ impl Emitter<'_> {
                 e.cmp_use_tracing();
                 dynasm!(e.ops ; .arch x64 ; jne =>owning_deopt);
             }
+            // The hot path leaves the value in rax (`leaves_top_in_rax`): so does this one.
+            dynasm!(e.ops ; .arch x64 ; mov rax, [r13 - 8]);
             if borrow {
-                dynasm!(e.ops ; .arch x64 ; mov rax, [r13 - 8] ; dec QWORD [rax]);
+                dynasm!(e.ops ; .arch x64 ; dec QWORD [rax]);
             }
             dynasm!(e.ops ; .arch x64 ; jmp =>done);
         }));
+        self.leaves_top_in_rax = true;
     }
 
     /// Calls a cache's shared out-of-line fast path, `hit(owner in rdi, cache in rsi)`,
@@ -649,9 +652,9 @@ impl Emitter<'_> {
         const FLAG_BYTE: i32 = (layout::TPFLAGS_VALID_VERSION_TAG.trailing_zeros() / 8) as i32;
         const FLAG_BIT: i8 = (layout::TPFLAGS_VALID_VERSION_TAG >> (8 * FLAG_BYTE)) as i8;
         const _: () = assert!(layout::TPFLAGS_VALID_VERSION_TAG.count_ones() == 1 && FLAG_BYTE < 4);
+        self.top_to_rdi();
         dynasm!(self.ops
             ; .arch x64
-            ; mov rdi, [r13 - 8]
             ; mov rsi, QWORD cache as i64
             ; mov rcx, [BYTE rdi + d8::OBJECT_OB_TYPE]
             ; cmp rcx, [BYTE rsi + e0::OWNER]
