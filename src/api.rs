@@ -21,7 +21,7 @@ fn options_from(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
             Ok(false) => {
                 return Err(PyTypeError::new_err(format!(
                     "enable() got an unexpected keyword argument '{name}' \
-                     (options: threshold, loop_threshold, max_code_mb, stats)"
+                     (options: threshold, loop_threshold, max_code_mb, stats, perf_map)"
                 )))
             }
             Err(e) => return Err(PyValueError::new_err(format!("pyston_lite: {e}"))),
@@ -47,8 +47,9 @@ fn keyword_value(value: &Bound<'_, PyAny>) -> PyResult<KeywordValue> {
 }
 
 /// Turns the JIT on (idempotent). Options come from the environment
-/// (`PYSTON_LITE_THRESHOLD`, `PYSTON_LITE_MAX_CODE_MB`, `PYSTON_LITE_STATS`) and are
-/// overridden by the keywords `threshold`, `loop_threshold`, `max_code_mb`, `stats`.
+/// (`PYSTON_LITE_THRESHOLD`, `PYSTON_LITE_MAX_CODE_MB`, `PYSTON_LITE_STATS`,
+/// `PYSTON_LITE_PERF_MAP`, ...) and are overridden by the keywords `threshold`,
+/// `loop_threshold`, `max_code_mb`, `stats`, `perf_map`.
 /// Raises ValueError for a bad value, TypeError for an unknown keyword, RuntimeError in a
 /// sub-interpreter or when another frame evaluator replaced ours and is still installed.
 #[pyfunction]

@@ -131,6 +131,7 @@ pub fn enable(options: &Options) -> Result<(), EnableError> {
     LOOPS_WAIT_FOR_MAIN.store(std::ptr::null_mut(), Relaxed);
     jit::set_inline_caches(options.inline_caches);
     MAX_CODE_BYTES.store(options.max_code_bytes, Relaxed);
+    crate::perf_map::set_enabled(options.perf_map);
     ACTIVE.store(true, Relaxed);
     Ok(())
 }
@@ -311,6 +312,12 @@ unsafe fn compile_now(state: &mut code_state::CodeState, code: *mut interp::cpyt
         Ok(compiled) => {
             stats::bump(&stats::COMPILED);
             stats::CODE_BYTES.fetch_add(compiled.code_bytes as u64, Relaxed);
+            if crate::perf_map::enabled() {
+                if let Some((start, size, _)) = compiled.code_map() {
+                    // SAFETY: forwarded from the caller.
+                    crate::perf_map::record(start, size, &unsafe { crate::perf_map::symbol(code) });
+                }
+            }
             state.machine_code = Some(compiled);
             CompileState::Compiled
         }

@@ -6,6 +6,7 @@ mod api;
 mod code_state;
 mod hook;
 pub mod options;
+mod perf_map;
 mod stats;
 
 use pyo3::exceptions::PyImportError;

@@ -35,6 +35,8 @@ pub struct Options {
     pub stats_file: Option<String>,
     /// Inline caches in compiled code (all by default; fewer to measure or rule them out).
     pub inline_caches: jit::InlineCaches,
+    /// Append each compiled code object to `/tmp/perf-<pid>.map` (see `perf_map.rs`).
+    pub perf_map: bool,
 }
 
 impl Default for Options {
@@ -46,6 +48,7 @@ impl Default for Options {
             print_stats_at_exit: false,
             stats_file: None,
             inline_caches: jit::InlineCaches::All,
+            perf_map: false,
         }
     }
 }
@@ -73,7 +76,7 @@ struct EnvOption {
     apply: fn(&mut Options, &str, &str) -> Result<(), OptionError>,
 }
 
-const ENV_OPTIONS: [EnvOption; 6] = [
+const ENV_OPTIONS: [EnvOption; 7] = [
     EnvOption { name: "PYSTON_LITE_THRESHOLD", alias: "JIT_MIN_RUNS", apply: |o, n, v| {
         o.threshold = parse_count(n, v)?;
         Ok(())
@@ -106,6 +109,10 @@ const ENV_OPTIONS: [EnvOption; 6] = [
         o.stats_file = (!v.is_empty()).then(|| v.to_string());
         Ok(())
     }},
+    EnvOption { name: "PYSTON_LITE_PERF_MAP", alias: "", apply: |o, n, v| {
+        o.perf_map = parse_flag(n, v)?;
+        Ok(())
+    }},
 ];
 
 impl Options {
@@ -135,6 +142,8 @@ impl Options {
             ("max_code_mb", _) => return Err(error(MEGABYTES_EXPECTED)),
             ("stats", KeywordValue::Bool(b)) => self.print_stats_at_exit = *b,
             ("stats", _) => return Err(error("True or False")),
+            ("perf_map", KeywordValue::Bool(b)) => self.perf_map = *b,
+            ("perf_map", _) => return Err(error("True or False")),
             _ => return Ok(false),
         }
         Ok(true)
@@ -260,6 +269,8 @@ mod tests {
         assert_eq!(e.to_string(), "invalid value \"-1\" for PYSTON_LITE_THRESHOLD: expected a non-negative integer");
         assert!(Options::from_env(env(&[("PYSTON_LITE_MAX_CODE_MB", "lots")])).is_err());
         assert!(Options::from_env(env(&[("JIT_SHOW_STATS", "maybe")])).is_err());
+        assert!(Options::from_env(env(&[("PYSTON_LITE_PERF_MAP", "yes please")])).is_err());
+        assert!(Options::from_env(env(&[("PYSTON_LITE_PERF_MAP", "1")])).unwrap().perf_map);
     }
 
     #[test]
@@ -282,6 +293,9 @@ mod tests {
         assert_eq!(o.set_keyword("max_code_mb", &KeywordValue::Int(2)), Ok(true));
         assert_eq!(o.max_code_bytes, 2 * MB);
         assert!(o.set_keyword("stats", &KeywordValue::Int(1)).is_err());
+        assert_eq!(o.set_keyword("perf_map", &KeywordValue::Bool(true)), Ok(true));
+        assert!(o.perf_map);
+        assert!(o.set_keyword("perf_map", &KeywordValue::Int(1)).is_err());
         assert_eq!(o.set_keyword("max_code_mb", &KeywordValue::Float(0.5)), Ok(true));
         assert_eq!(o.max_code_bytes, MB / 2);
         assert_eq!(o.set_keyword("nonsense", &KeywordValue::Int(1)), Ok(false));

@@ -261,7 +261,7 @@ def test_info_accepts_functions_methods_lambdas_and_code(stock_env):
         ("max_code_mb=-2", "ValueError: pyston_lite: invalid value \"-2\" for max_code_mb: expected a number of megabytes from 0 to 65536"),
         ("max_code_mb=float('nan')", "ValueError: pyston_lite: invalid value \"NaN\" for max_code_mb: expected a number of megabytes from 0 to 65536"),
         ("stats=1", "ValueError: pyston_lite: invalid value \"1\" for stats: expected True or False"),
-        ("treshold=5", "TypeError: enable() got an unexpected keyword argument 'treshold' (options: threshold, loop_threshold, max_code_mb, stats)"),
+        ("treshold=5", "TypeError: enable() got an unexpected keyword argument 'treshold' (options: threshold, loop_threshold, max_code_mb, stats, perf_map)"),
     ],
 )
 def test_bad_keyword_values_raise_clear_errors(stock_env, kwargs, error):
