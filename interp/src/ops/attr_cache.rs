@@ -209,13 +209,25 @@ pub struct Entry {
     dk_size: isize,
     entry_offset: isize,
     /// `METHOD`, `CLASS_VALUE`, `NONDATA_DESCR`: the owner type's shared instance-dict keys
-    /// (its `ht_cached_keys`), found
-    /// not to hold the name when they had `lacking_nentries` entries; 0 when not known.
-    /// While the type still shares those keys they are alive (the type holds them) and
-    /// only ever grow by appending, so an instance dict with these keys and as many
-    /// entries cannot shadow the method: the machine code's hit needs nothing more.
+    /// (its `ht_cached_keys`), found not to hold the name when they had
+    /// `lacking_nentries` entries; 0 when not known. The entry holds a reference to them
+    /// (released when it is dropped), so no other keys object can appear at this address.
+    /// Keys only ever grow by appending, so while the type still shares them, an instance
+    /// dict with these keys and as many entries cannot shadow the method: the machine
+    /// code's hit needs nothing more.
     lacking_keys: usize,
     lacking_nentries: isize,
+}
+
+impl Drop for Entry {
+    /// Gives back the reference [`Entry::remember_lacking_keys`] took. Entries are dropped
+    /// (replaced, or freed with their code's caches) with the GIL held.
+    fn drop(&mut self) {
+        if self.lacking_keys != 0 {
+            // SAFETY: `lacking_keys` holds the reference taken when it was set.
+            unsafe { super::dict_keys::release_keys(self.lacking_keys as *mut u8) };
+        }
+    }
 }
 
 impl Default for Entry {
@@ -578,7 +590,10 @@ impl Entry {
             }
             let name = self.name as *mut PyObject;
             let hash = *name.cast::<u8>().add(layout::ASCII_OBJECT_HASH).cast::<Py_hash_t>();
-            if hash != -1 && super::dict_keys::keys_lack(keys, name, hash) {
+            if hash != -1 && super::dict_keys::keys_lack(keys, name, hash) && super::dict_keys::retain_keys(keys) {
+                if self.lacking_keys != 0 {
+                    super::dict_keys::release_keys(self.lacking_keys as *mut u8);
+                }
                 self.lacking_keys = keys as usize;
                 self.lacking_nentries = keys_field(keys, DK_NENTRIES);
             }

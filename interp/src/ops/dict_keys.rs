@@ -15,6 +15,7 @@ use pyo3_ffi::*;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 /// Byte offsets inside a keys object and its entries.
+const DK_REFCNT: usize = 0;
 pub const DK_SIZE: usize = 8;
 pub const DK_NENTRIES: usize = 32;
 const DK_INDICES: usize = 40;
@@ -30,6 +31,50 @@ static CHECKED: AtomicBool = AtomicBool::new(false);
 /// Whether [`verify`] has passed.
 pub fn is_verified() -> bool {
     VERIFIED.load(Relaxed)
+}
+
+/// Whether the split keys' reference count (`dk_refcnt`) counted as [`verify`] checked it.
+static REFCNT_VERIFIED: AtomicBool = AtomicBool::new(false);
+
+/// Takes a reference to a keys object (`dictkeys_incref`), so that it stays alive, at the
+/// same address, until [`release_keys`]. False, with nothing done, when the reference
+/// count's place was not verified.
+///
+/// # Safety
+/// Live keys object, GIL held.
+pub unsafe fn retain_keys(keys: *mut u8) -> bool {
+    if !REFCNT_VERIFIED.load(Relaxed) {
+        return false;
+    }
+    // SAFETY: as the contract; `dk_refcnt` sits at the verified offset.
+    unsafe { *keys.add(DK_REFCNT).cast::<isize>() += 1 };
+    true
+}
+
+/// Drops a reference taken by [`retain_keys`] (`dictkeys_decref`): the last one frees the
+/// keys as `free_keys_object` does, releasing each entry's key and value (a split table's
+/// values are NULL) and the memory (`PyObject_Free`; CPython's free list of small keys is
+/// only a cache of such blocks).
+///
+/// # Safety
+/// `keys` was retained and not yet released; GIL held.
+pub unsafe fn release_keys(keys: *mut u8) {
+    // SAFETY: as the contract: we hold a reference, so the keys are alive; the entries
+    // below `dk_nentries` hold owned keys and values or NULL.
+    unsafe {
+        let refcnt = keys.add(DK_REFCNT).cast::<isize>();
+        *refcnt -= 1;
+        if *refcnt != 0 {
+            return;
+        }
+        let dk_size = keys_field(keys, DK_SIZE);
+        for index in 0..keys_field(keys, DK_NENTRIES) {
+            let entry = keys.add(entry_offset_for(dk_size, index));
+            Py_XDECREF(*entry.add(ME_KEY).cast::<*mut PyObject>());
+            Py_XDECREF(*entry.add(ME_VALUE).cast::<*mut PyObject>());
+        }
+        PyObject_Free(keys.cast());
+    }
 }
 
 /// `dict->ma_keys`.
@@ -369,8 +414,11 @@ unsafe fn split_instance_dict() -> *mut PyObject {
             return std::ptr::null_mut();
         }
         let instance = PyObject_CallObject(cls, std::ptr::null_mut());
+        let second = PyObject_CallObject(cls, std::ptr::null_mut());
         Py_DECREF(cls);
-        if instance.is_null() {
+        if instance.is_null() || second.is_null() {
+            Py_XDECREF(instance);
+            Py_XDECREF(second);
             return std::ptr::null_mut();
         }
         for (i, name) in [c"a", c"b", c"c"].into_iter().enumerate() {
@@ -379,11 +427,25 @@ unsafe fn split_instance_dict() -> *mut PyObject {
             Py_XDECREF(value);
             if failed {
                 Py_DECREF(instance);
+                Py_DECREF(second);
                 return std::ptr::null_mut();
             }
         }
         let dict = PyObject_GenericGetDict(instance, std::ptr::null_mut());
         Py_DECREF(instance);
+        // The keys are shared by the type and this dict; the second instance's new dict
+        // takes one more reference, and its release gives it back.
+        if !dict.is_null() && !values_of(dict).is_null() {
+            let refcnt = keys_of(dict).add(DK_REFCNT).cast::<isize>();
+            let before = *refcnt;
+            let second_dict = PyObject_GenericGetDict(second, std::ptr::null_mut());
+            let shared = !second_dict.is_null() && keys_of(second_dict) == keys_of(dict) && *refcnt == before + 1;
+            Py_XDECREF(second_dict);
+            Py_DECREF(second);
+            REFCNT_VERIFIED.store(shared && *refcnt == before && before >= 1, Relaxed);
+        } else {
+            Py_DECREF(second);
+        }
         dict
     }
 }
