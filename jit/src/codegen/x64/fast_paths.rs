@@ -708,32 +708,55 @@ impl Emitter<'_> {
         );
     }
 
-    /// The commonest `STORE_ATTR` hit inline: [`Self::split_value_slot`]'s guards, and the
-    /// attribute already has a value, and the new value is not a GC object or the dict is
-    /// already tracked (so the dict's GC tracking cannot have to change): the value slot is replaced, the dict gets
-    /// a new version tag from the private counter, and the old value then the owner are
-    /// released (the order of `insertdict` and `STORE_ATTR`). Falls through when done;
-    /// jumps to `fallback` with nothing changed otherwise.
+    /// The commonest `STORE_ATTR` hits inline: [`Self::split_value_slot`]'s guards, and the
+    /// new value is not a GC object or the dict is already tracked (so the dict's GC
+    /// tracking cannot have to change). When the attribute has a value, the value slot is
+    /// replaced, the dict gets a new version tag from the private counter, and the old
+    /// value then the owner are released (the order of `insertdict` and `STORE_ATTR`).
+    /// When it has none yet and it is the next one in the keys' order (`ma_used == hint`,
+    /// as `__init__` fills a new instance), the value goes in, `ma_used` grows and the dict
+    /// gets a new version tag (in the cold section: few sites do this). Falls through when
+    /// done; jumps to `fallback` with nothing changed otherwise.
     pub(super) fn split_dict_attr_store(&mut self, cache: *mut AttrCache, fallback: DynamicLabel, borrowed: Borrowed) {
         const GC_BYTE: i32 = (layout::TPFLAGS_HAVE_GC.trailing_zeros() / 8) as i32;
         const GC_BIT: i8 = (layout::TPFLAGS_HAVE_GC >> (8 * GC_BYTE)) as i8;
         const _: () = assert!(layout::TPFLAGS_HAVE_GC.count_ones() == 1 && GC_BYTE < 4);
         let counter = ops::NEXT_PRIVATE_VERSION.as_ptr() as i64;
+        let stored = self.new_label();
+        // The slot's address in rax, the hint in r8, the dict in rdx, the owner in rdi.
         self.split_value_slot(cache, fallback);
         dynasm!(self.ops
             ; .arch x64
-            ; mov r8, rax
-            ; mov r9, [r8]
-            ; test r9, r9
-            ; jz =>fallback
             ; mov r10, [r13 - 16]
             ; mov r11, [BYTE r10 + d8::OBJECT_OB_TYPE]
             ; test BYTE [r11 + layout::TYPE_TP_FLAGS as i32 + GC_BYTE], BYTE GC_BIT
         );
         self.unless_dict_tracked(fallback);
+        let pending = self.cold(move |e| {
+            dynasm!(e.ops
+                ; .arch x64
+                ; cmp r8, [rdx + layout::DICT_MA_USED as i32]
+                ; jne =>fallback
+                ; mov [rax], r10
+                ; inc QWORD [rdx + layout::DICT_MA_USED as i32]
+                ; mov rax, QWORD counter
+                ; mov rcx, [rax]
+                ; mov [BYTE rdx + d8::DICT_MA_VERSION_TAG], rcx
+                ; inc rcx
+                ; mov [rax], rcx
+                ; sub r13, 16
+            );
+            if !borrowed.at(1) {
+                e.decref_rdi();
+            }
+            dynasm!(e.ops ; .arch x64 ; jmp =>stored);
+        });
         dynasm!(self.ops
             ; .arch x64
-            ; mov [r8], r10
+            ; mov r9, [rax]
+            ; test r9, r9
+            ; jz =>pending
+            ; mov [rax], r10
             ; mov rax, QWORD counter
             ; mov rcx, [rax]
             ; mov [BYTE rdx + d8::DICT_MA_VERSION_TAG], rcx
@@ -749,6 +772,7 @@ impl Emitter<'_> {
             dynasm!(self.ops ; .arch x64 ; mov rdi, [r13]);
             self.decref_rdi();
         }
+        dynasm!(self.ops ; .arch x64 ; =>stored);
     }
 
     /// After a test of the new value's GC flag (ZF clear: a GC object): a GC value may go
