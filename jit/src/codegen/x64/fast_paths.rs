@@ -721,7 +721,6 @@ impl Emitter<'_> {
         const GC_BYTE: i32 = (layout::TPFLAGS_HAVE_GC.trailing_zeros() / 8) as i32;
         const GC_BIT: i8 = (layout::TPFLAGS_HAVE_GC >> (8 * GC_BYTE)) as i8;
         const _: () = assert!(layout::TPFLAGS_HAVE_GC.count_ones() == 1 && GC_BYTE < 4);
-        let counter = ops::NEXT_PRIVATE_VERSION.as_ptr() as i64;
         let stored = self.new_label();
         // The slot's address in rax, the hint in r8, the dict in rdx, the owner in rdi.
         self.split_value_slot(cache, fallback);
@@ -739,13 +738,9 @@ impl Emitter<'_> {
                 ; jne =>fallback
                 ; mov [rax], r10
                 ; inc QWORD [rdx + layout::DICT_MA_USED as i32]
-                ; mov rax, QWORD counter
-                ; mov rcx, [rax]
-                ; mov [BYTE rdx + d8::DICT_MA_VERSION_TAG], rcx
-                ; inc rcx
-                ; mov [rax], rcx
-                ; sub r13, 16
             );
+            e.new_dict_version_for_rdx();
+            dynasm!(e.ops ; .arch x64 ; sub r13, 16);
             if !borrowed.at(1) {
                 e.decref_rdi();
             }
@@ -757,11 +752,10 @@ impl Emitter<'_> {
             ; test r9, r9
             ; jz =>pending
             ; mov [rax], r10
-            ; mov rax, QWORD counter
-            ; mov rcx, [rax]
-            ; mov [BYTE rdx + d8::DICT_MA_VERSION_TAG], rcx
-            ; inc rcx
-            ; mov [rax], rcx
+        );
+        self.new_dict_version_for_rdx();
+        dynasm!(self.ops
+            ; .arch x64
             ; sub r13, 16
             // The owner waits in the freed slot while the old value is released.
             ; mov [r13], rdi
@@ -773,6 +767,20 @@ impl Emitter<'_> {
             self.decref_rdi();
         }
         dynasm!(self.ops ; .arch x64 ; =>stored);
+    }
+
+    /// Gives the dict in rdx a new version tag from the private counter, as a changed dict
+    /// gets one. Clobbers rax and rcx.
+    fn new_dict_version_for_rdx(&mut self) {
+        let counter = ops::NEXT_PRIVATE_VERSION.as_ptr() as i64;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD counter
+            ; mov rcx, [rax]
+            ; mov [BYTE rdx + d8::DICT_MA_VERSION_TAG], rcx
+            ; inc rcx
+            ; mov [rax], rcx
+        );
     }
 
     /// After a test of the new value's GC flag (ZF clear: a GC object): a GC value may go
