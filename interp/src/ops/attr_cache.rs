@@ -837,7 +837,10 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
             }
             Some((entry, kind::INSTANCE_DICT)) => {
                 let name = name(frame, namei);
-                let dict = instance_dict(owner);
+                let mut dict = instance_dict(owner);
+                if dict.is_null() && entry.offset > 0 && make_instance_dict(owner) {
+                    dict = instance_dict(owner);
+                }
                 let stored_in_place = match entry.split_value(owner) {
                     Some(current) if current.is_null() => super::dict_keys::insert_pending_split_value(dict, entry.hint, value),
                     Some(_) => super::dict_keys::replace_split_value(dict, entry.hint, value),
@@ -899,6 +902,23 @@ unsafe fn set_in_instance_dict(obj: *mut PyObject, dictptr: *mut *mut PyObject, 
     unsafe {
         let _ = dictptr;
         _PyObject_GenericSetAttrWithDict(obj, name, value, std::ptr::null_mut())
+    }
+}
+
+/// Gives a new instance its dict the way CPython's first attribute store does
+/// (`PyObject_GenericGetDict`: one that shares its type's keys when the type has them),
+/// so that the store can fill it in place. False (no exception set) when that failed; the
+/// generic store then tries again and raises.
+unsafe fn make_instance_dict(owner: *mut PyObject) -> bool {
+    // SAFETY: live object with a dict slot (caller); GIL held.
+    unsafe {
+        let dict = PyObject_GenericGetDict(owner, std::ptr::null_mut());
+        if dict.is_null() {
+            PyErr_Clear();
+            return false;
+        }
+        Py_DECREF(dict);
+        true
     }
 }
 
