@@ -182,6 +182,8 @@ struct Emitter<'a> {
     top_in_rax: bool,
     /// The instruction just emitted leaves its pushed value in rax.
     leaves_top_in_rax: bool,
+    /// The cold blocks made by [`Emitter::owning_jump`]: (slots counted, target, label).
+    owning_jumps: Vec<(Borrowed, DynamicLabel, DynamicLabel)>,
 }
 
 /// What the code generator needs to know of the code object besides its bytecode.
@@ -386,6 +388,7 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_ra
         borrow_load: false,
         top_in_rax: false,
         leaves_top_in_rax: false,
+        owning_jumps: Vec::new(),
     };
     e.emit_prologue_and_exit();
     let mut instruction_offsets = vec![usize::MAX; count];

@@ -5,7 +5,7 @@
 
 use super::{fast_paths, Emitter};
 use crate::CompileFailure;
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use interp::bytecode::Instruction;
 #[cfg(any(py37, py38))]
 use interp::ops;
@@ -119,11 +119,22 @@ impl Emitter<'_> {
             return self.check_null_rax(0);
         }
         let error = self.cold_error_exit(0);
-        let owning = self.cold(move |e| {
-            e.own_slots(borrowed);
-            dynasm!(e.ops ; .arch x64 ; jmp =>error);
-        });
+        let owning = self.owning_jump(borrowed, error);
         dynasm!(self.ops ; .arch x64 ; test rax, rax ; jz =>owning);
+    }
+
+    /// A cold block that counts the `borrowed` slots ([`Self::own_slots`]) and jumps to
+    /// `target` (an exit, which must see owned slots only); one per pair in a function.
+    pub(super) fn owning_jump(&mut self, borrowed: Borrowed, target: DynamicLabel) -> DynamicLabel {
+        if let Some(&(_, _, label)) = self.owning_jumps.iter().find(|&&(b, t, _)| b == borrowed && t == target) {
+            return label;
+        }
+        let label = self.cold(move |e| {
+            e.own_slots(borrowed);
+            dynasm!(e.ops ; .arch x64 ; jmp =>target);
+        });
+        self.owning_jumps.push((borrowed, target, label));
+        label
     }
 
     /// The borrowed operand slots of the instruction being emitted (clearing them from the

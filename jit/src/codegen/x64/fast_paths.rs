@@ -571,16 +571,10 @@ impl Emitter<'_> {
                 e.check_tracing();
             } else {
                 let (error, deopt) = (e.cold_error_exit(1), e.deopt);
-                let owning_error = e.cold(move |e| {
-                    e.own_slots(below);
-                    dynasm!(e.ops ; .arch x64 ; jmp =>error);
-                });
+                let owning_error = e.owning_jump(below, error);
                 dynasm!(e.ops ; .arch x64 ; test eax, eax ; js =>owning_error ; add r13, 8);
                 // The value pushed is owned until the end of this path.
-                let owning_deopt = e.cold(move |e| {
-                    e.own_slots(below.push(false));
-                    dynasm!(e.ops ; .arch x64 ; jmp =>deopt);
-                });
+                let owning_deopt = e.owning_jump(below.push(false), deopt);
                 e.cmp_use_tracing();
                 dynasm!(e.ops ; .arch x64 ; jne =>owning_deopt);
             }
