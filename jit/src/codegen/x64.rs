@@ -73,7 +73,7 @@ mod d8 {
     }
 }
 use std::cell::UnsafeCell;
-use borrowed::{borrowed_operands, borrows_operand, Borrowed};
+use borrowed::{borrowed_operands, borrows_operand, is_borrowing_load, Borrowed};
 use fast_paths::{FloatArith, IntArith};
 
 /// Machine code for one code object. It runs wherever it is copied once its direct calls
@@ -399,7 +399,7 @@ pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_ra
     let mut at = 0;
     while let Some(&instr) = real.get(at) {
         at += 1;
-        let takes_borrowed = borrowed_operands(instr.opcode, instr.oparg) > 0 || matches!(instr.opcode, op::LOAD_FAST | op::LOAD_CONST | op::LOAD_GLOBAL);
+        let takes_borrowed = borrowed_operands(instr.opcode, instr.oparg) > 0 || is_borrowing_load(instr.opcode);
         if e.borrowed != Borrowed::NONE && (!takes_borrowed || entry_points.contains(&instr.start)) {
             // Not reached with the loads `borrows_operand` allows; kept as the invariant.
             let borrowed = std::mem::take(&mut e.borrowed);

@@ -53,6 +53,12 @@ pub(super) fn borrowed_operands(opcode: u8, oparg: u32) -> u32 {
     }
 }
 
+/// The loads that may push a borrowed reference (`LOAD_GLOBAL` only through its cache):
+/// they run no code, so borrowed slots below them stay unobserved.
+pub(super) fn is_borrowing_load(opcode: u8) -> bool {
+    matches!(opcode, op::LOAD_FAST | op::LOAD_CONST | op::LOAD_GLOBAL)
+}
+
 /// Whether the load at `real[at]` may push a borrowed reference: the instruction right
 /// after it takes it as its top operand, or a second load follows and the instruction
 /// after that takes both; and nothing enters in between, so no other path reaches that
@@ -60,7 +66,7 @@ pub(super) fn borrowed_operands(opcode: u8, oparg: u32) -> u32 {
 /// `global_loads` (their values are then read from a cache), `LOAD_GLOBAL`, whose value
 /// the globals' or builtins' dict holds.
 pub(super) fn borrows_operand(real: &[&Instruction], at: usize, entry_points: &BTreeSet<usize>, global_loads: bool) -> bool {
-    let is_load = |i: &Instruction| matches!(i.opcode, op::LOAD_FAST | op::LOAD_CONST) || (global_loads && i.opcode == op::LOAD_GLOBAL);
+    let is_load = |i: &Instruction| is_borrowing_load(i.opcode) && (global_loads || i.opcode != op::LOAD_GLOBAL);
     if !real.get(at).is_some_and(|i| is_load(i)) {
         return false;
     }
