@@ -10,10 +10,7 @@ include!("../build_support/python_version.rs");
 fn main() {
     let config = emit_python_version_cfg();
     pyo3_build_config::add_libpython_rpath_link_args();
-    let python = config
-        .executable
-        .clone()
-        .expect("PyO3 did not report the interpreter's executable; set PYO3_PYTHON");
+    let python = config.executable.clone().expect("PyO3 did not report the interpreter's executable; set PYO3_PYTHON");
     let include_dir = query(&python, "import sysconfig; print(sysconfig.get_paths()['include'])");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let probe_exe = out_dir.join("layout_probe");
@@ -41,10 +38,7 @@ fn main() {
 
 /// Runs `python -c code` and returns its trimmed stdout.
 fn query(python: &str, code: &str) -> String {
-    let output = Command::new(python)
-        .args(["-c", code])
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
+    let output = Command::new(python).args(["-c", code]).output().unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
     assert!(output.status.success(), "{python} -c {code:?} failed");
     String::from_utf8(output.stdout).unwrap().trim().to_string()
 }

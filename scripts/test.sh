@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Everything CI runs, for each interpreter in $VERSIONS (default 3.7 3.8 3.9 3.10):
-# cargo test, the wheels, and pytest (API, autoload, differential corpus, CPython regression
+# rustfmt (once), cargo test, the wheels, and pytest (API, autoload, differential corpus, CPython regression
 # list) in a venv with both wheels installed. Stops at the first failure.
 source "$(dirname "$0")/common.sh"
 
 declare -A PY
 for v in $VERSIONS; do PY[$v]="$(find_python "$v")"; done
 echo "interpreters:"; for v in $VERSIONS; do echo "  $v: ${PY[$v]}"; done
+
+step "cargo fmt --check"
+cargo fmt --all --check --manifest-path "$ROOT/Cargo.toml"
 
 rm -f "$DIST"/pyston_lite_autoload-*.whl
 for v in $VERSIONS; do

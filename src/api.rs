@@ -11,8 +11,7 @@ use pyo3::types::{PyBool, PyCode, PyDict, PyFloat, PyInt};
 
 /// Options from the environment with `kwargs` applied on top.
 fn options_from(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
-    let mut options = Options::from_env(|name| std::env::var(name).ok())
-        .map_err(|e| PyValueError::new_err(format!("pyston_lite: {e}")))?;
+    let mut options = Options::from_env(|name| std::env::var(name).ok()).map_err(|e| PyValueError::new_err(format!("pyston_lite: {e}")))?;
     for (key, value) in kwargs.into_iter().flat_map(|d| d.iter()) {
         let name: String = key.extract()?;
         let value = keyword_value(&value)?;
@@ -154,10 +153,7 @@ fn code_of<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyCode>> {
     let target = if obj.hasattr("__func__")? { obj.getattr("__func__")? } else { obj.clone() };
     match target.getattr("__code__").ok().map(|c| c.cast_into::<PyCode>()) {
         Some(Ok(code)) => Ok(code),
-        _ => Err(PyTypeError::new_err(format!(
-            "expected a function, method or code object, got {}",
-            obj.get_type().name()?
-        ))),
+        _ => Err(PyTypeError::new_err(format!("expected a function, method or code object, got {}", obj.get_type().name()?))),
     }
 }
 
@@ -226,11 +222,7 @@ fn print_stats() {
     match STATS_FILE.lock().as_deref() {
         Some(path) => {
             use std::io::Write;
-            let appended = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .and_then(|mut f| writeln!(f, "{line}"));
+            let appended = std::fs::OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| writeln!(f, "{line}"));
             if let Err(e) = appended {
                 eprintln!("pyston_lite: cannot append stats to {path}: {e}");
             }

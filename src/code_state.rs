@@ -235,13 +235,8 @@ pub unsafe fn get_or_create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeS
 #[inline(never)]
 unsafe fn create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeState> {
     let index = extra_index().ok()?;
-    let state = Box::into_raw(Box::new(CodeState {
-        entries: 0,
-        compile: CompileState::Cold,
-        machine_code: None,
-        loops: None,
-        compile_ns: 0,
-    }));
+    let state =
+        Box::into_raw(Box::new(CodeState { entries: 0, compile: CompileState::Cold, machine_code: None, loops: None, compile_ns: 0 }));
     // SAFETY: live code object, valid index, GIL held (caller).
     if !unsafe { attach(code, index, state.cast()) } {
         // SAFETY: the code object did not take the pointer; we still own it.

@@ -5,11 +5,11 @@
 use crate::code_state::{self, CompileState};
 use crate::options::Options;
 use crate::stats;
-use interp::cpython::{
-    eval_frame_func, set_eval_frame_func, EvalFrameFn, PyFrameObject, PyInterpreterState,
-    PyInterpreterState_Main, PyThreadState_Get, _PyEval_EvalFrameDefault,
-};
 use interp::cpython::PyThreadState;
+use interp::cpython::{
+    _PyEval_EvalFrameDefault, eval_frame_func, set_eval_frame_func, EvalFrameFn, PyFrameObject, PyInterpreterState,
+    PyInterpreterState_Main, PyThreadState_Get,
+};
 use parking_lot::Mutex;
 use pyo3::ffi::PyObject;
 use std::os::raw::c_int;
@@ -42,8 +42,7 @@ struct Chain {
 // SAFETY: `interp` is only dereferenced with the GIL held; the Mutex orders the rest.
 unsafe impl Send for Chain {}
 
-static CHAIN: Mutex<Chain> =
-    Mutex::new(Chain { in_chain: false, previous: None, interp: std::ptr::null_mut() });
+static CHAIN: Mutex<Chain> = Mutex::new(Chain { in_chain: false, previous: None, interp: std::ptr::null_mut() });
 
 /// The evaluator frames fall back to. Written only under the GIL by `enable`, read by the
 /// hook under the GIL, so a plain copy outside the Mutex is sound and keeps the hot path
@@ -74,9 +73,7 @@ pub enum EnableError {
 impl std::fmt::Display for EnableError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            EnableError::SubInterpreter => {
-                "pyston_lite runs in the main interpreter only; enable() was called in a sub-interpreter"
-            }
+            EnableError::SubInterpreter => "pyston_lite runs in the main interpreter only; enable() was called in a sub-interpreter",
             EnableError::ReplacedByAnother => {
                 "another PEP 523 frame evaluator replaced pyston_lite's and is still installed; \
                  pyston_lite does not install itself in front of an evaluator that may call it. \
@@ -192,7 +189,11 @@ pub fn in_main_interpreter() -> bool {
 /// # Safety
 /// `frame` is a live frame about to be evaluated; the GIL is held.
 #[inline]
-unsafe fn on_frame_entry(tstate: *mut PyThreadState, frame: *mut PyFrameObject, throwflag: c_int) -> Option<(*const jit::CompiledCode, usize)> {
+unsafe fn on_frame_entry(
+    tstate: *mut PyThreadState,
+    frame: *mut PyFrameObject,
+    throwflag: c_int,
+) -> Option<(*const jit::CompiledCode, usize)> {
     if !ACTIVE.load(Relaxed) {
         return None;
     }
@@ -350,11 +351,7 @@ unsafe extern "C" fn eval_frame(frame: *mut PyFrameObject, throwflag: c_int) -> 
 
 /// Our PEP 523 evaluator (3.9+ signature).
 #[cfg(any(py39, py310))]
-unsafe extern "C" fn eval_frame(
-    tstate: *mut PyThreadState,
-    frame: *mut PyFrameObject,
-    throwflag: c_int,
-) -> *mut PyObject {
+unsafe extern "C" fn eval_frame(tstate: *mut PyThreadState, frame: *mut PyFrameObject, throwflag: c_int) -> *mut PyObject {
     // SAFETY: CPython calls us with a live thread state and frame, and the GIL held.
     unsafe {
         match on_frame_entry(tstate, frame, throwflag) {
@@ -369,7 +366,12 @@ unsafe extern "C" fn eval_frame(
 /// # Safety
 /// As `jit::CompiledCode::run`; `compiled` points into the live state of the frame's code.
 #[cfg(codegen)]
-unsafe fn run_compiled(compiled: *const jit::CompiledCode, tstate: *mut PyThreadState, frame: *mut PyFrameObject, target: usize) -> *mut PyObject {
+unsafe fn run_compiled(
+    compiled: *const jit::CompiledCode,
+    tstate: *mut PyThreadState,
+    frame: *mut PyFrameObject,
+    target: usize,
+) -> *mut PyObject {
     // SAFETY: forwarded from the caller.
     unsafe { (*compiled).run(tstate, frame, target, fallback()) }
 }

@@ -21,7 +21,10 @@ fn check_interpreter_version(py: Python<'_>) -> PyResult<()> {
         return Err(PyImportError::new_err(format!(
             "pyston_lite was built for CPython {}.{} but is being imported by CPython {}.{}; \
              reinstall it with this interpreter: {} -m pip install --force-reinstall pyston_lite",
-            built.0, built.1, running.0, running.1,
+            built.0,
+            built.1,
+            running.0,
+            running.1,
             py.import("sys")?.getattr("executable")?
         )));
     }

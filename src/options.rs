@@ -77,42 +77,70 @@ struct EnvOption {
 }
 
 const ENV_OPTIONS: [EnvOption; 7] = [
-    EnvOption { name: "PYSTON_LITE_THRESHOLD", alias: "JIT_MIN_RUNS", apply: |o, n, v| {
-        o.threshold = parse_count(n, v)?;
-        Ok(())
-    }},
-    EnvOption { name: "PYSTON_LITE_LOOP_THRESHOLD", alias: "", apply: |o, n, v| {
-        o.loop_threshold = parse_count(n, v)?;
-        Ok(())
-    }},
-    EnvOption { name: "PYSTON_LITE_MAX_CODE_MB", alias: "JIT_MAX_MEM", apply: |o, n, v| {
-        // Pyston-lite's JIT_MAX_MEM counts bytes; ours counts megabytes.
-        o.max_code_bytes = if n == "JIT_MAX_MEM" { parse_code_bytes(n, v)? } else { parse_megabytes(n, v)? };
-        Ok(())
-    }},
-    EnvOption { name: "PYSTON_LITE_STATS", alias: "JIT_SHOW_STATS", apply: |o, n, v| {
-        o.print_stats_at_exit = parse_flag(n, v)?;
-        Ok(())
-    }},
-    EnvOption { name: "PYSTON_LITE_INLINE_CACHES", alias: "", apply: |o, n, v| {
-        o.inline_caches = match v.trim().to_ascii_lowercase().as_str() {
-            "globals" => jit::InlineCaches::Globals,
-            _ => match parse_flag(n, v) {
-                Ok(true) => jit::InlineCaches::All,
-                Ok(false) => jit::InlineCaches::None,
-                Err(e) => return Err(OptionError { expected: "1, 0 or globals", ..e }),
-            },
-        };
-        Ok(())
-    }},
-    EnvOption { name: "PYSTON_LITE_STATS_FILE", alias: "", apply: |o, _, v| {
-        o.stats_file = (!v.is_empty()).then(|| v.to_string());
-        Ok(())
-    }},
-    EnvOption { name: "PYSTON_LITE_PERF_MAP", alias: "", apply: |o, n, v| {
-        o.perf_map = parse_flag(n, v)?;
-        Ok(())
-    }},
+    EnvOption {
+        name: "PYSTON_LITE_THRESHOLD",
+        alias: "JIT_MIN_RUNS",
+        apply: |o, n, v| {
+            o.threshold = parse_count(n, v)?;
+            Ok(())
+        },
+    },
+    EnvOption {
+        name: "PYSTON_LITE_LOOP_THRESHOLD",
+        alias: "",
+        apply: |o, n, v| {
+            o.loop_threshold = parse_count(n, v)?;
+            Ok(())
+        },
+    },
+    EnvOption {
+        name: "PYSTON_LITE_MAX_CODE_MB",
+        alias: "JIT_MAX_MEM",
+        apply: |o, n, v| {
+            // Pyston-lite's JIT_MAX_MEM counts bytes; ours counts megabytes.
+            o.max_code_bytes = if n == "JIT_MAX_MEM" { parse_code_bytes(n, v)? } else { parse_megabytes(n, v)? };
+            Ok(())
+        },
+    },
+    EnvOption {
+        name: "PYSTON_LITE_STATS",
+        alias: "JIT_SHOW_STATS",
+        apply: |o, n, v| {
+            o.print_stats_at_exit = parse_flag(n, v)?;
+            Ok(())
+        },
+    },
+    EnvOption {
+        name: "PYSTON_LITE_INLINE_CACHES",
+        alias: "",
+        apply: |o, n, v| {
+            o.inline_caches = match v.trim().to_ascii_lowercase().as_str() {
+                "globals" => jit::InlineCaches::Globals,
+                _ => match parse_flag(n, v) {
+                    Ok(true) => jit::InlineCaches::All,
+                    Ok(false) => jit::InlineCaches::None,
+                    Err(e) => return Err(OptionError { expected: "1, 0 or globals", ..e }),
+                },
+            };
+            Ok(())
+        },
+    },
+    EnvOption {
+        name: "PYSTON_LITE_STATS_FILE",
+        alias: "",
+        apply: |o, _, v| {
+            o.stats_file = (!v.is_empty()).then(|| v.to_string());
+            Ok(())
+        },
+    },
+    EnvOption {
+        name: "PYSTON_LITE_PERF_MAP",
+        alias: "",
+        apply: |o, n, v| {
+            o.perf_map = parse_flag(n, v)?;
+            Ok(())
+        },
+    },
 ];
 
 impl Options {
@@ -207,11 +235,7 @@ fn parse_megabytes(name: &str, value: &str) -> Result<u64, OptionError> {
 fn parse_code_bytes(name: &str, value: &str) -> Result<u64, OptionError> {
     match value.trim().parse::<u64>() {
         Ok(bytes) if bytes <= MAX_CODE_BYTES => Ok(bytes),
-        _ => Err(OptionError {
-            name: name.to_string(),
-            value: value.to_string(),
-            expected: "a number of bytes from 0 to 68719476736",
-        }),
+        _ => Err(OptionError { name: name.to_string(), value: value.to_string(), expected: "a number of bytes from 0 to 68719476736" }),
     }
 }
 
@@ -219,11 +243,7 @@ fn parse_flag(name: &str, value: &str) -> Result<bool, OptionError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
         "" | "0" | "false" | "no" | "off" => Ok(false),
-        _ => Err(OptionError {
-            name: name.to_string(),
-            value: value.to_string(),
-            expected: "1 or 0",
-        }),
+        _ => Err(OptionError { name: name.to_string(), value: value.to_string(), expected: "1 or 0" }),
     }
 }
 
@@ -232,8 +252,7 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let pairs: Vec<(String, String)> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     }
 
@@ -244,12 +263,8 @@ mod tests {
 
     #[test]
     fn our_names_and_aliases() {
-        let o = Options::from_env(env(&[
-            ("PYSTON_LITE_THRESHOLD", "0"),
-            ("PYSTON_LITE_MAX_CODE_MB", "1.5"),
-            ("JIT_SHOW_STATS", "1"),
-        ]))
-        .unwrap();
+        let o =
+            Options::from_env(env(&[("PYSTON_LITE_THRESHOLD", "0"), ("PYSTON_LITE_MAX_CODE_MB", "1.5"), ("JIT_SHOW_STATS", "1")])).unwrap();
         assert_eq!(o.threshold, 0);
         assert_eq!(o.max_code_bytes, 3 * MB / 2);
         assert!(o.print_stats_at_exit);
@@ -315,9 +330,18 @@ mod tests {
             let env_error = Options::from_env(env(&[("PYSTON_LITE_MAX_CODE_MB", &mb.to_string())])).unwrap_err();
             let kw_error = Options::default().set_keyword("max_code_mb", &KeywordValue::Int(mb as i128)).unwrap_err();
             assert_eq!(env_error.expected, kw_error.expected);
-            assert_eq!(kw_error.to_string(), format!("invalid value \"{mb}\" for max_code_mb: expected a number of megabytes from 0 to 65536"));
+            assert_eq!(
+                kw_error.to_string(),
+                format!("invalid value \"{mb}\" for max_code_mb: expected a number of megabytes from 0 to 65536")
+            );
         }
-        for bad in [KeywordValue::Int(-1), KeywordValue::Float(-0.5), KeywordValue::Float(f64::NAN), KeywordValue::Float(f64::INFINITY), KeywordValue::Bool(true)] {
+        for bad in [
+            KeywordValue::Int(-1),
+            KeywordValue::Float(-0.5),
+            KeywordValue::Float(f64::NAN),
+            KeywordValue::Float(f64::INFINITY),
+            KeywordValue::Bool(true),
+        ] {
             assert_eq!(Options::default().set_keyword("max_code_mb", &bad).unwrap_err().expected, MEGABYTES_EXPECTED);
         }
         for bad in ["-1", "nan", "inf", "65536.5", "lots"] {

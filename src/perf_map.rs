@@ -5,7 +5,7 @@
 
 use interp::cpython::PyCodeObject;
 use parking_lot::Mutex;
-use pyo3::ffi::{PyObject, PyUnicode_AsUTF8AndSize, PyErr_Clear};
+use pyo3::ffi::{PyErr_Clear, PyObject, PyUnicode_AsUTF8AndSize};
 use std::fs::File;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};

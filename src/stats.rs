@@ -59,7 +59,11 @@ impl std::fmt::Display for Snapshot {
         write!(
             f,
             "pyston_lite stats: entries={} code_objects={} compiled={} code_bytes={} compile_ms={:.1} failed={{",
-            self.entries, self.code_objects, self.compiled, self.code_bytes, self.compile_ns as f64 / 1e6
+            self.entries,
+            self.code_objects,
+            self.compiled,
+            self.code_bytes,
+            self.compile_ns as f64 / 1e6
         )?;
         for (i, (reason, n)) in self.failed.iter().enumerate() {
             write!(f, "{}{reason}: {n}", if i > 0 { ", " } else { "" })?;

@@ -18,11 +18,7 @@ fn eval<'py>(py: Python<'py>, setup: &str, expr: &str) -> Bound<'py, PyAny> {
 #[test]
 fn frame_fields_match_python() {
     Python::attach(|py| {
-        let frame = eval(
-            py,
-            "import sys\ndef inner():\n    x = 1\n    return sys._getframe()\n",
-            "inner()",
-        );
+        let frame = eval(py, "import sys\ndef inner():\n    x = 1\n    return sys._getframe()\n", "inner()");
         let raw = frame.as_ptr().cast::<PyFrameObject>();
         // SAFETY: `frame` is a live frame object we hold a reference to.
         let f = unsafe { &*raw };
@@ -77,8 +73,7 @@ fn thread_state_points_at_the_running_frame() {
         assert_eq!(interp::cpython::current_tstate(), ts as *const PyThreadState as *mut PyThreadState);
         assert!(!ts.use_tracing(), "nothing traces the embedded interpreter");
         let globals = PyDict::new(py);
-        py.run(c"import sys\nseen = []\ndef f():\n    seen.append(sys._getframe())\nf()", Some(&globals), None)
-            .unwrap();
+        py.run(c"import sys\nseen = []\ndef f():\n    seen.append(sys._getframe())\nf()", Some(&globals), None).unwrap();
         // No Python frame runs right now, at the top level of the embedding.
         assert!(ts.frame.is_null());
         assert!(ts.curexc_type.is_null());

@@ -86,12 +86,7 @@ pub struct Instructions<'a> {
 impl<'a> Instructions<'a> {
     /// Starts decoding `code` (a code object's `co_code`) from its first byte.
     pub fn new(code: &'a [u8]) -> Self {
-        Instructions {
-            code,
-            pos: 0,
-            extended: 0,
-            run_start: None,
-        }
+        Instructions { code, pos: 0, extended: 0, run_start: None }
     }
 }
 
@@ -113,12 +108,7 @@ impl Iterator for Instructions<'_> {
             self.extended = 0;
             self.run_start = None;
         }
-        Some(Instruction {
-            offset,
-            start,
-            opcode,
-            oparg,
-        })
+        Some(Instruction { offset, start, opcode, oparg })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -154,12 +144,7 @@ mod tests {
 
     #[test]
     fn plain_instructions() {
-        let bytes = code(&[
-            (op::LOAD_FAST, 0),
-            (op::LOAD_CONST, 1),
-            (op::BINARY_ADD, 0),
-            (op::RETURN_VALUE, 0),
-        ]);
+        let bytes = code(&[(op::LOAD_FAST, 0), (op::LOAD_CONST, 1), (op::BINARY_ADD, 0), (op::RETURN_VALUE, 0)]);
         let instrs = decode(&bytes);
         assert_eq!(instrs.len(), 4);
         for (i, instr) in instrs.iter().enumerate() {
@@ -178,28 +163,13 @@ mod tests {
 
     #[test]
     fn extended_args_fold_and_stay_in_the_stream() {
-        let bytes = code(&[
-            (op::NOP, 0),
-            (EXTENDED_ARG, 0x01),
-            (EXTENDED_ARG, 0x02),
-            (op::LOAD_CONST, 0x03),
-            (op::POP_TOP, 0),
-        ]);
+        let bytes = code(&[(op::NOP, 0), (EXTENDED_ARG, 0x01), (EXTENDED_ARG, 0x02), (op::LOAD_CONST, 0x03), (op::POP_TOP, 0)]);
         let instrs = decode(&bytes);
         assert_eq!(instrs.len(), 5);
-        assert_eq!(
-            (instrs[1].opcode, instrs[1].oparg, instrs[1].start),
-            (EXTENDED_ARG, 0x01, 2)
-        );
-        assert_eq!(
-            (instrs[2].opcode, instrs[2].oparg, instrs[2].start),
-            (EXTENDED_ARG, 0x0102, 2)
-        );
+        assert_eq!((instrs[1].opcode, instrs[1].oparg, instrs[1].start), (EXTENDED_ARG, 0x01, 2));
+        assert_eq!((instrs[2].opcode, instrs[2].oparg, instrs[2].start), (EXTENDED_ARG, 0x0102, 2));
         let load = instrs[3];
-        assert_eq!(
-            (load.offset, load.index(), load.oparg, load.start),
-            (6, 3, 0x010203, 2)
-        );
+        assert_eq!((load.offset, load.index(), load.oparg, load.start), (6, 3, 0x010203, 2));
         assert!(load.has_prefix());
         // The fold ends with the prefixed instruction.
         assert_eq!((instrs[4].oparg, instrs[4].start), (0, 8));
@@ -211,22 +181,13 @@ mod tests {
         // (3.7-3.9's `dis` would carry it on to the next instruction with an argument.)
         let bytes = code(&[(EXTENDED_ARG, 1), (op::NOP, 2), (op::LOAD_CONST, 3)]);
         let instrs = decode(&bytes);
-        assert_eq!(
-            (instrs[1].oparg, instrs[1].start, instrs[1].arg()),
-            (0x0102, 0, None)
-        );
+        assert_eq!((instrs[1].oparg, instrs[1].start, instrs[1].arg()), (0x0102, 0, None));
         assert_eq!((instrs[2].oparg, instrs[2].start), (3, 4));
     }
 
     #[test]
     fn oparg_wraps_at_32_bits_like_c() {
-        let bytes = code(&[
-            (EXTENDED_ARG, 0x11),
-            (EXTENDED_ARG, 0x22),
-            (EXTENDED_ARG, 0x33),
-            (EXTENDED_ARG, 0x44),
-            (op::LOAD_CONST, 0x55),
-        ]);
+        let bytes = code(&[(EXTENDED_ARG, 0x11), (EXTENDED_ARG, 0x22), (EXTENDED_ARG, 0x33), (EXTENDED_ARG, 0x44), (op::LOAD_CONST, 0x55)]);
         assert_eq!(decode(&bytes)[4].oparg, 0x2233_4455);
     }
 
@@ -251,34 +212,18 @@ mod tests {
     #[test]
     fn relative_jump_counts_from_after_the_prefixed_instruction() {
         // FOR_ITER with an argument of 0x100 units, after one prefix at offset 4.
-        let bytes = code(&[
-            (op::NOP, 0),
-            (op::NOP, 0),
-            (EXTENDED_ARG, 1),
-            (op::FOR_ITER, 0),
-        ]);
+        let bytes = code(&[(op::NOP, 0), (op::NOP, 0), (EXTENDED_ARG, 1), (op::FOR_ITER, 0)]);
         let instrs = decode(&bytes);
-        assert_eq!(
-            instrs[2].jump_target(),
-            None,
-            "the prefix itself does not jump"
-        );
+        assert_eq!(instrs[2].jump_target(), None, "the prefix itself does not jump");
         assert_eq!(instrs[3].start, 4);
         assert_eq!(instrs[3].jump_target(), Some(8 + 0x100 * JUMP_UNIT_BYTES));
         let bytes = code(&[(EXTENDED_ARG, 1), (op::JUMP_ABSOLUTE, 2)]);
-        assert_eq!(
-            decode(&bytes)[1].jump_target(),
-            Some(0x102 * JUMP_UNIT_BYTES)
-        );
+        assert_eq!(decode(&bytes)[1].jump_target(), Some(0x102 * JUMP_UNIT_BYTES));
     }
 
     #[test]
     fn setup_targets_are_handlers() {
-        let bytes = code(&[
-            (op::SETUP_FINALLY, 4 / JUMP_UNIT_BYTES as u8),
-            (op::POP_BLOCK, 0),
-            (op::NOP, 0),
-        ]);
+        let bytes = code(&[(op::SETUP_FINALLY, 4 / JUMP_UNIT_BYTES as u8), (op::POP_BLOCK, 0), (op::NOP, 0)]);
         assert_eq!(decode(&bytes)[0].jump_target(), Some(6));
     }
 

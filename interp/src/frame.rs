@@ -13,8 +13,8 @@
 //! a later `send` enters the frame again at the offset after `f_lasti`, a resume point.
 
 use crate::cpython::{EvalFrameFn, PyFrameObject, PyThreadState};
-use std::cell::Cell;
 use pyo3_ffi::{PyErr_Occurred, PyErr_SetString, PyExc_SystemError, PyObject, Py_XDECREF};
+use std::cell::Cell;
 use std::os::raw::{c_char, c_int};
 
 /// How machine code left the frame: `status` says what `value` is.
@@ -528,11 +528,7 @@ unsafe fn unwind_blocks(
     // SAFETY: an UNWIND exit leaves `retval` (owned) on top for RETURN/CONTINUE; the rest
     // of the stack and the blocks are as ceval would have them.
     unsafe {
-        let code = if status::kind(exit_status) == status::UNWIND {
-            (exit_status >> status::WHY_SHIFT) as i32
-        } else {
-            why::EXCEPTION
-        };
+        let code = if status::kind(exit_status) == status::UNWIND { (exit_status >> status::WHY_SHIFT) as i32 } else { why::EXCEPTION };
         let mut retval = std::ptr::null_mut();
         if code & (why::RETURN | why::CONTINUE) != 0 {
             sp = sp.sub(1);
@@ -624,16 +620,9 @@ unsafe fn continue_in_evaluator(
 }
 
 /// `tstate->c_tracefunc` and `tstate->c_profilefunc` as typed slots.
-unsafe fn trace_slots(
-    tstate: *mut PyThreadState,
-) -> (&'static mut Option<TraceFn>, &'static mut Option<TraceFn>) {
+unsafe fn trace_slots(tstate: *mut PyThreadState) -> (&'static mut Option<TraceFn>, &'static mut Option<TraceFn>) {
     // SAFETY: both fields hold a C function pointer or NULL, which is Option's layout.
-    unsafe {
-        (
-            &mut *std::ptr::addr_of_mut!((*tstate).c_tracefunc).cast(),
-            &mut *std::ptr::addr_of_mut!((*tstate).c_profilefunc).cast(),
-        )
-    }
+    unsafe { (&mut *std::ptr::addr_of_mut!((*tstate).c_tracefunc).cast(), &mut *std::ptr::addr_of_mut!((*tstate).c_profilefunc).cast()) }
 }
 
 /// One-shot trace function: restores the real one, swallows the re-entry `call` event.

@@ -173,10 +173,7 @@ impl OpInfo {
     /// `BREAK_LOOP`/`CONTINUE_LOOP`. (The instruction after a `CALL_FINALLY` is still reachable,
     /// from the end of the `finally` body.)
     pub const fn is_terminator(&self) -> bool {
-        matches!(
-            self.flow,
-            Flow::Jump | Flow::CallFinally | Flow::Return | Flow::Raise | Flow::Unwind
-        )
+        matches!(self.flow, Flow::Jump | Flow::CallFinally | Flow::Return | Flow::Raise | Flow::Unwind)
     }
 
     /// May raise an exception (see [`Effects`] for what is not counted).
@@ -445,10 +442,7 @@ static TABLE: [Option<OpInfo>; 256] = {
     let mut i = 0;
     while i < DEFS.len() {
         let def = DEFS[i];
-        assert!(
-            table[def.opcode as usize].is_none(),
-            "two opcodes share a number"
-        );
+        assert!(table[def.opcode as usize].is_none(), "two opcodes share a number");
         table[def.opcode as usize] = Some(def);
         i += 1;
     }
@@ -694,47 +688,22 @@ mod tests {
             assert_eq!(info(def.opcode), Some(def));
             assert_eq!(by_name(def.name), Some(def));
             if i > 0 {
-                assert!(
-                    all()[i - 1].opcode < def.opcode,
-                    "DEFS out of order at {}",
-                    def.name
-                );
+                assert!(all()[i - 1].opcode < def.opcode, "DEFS out of order at {}", def.name);
             }
             // Jump targets only come with an argument, and only flows that use one have one.
             if def.is_jump() {
                 assert!(def.has_arg(), "{}", def.name);
                 assert!(
-                    matches!(
-                        def.flow,
-                        Flow::Branch
-                            | Flow::Jump
-                            | Flow::SetupBlock
-                            | Flow::CallFinally
-                            | Flow::Unwind
-                    ),
+                    matches!(def.flow, Flow::Branch | Flow::Jump | Flow::SetupBlock | Flow::CallFinally | Flow::Unwind),
                     "{}",
                     def.name
                 );
             } else {
-                assert!(
-                    !matches!(
-                        def.flow,
-                        Flow::Branch | Flow::Jump | Flow::SetupBlock | Flow::CallFinally
-                    ),
-                    "{}",
-                    def.name
-                );
+                assert!(!matches!(def.flow, Flow::Branch | Flow::Jump | Flow::SetupBlock | Flow::CallFinally), "{}", def.name);
             }
             // Every opcode has a stack effect (except 3.7's two documented holes).
-            let holes: &[u8] = if cfg!(py37) {
-                &[op::NOP, op::EXTENDED_ARG]
-            } else {
-                &[]
-            };
-            assert_eq!(
-                stack_effect(def.opcode, 1, false).is_none(),
-                holes.contains(&def.opcode)
-            );
+            let holes: &[u8] = if cfg!(py37) { &[op::NOP, op::EXTENDED_ARG] } else { &[] };
+            assert_eq!(stack_effect(def.opcode, 1, false).is_none(), holes.contains(&def.opcode));
         }
         let unused = (0..=255u8).filter(|&n| info(n).is_none()).count();
         assert_eq!(unused + all().len(), 256);
@@ -746,9 +715,7 @@ mod tests {
         let ret = info(op::RETURN_VALUE).unwrap();
         assert!(ret.is_terminator() && !ret.may_raise() && !ret.is_jump());
         let jump = info(op::JUMP_ABSOLUTE).unwrap();
-        assert!(
-            jump.is_terminator() && jump.is_unconditional_jump() && jump.jump == JumpKind::Absolute
-        );
+        assert!(jump.is_terminator() && jump.is_unconditional_jump() && jump.jump == JumpKind::Absolute);
         let branch = info(op::POP_JUMP_IF_TRUE).unwrap();
         assert!(branch.is_conditional_branch() && !branch.is_terminator() && branch.may_run_code());
         let for_iter = info(op::FOR_ITER).unwrap();

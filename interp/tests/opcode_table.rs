@@ -24,10 +24,7 @@ fn run<'py>(py: Python<'py>, code: &str) -> Bound<'py, PyDict> {
 fn running_interpreter_is_the_build_version() {
     Python::attach(|py| {
         let info = py.import("sys").unwrap().getattr("version_info").unwrap();
-        let running: (u8, u8) = (
-            info.get_item(0).unwrap().extract().unwrap(),
-            info.get_item(1).unwrap().extract().unwrap(),
-        );
+        let running: (u8, u8) = (info.get_item(0).unwrap().extract().unwrap(), info.get_item(1).unwrap().extract().unwrap());
         assert_eq!(running, interp::BUILD_VERSION);
     });
 }
@@ -38,22 +35,12 @@ fn opmap_matches_both_ways() {
         let module = py.import("opcode").unwrap();
         let opmap: BTreeMap<String, u8> = module.getattr("opmap").unwrap().extract().unwrap();
         for (name, &number) in &opmap {
-            let info = opcode::info(number)
-                .unwrap_or_else(|| panic!("{name} = {number} is missing from our table"));
+            let info = opcode::info(number).unwrap_or_else(|| panic!("{name} = {number} is missing from our table"));
             assert_eq!(info.name, name, "opcode {number}");
-            assert_eq!(
-                opcode::by_name(name).map(|i| i.opcode),
-                Some(number),
-                "{name}"
-            );
+            assert_eq!(opcode::by_name(name).map(|i| i.opcode), Some(number), "{name}");
         }
         for info in opcode::all() {
-            assert_eq!(
-                opmap.get(info.name),
-                Some(&info.opcode),
-                "{} is not in opcode.opmap",
-                info.name
-            );
+            assert_eq!(opmap.get(info.name), Some(&info.opcode), "{} is not in opcode.opmap", info.name);
         }
         assert_eq!(opmap.len(), opcode::all().len());
         // opname fills the unused numbers with "<n>"; we return None for exactly those.
@@ -75,22 +62,8 @@ fn constants_and_jump_kinds_match() {
         let get_u8 = |name: &str| module.getattr(name).unwrap().extract::<u8>().unwrap();
         assert_eq!(get_u8("HAVE_ARGUMENT"), opcode::HAVE_ARGUMENT);
         assert_eq!(get_u8("EXTENDED_ARG"), opcode::EXTENDED_ARG);
-        let set = |name: &str| -> BTreeSet<u8> {
-            module
-                .getattr(name)
-                .unwrap()
-                .extract::<Vec<u8>>()
-                .unwrap()
-                .into_iter()
-                .collect()
-        };
-        let ours = |kind: JumpKind| -> BTreeSet<u8> {
-            opcode::all()
-                .iter()
-                .filter(|i| i.jump == kind)
-                .map(|i| i.opcode)
-                .collect()
-        };
+        let set = |name: &str| -> BTreeSet<u8> { module.getattr(name).unwrap().extract::<Vec<u8>>().unwrap().into_iter().collect() };
+        let ours = |kind: JumpKind| -> BTreeSet<u8> { opcode::all().iter().filter(|i| i.jump == kind).map(|i| i.opcode).collect() };
         assert_eq!(set("hasjrel"), ours(JumpKind::Relative), "hasjrel");
         assert_eq!(set("hasjabs"), ours(JumpKind::Absolute), "hasjabs");
         // Only opcodes with an argument can jump.
@@ -104,20 +77,7 @@ fn constants_and_jump_kinds_match() {
 /// byte boundaries and the top of C's `int`.
 fn sample_args() -> Vec<u32> {
     let mut args: Vec<u32> = (0..=300).collect();
-    args.extend([
-        511,
-        512,
-        513,
-        767,
-        1000,
-        0xffff,
-        0x1_0000,
-        0x1_0001,
-        0xff_ffff,
-        0x100_0000,
-        0x7fff_fffe,
-        i32::MAX as u32,
-    ]);
+    args.extend([511, 512, 513, 767, 1000, 0xffff, 0x1_0000, 0x1_0001, 0xff_ffff, 0x100_0000, 0x7fff_fffe, i32::MAX as u32]);
     args
 }
 
@@ -145,30 +105,16 @@ fn stack_effects_match_dis() {
         for number in 0..=255u8 {
             let opargs: &[u32] = if opcode::has_arg(number) { &args } else { &[0] };
             for &oparg in opargs {
-                let py_args = if opcode::has_arg(number) {
-                    (number, oparg).into_pyobject(py).unwrap()
-                } else {
-                    (number,).into_pyobject(py).unwrap()
-                };
-                let what = format!(
-                    "opcode {number} ({:?}) oparg {oparg}",
-                    opcode::info(number).map(|i| i.name)
-                );
+                let py_args =
+                    if opcode::has_arg(number) { (number, oparg).into_pyobject(py).unwrap() } else { (number,).into_pyobject(py).unwrap() };
+                let what = format!("opcode {number} ({:?}) oparg {oparg}", opcode::info(number).map(|i| i.name));
                 let max = opcode::stack_effect_max(number, oparg);
                 assert_eq!(max, call(py_args.clone(), None), "{what}, no jump argument");
                 let taken = opcode::stack_effect(number, oparg, true);
                 let not_taken = opcode::stack_effect(number, oparg, false);
                 if has_jump_param {
-                    assert_eq!(
-                        taken,
-                        call(py_args.clone(), Some(true)),
-                        "{what}, jump=True"
-                    );
-                    assert_eq!(
-                        not_taken,
-                        call(py_args.clone(), Some(false)),
-                        "{what}, jump=False"
-                    );
+                    assert_eq!(taken, call(py_args.clone(), Some(true)), "{what}, jump=True");
+                    assert_eq!(not_taken, call(py_args.clone(), Some(false)), "{what}, jump=False");
                 }
                 // Without `jump`, dis reports the larger of the two edges.
                 assert_eq!(max, taken.max(not_taken), "{what}");
@@ -178,11 +124,7 @@ fn stack_effects_match_dis() {
             if !opcode::has_arg(number) {
                 // dis refuses an argument for these; ours ignores it.
                 let with_arg = (number, 0u32).into_pyobject(py).unwrap();
-                assert_eq!(
-                    call(with_arg, None),
-                    None,
-                    "opcode {number} with an argument"
-                );
+                assert_eq!(call(with_arg, None), None, "opcode {number} with an argument");
             }
         }
         assert!(compared > 30_000);
@@ -323,16 +265,10 @@ fn cases() -> &'static [Case] {
         Python::attach(|py| {
             let namespace = run(py, COLLECT);
             let cases = namespace.get_item("cases").unwrap().unwrap();
-            let cases: Vec<(String, Bound<'_, PyBytes>, i32, Vec<DisRow>)> =
-                cases.extract().unwrap();
+            let cases: Vec<(String, Bound<'_, PyBytes>, i32, Vec<DisRow>)> = cases.extract().unwrap();
             cases
                 .into_iter()
-                .map(|(name, co_code, stacksize, dis)| Case {
-                    name,
-                    co_code: co_code.as_bytes().to_vec(),
-                    stacksize,
-                    dis,
-                })
+                .map(|(name, co_code, stacksize, dis)| Case { name, co_code: co_code.as_bytes().to_vec(), stacksize, dis })
                 .collect()
         })
     })
@@ -343,34 +279,16 @@ fn decoding_matches_dis_get_instructions() {
     let cases = cases();
     assert!(cases.len() > 1000, "only {} code objects", cases.len());
     let (mut instructions, mut prefixed, mut max_prefixes, mut jumps) = (0, 0, 0, 0);
-    for Case {
-        name,
-        co_code,
-        dis: expected,
-        ..
-    } in cases
-    {
+    for Case { name, co_code, dis: expected, .. } in cases {
         let ours = bytecode::decode(co_code);
         assert_eq!(ours.len(), expected.len(), "{name}: instruction count");
         let starts: BTreeSet<usize> = ours.iter().map(|i| i.start).collect();
-        for (index, (instr, &(offset, number, arg, target))) in
-            ours.iter().zip(expected).enumerate()
-        {
+        for (index, (instr, &(offset, number, arg, target))) in ours.iter().zip(expected).enumerate() {
             let row = (instr.offset, instr.opcode, instr.arg(), instr.jump_target());
-            assert_eq!(
-                row,
-                (offset, number, arg, target),
-                "{name} at offset {offset}"
-            );
+            assert_eq!(row, (offset, number, arg, target), "{name} at offset {offset}");
             assert_eq!(instr.index(), index, "{name} at offset {offset}");
-            let info = instr
-                .info()
-                .unwrap_or_else(|| panic!("{name}: unknown opcode {number}"));
-            assert_eq!(
-                info.is_jump(),
-                target.is_some(),
-                "{name} at offset {offset}"
-            );
+            let info = instr.info().unwrap_or_else(|| panic!("{name}: unknown opcode {number}"));
+            assert_eq!(info.is_jump(), target.is_some(), "{name} at offset {offset}");
             // `start` is the first of the EXTENDED_ARGs directly before the instruction.
             let mut start = index;
             while start > 0 && ours[start - 1].opcode == opcode::EXTENDED_ARG {
@@ -379,10 +297,7 @@ fn decoding_matches_dis_get_instructions() {
             assert_eq!(instr.start, ours[start].offset, "{name} at offset {offset}");
             if let Some(target) = target {
                 // Jumps land on whole instructions: never inside a run of prefixes.
-                assert!(
-                    starts.contains(&target),
-                    "{name}: jump at {offset} into a prefix run"
-                );
+                assert!(starts.contains(&target), "{name}: jump at {offset} into a prefix run");
                 assert_eq!(target % 2, 0);
                 jumps += 1;
             }
@@ -394,15 +309,9 @@ fn decoding_matches_dis_get_instructions() {
         }
     }
     // The generated function exercised one and two prefixes, and jumps over them.
-    assert!(
-        prefixed > 60_000,
-        "{prefixed} instructions with EXTENDED_ARG"
-    );
+    assert!(prefixed > 60_000, "{prefixed} instructions with EXTENDED_ARG");
     assert_eq!(max_prefixes, 2);
-    assert!(
-        instructions > 200_000 && jumps > 3_000,
-        "{instructions} instructions, {jumps} jumps"
-    );
+    assert!(instructions > 200_000 && jumps > 3_000, "{instructions} instructions, {jumps} jumps");
 }
 
 /// The deepest value stack `code` can reach, by propagating depths along the control flow our
@@ -413,11 +322,7 @@ fn decoding_matches_dis_get_instructions() {
 /// compiler's model of 3.7/3.8 `finally` blocks charges the handler edge with 6 values that the
 /// normal path into the same code does not push.
 fn max_stack_depth(name: &str, code: &[Instruction], limit: i32) -> i32 {
-    let index_of: BTreeMap<usize, usize> = code
-        .iter()
-        .enumerate()
-        .map(|(i, instr)| (instr.offset, i))
-        .collect();
+    let index_of: BTreeMap<usize, usize> = code.iter().enumerate().map(|(i, instr)| (instr.offset, i)).collect();
     let mut depth_at: Vec<Option<i32>> = vec![None; code.len()];
     // 3.10's generators and coroutines start with the first sent value (None) on the stack,
     // which GEN_START pops.
@@ -439,10 +344,7 @@ fn max_stack_depth(name: &str, code: &[Instruction], limit: i32) -> i32 {
         // 3.7's stack_effect has no value for EXTENDED_ARG and NOP, which move nothing.
         let effect = |jump| opcode::stack_effect(instr.opcode, instr.oparg, jump).unwrap_or(0);
         // 3.7's CONTINUE_LOOP unwinds to its loop's depth, which the loop's own entry set.
-        if let Some(target) = instr
-            .jump_target()
-            .filter(|_| info.flow != opcode::Flow::Unwind)
-        {
+        if let Some(target) = instr.jump_target().filter(|_| info.flow != opcode::Flow::Unwind) {
             let target_depth = depth + effect(true);
             max = max.max(target_depth);
             work.push((index_of[&target], target_depth));
@@ -455,10 +357,7 @@ fn max_stack_depth(name: &str, code: &[Instruction], limit: i32) -> i32 {
         }
     }
     for (instr, depth) in code.iter().zip(&depth_at) {
-        assert!(
-            depth.unwrap_or(0) >= 0,
-            "{name}: depth {depth:?} at {instr:?}"
-        );
+        assert!(depth.unwrap_or(0) >= 0, "{name}: depth {depth:?} at {instr:?}");
     }
     max
 }
@@ -467,55 +366,31 @@ fn max_stack_depth(name: &str, code: &[Instruction], limit: i32) -> i32 {
 fn control_flow_and_stack_effects_reproduce_co_stacksize() {
     let cases = cases();
     let mut equal = 0;
-    for Case {
-        name,
-        co_code,
-        stacksize,
-        ..
-    } in cases
-    {
+    for Case { name, co_code, stacksize, .. } in cases {
         let max = max_stack_depth(name, &bytecode::decode(co_code), *stacksize);
-        assert!(
-            max <= *stacksize,
-            "{name}: {max} > co_stacksize {stacksize}"
-        );
+        assert!(max <= *stacksize, "{name}: {max} > co_stacksize {stacksize}");
         if max == *stacksize {
             equal += 1;
         } else {
             println!("{name}: {max} < co_stacksize {stacksize}");
         }
     }
-    println!(
-        "{equal} of {} code objects reproduce co_stacksize exactly",
-        cases.len()
-    );
+    println!("{equal} of {} code objects reproduce co_stacksize exactly", cases.len());
     // Up to 3.9 the peephole optimizer runs after the compiler sized the stack and can fold
     // constant tuples away, leaving co_stacksize larger than the bytecode needs; 3.10 optimizes
     // first.
     if cfg!(py310) {
         assert_eq!(equal, cases.len());
     } else {
-        assert!(
-            equal * 100 >= cases.len() * 99,
-            "only {equal} of {}",
-            cases.len()
-        );
+        assert!(equal * 100 >= cases.len() * 99, "only {equal} of {}", cases.len());
     }
 }
 
 #[test]
 fn decoding_a_live_function_matches_its_attributes() {
     Python::attach(|py| {
-        let namespace = run(
-            py,
-            "def f(xs):\n    for x in xs:\n        if x:\n            return x\n",
-        );
-        let code = namespace
-            .get_item("f")
-            .unwrap()
-            .unwrap()
-            .getattr("__code__")
-            .unwrap();
+        let namespace = run(py, "def f(xs):\n    for x in xs:\n        if x:\n            return x\n");
+        let code = namespace.get_item("f").unwrap().unwrap().getattr("__code__").unwrap();
         let co_code = code.getattr("co_code").unwrap();
         let co_code = co_code.cast::<PyBytes>().unwrap().as_bytes().to_vec();
         let instrs: Vec<Instruction> = bytecode::decode(&co_code);
@@ -526,9 +401,6 @@ fn decoding_a_live_function_matches_its_attributes() {
             }
         }
         let names: Vec<&str> = instrs.iter().map(|i| i.info().unwrap().name).collect();
-        assert!(
-            names.contains(&"FOR_ITER") && names.contains(&"RETURN_VALUE"),
-            "{names:?}"
-        );
+        assert!(names.contains(&"FOR_ITER") && names.contains(&"RETURN_VALUE"), "{names:?}");
     });
 }

@@ -34,10 +34,7 @@ fn compile_speed(c: &mut Criterion) {
                 Err(_) => false,
             })
             .collect();
-        let instructions: usize = compilable
-            .iter()
-            .map(|code| code.bind(py).getattr("co_code").unwrap().len().unwrap() / 2)
-            .sum();
+        let instructions: usize = compilable.iter().map(|code| code.bind(py).getattr("co_code").unwrap().len().unwrap() / 2).sum();
         eprintln!("compile_speed: {} functions, {} bytecode instructions per iteration", compilable.len(), instructions);
         c.bench_function("compile stdlib functions", |b| {
             b.iter(|| {

@@ -110,12 +110,7 @@ mod tests {
     #[test]
     fn backward_jump_is_a_loop() {
         // 0 LOAD_CONST; 2 POP_TOP; 4 JUMP_ABSOLUTE 0
-        let a = analyze(&code(&[
-            (op::LOAD_CONST, 0),
-            (op::POP_TOP, 0),
-            (op::JUMP_ABSOLUTE, jump_arg(op::JUMP_ABSOLUTE, 4, 0)),
-        ]))
-        .unwrap();
+        let a = analyze(&code(&[(op::LOAD_CONST, 0), (op::POP_TOP, 0), (op::JUMP_ABSOLUTE, jump_arg(op::JUMP_ABSOLUTE, 4, 0))])).unwrap();
         assert!(a.has_loop);
         assert!(a.jump_targets.contains(&0));
     }

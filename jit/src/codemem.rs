@@ -155,17 +155,10 @@ impl fmt::Display for CodeMemError {
         match *self {
             CodeMemError::BudgetExhausted => write!(f, "the code-memory budget is used up"),
             CodeMemError::OutOfAddressSpace => {
-                write!(
-                    f,
-                    "the reserved code address range has no free block large enough"
-                )
+                write!(f, "the reserved code address range has no free block large enough")
             }
             CodeMemError::BackingFailed(e) => {
-                write!(
-                    f,
-                    "could not create a memfd or temporary file for code memory: {}",
-                    os(e)
-                )
+                write!(f, "could not create a memfd or temporary file for code memory: {}", os(e))
             }
             CodeMemError::ReserveFailed(e) => {
                 write!(f, "could not map the code-memory views: {}", os(e))
@@ -174,10 +167,7 @@ impl fmt::Display for CodeMemError {
             CodeMemError::ZeroLength => write!(f, "a code region of zero bytes was requested"),
             CodeMemError::OutOfBounds => write!(f, "the access falls outside the code region"),
             CodeMemError::AlreadyPublished => {
-                write!(
-                    f,
-                    "the code region is published and can no longer be written"
-                )
+                write!(f, "the code region is published and can no longer be written")
             }
             CodeMemError::ForeignRegion => write!(f, "the code region belongs to another arena"),
         }
@@ -232,9 +222,7 @@ fn round_up(n: usize, to: usize) -> Option<usize> {
 /// The reserve [`CodeArena::new`] uses for `budget`: the budget rounded up to 2 MiB, at least
 /// [`DEFAULT_RESERVE`] and at most [`MAX_RESERVE`].
 pub fn default_reserve(budget: usize) -> usize {
-    round_up(budget, 2 << 20)
-        .unwrap_or(MAX_RESERVE)
-        .clamp(DEFAULT_RESERVE, MAX_RESERVE)
+    round_up(budget, 2 << 20).unwrap_or(MAX_RESERVE).clamp(DEFAULT_RESERVE, MAX_RESERVE)
 }
 
 static NEXT_ARENA_ID: AtomicU64 = AtomicU64::new(1);
@@ -320,9 +308,7 @@ impl<P: Pages> CodeArena<P> {
         loop {
             match P::reserve(reserve) {
                 Ok(pages) => return Ok(Self::from_pages(pages, budget)),
-                Err(CodeMemError::ReserveFailed(e))
-                    if e == libc::ENOMEM && reserve / 2 >= MIN_RESERVE =>
-                {
+                Err(CodeMemError::ReserveFailed(e)) if e == libc::ENOMEM && reserve / 2 >= MIN_RESERVE => {
                     reserve /= 2;
                 }
                 Err(e) => return Err(e),
@@ -427,10 +413,7 @@ impl<P: Pages> CodeArena<P> {
                 block
             }
             None => {
-                let end = self
-                    .frontier
-                    .checked_add(size)
-                    .ok_or(CodeMemError::OutOfAddressSpace)?;
+                let end = self.frontier.checked_add(size).ok_or(CodeMemError::OutOfAddressSpace)?;
                 if end > self.pages.reserved() {
                     return Err(CodeMemError::OutOfAddressSpace);
                 }
@@ -442,23 +425,11 @@ impl<P: Pages> CodeArena<P> {
         };
         self.in_use += size;
         self.live_regions += 1;
-        Ok(CodeRegion {
-            arena: self.id,
-            offset,
-            len,
-            size,
-            exec_addr: self.pages.exec_addr(offset),
-            published: false,
-        })
+        Ok(CodeRegion { arena: self.id, offset, len, size, exec_addr: self.pages.exec_addr(offset), published: false })
     }
 
     /// Copies `bytes` into `region` at `at`, through the writable view.
-    pub fn write(
-        &mut self,
-        region: &CodeRegion,
-        at: usize,
-        bytes: &[u8],
-    ) -> Result<(), CodeMemError> {
+    pub fn write(&mut self, region: &CodeRegion, at: usize, bytes: &[u8]) -> Result<(), CodeMemError> {
         self.check_owner(region)?;
         if region.published {
             return Err(CodeMemError::AlreadyPublished);
@@ -542,12 +513,9 @@ impl<P: Pages> CodeArena<P> {
             return Ok(());
         }
         let want = end.max(committed.saturating_add(COMMIT_CHUNK));
-        let new_len = round_up(want, self.pages.page_size())
-            .unwrap_or(usize::MAX)
-            .min(self.pages.reserved());
+        let new_len = round_up(want, self.pages.page_size()).unwrap_or(usize::MAX).min(self.pages.reserved());
         self.pages.commit(new_len)?;
-        self.pages
-            .fill(committed, new_len - committed, TRAP_PATTERN);
+        self.pages.fill(committed, new_len - committed, TRAP_PATTERN);
         Ok(())
     }
 
@@ -594,10 +562,7 @@ impl<P: Pages> CodeArena<P> {
             if let Some(prev_end) = prev_end {
                 assert!(offset > prev_end, "free blocks adjacent or overlapping");
             }
-            assert!(
-                offset + size < self.frontier,
-                "a free block touches the frontier"
-            );
+            assert!(offset + size < self.frontier, "a free block touches the frontier");
             prev_end = Some(offset + size);
             free += size;
         }
@@ -691,11 +656,7 @@ impl Pages for FakePages {
         self.bytes.len()
     }
     fn commit(&mut self, new_len: usize) -> Result<(), CodeMemError> {
-        assert!(
-            new_len > self.bytes.len()
-                && new_len <= self.reserved
-                && new_len.is_multiple_of(self.page_size)
-        );
+        assert!(new_len > self.bytes.len() && new_len <= self.reserved && new_len.is_multiple_of(self.page_size));
         if let Some(errno) = self.fail_next_commit.take() {
             return Err(CodeMemError::CommitFailed(errno));
         }
@@ -806,9 +767,7 @@ mod dual {
     unsafe impl Sync for DualMappedPages {}
 
     fn errno() -> i32 {
-        std::io::Error::last_os_error()
-            .raw_os_error()
-            .unwrap_or(libc::EIO)
+        std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)
     }
 
     fn page_size() -> usize {
@@ -841,8 +800,7 @@ mod dual {
     fn temp_file(dir: &OsString) -> Result<libc::c_int, CodeMemError> {
         let mut template = dir.as_bytes().to_vec();
         template.extend_from_slice(b"/pyston-lite-jit-XXXXXX");
-        let template =
-            CString::new(template).map_err(|_| CodeMemError::BackingFailed(libc::EINVAL))?;
+        let template = CString::new(template).map_err(|_| CodeMemError::BackingFailed(libc::EINVAL))?;
         let mut template = template.into_bytes_with_nul();
         // SAFETY: `template` is a writable NUL-terminated buffer ending in "XXXXXX" before the NUL.
         let fd = unsafe { libc::mkostemp(template.as_mut_ptr().cast(), libc::O_CLOEXEC) };
@@ -875,16 +833,13 @@ mod dual {
         pub fn with_backing(len: usize, backing: Backing) -> Result<Self, CodeMemError> {
             count_forks();
             let page_size = page_size();
-            let reserved =
-                round_up(len.max(1), page_size).ok_or(CodeMemError::ReserveFailed(libc::ENOMEM))?;
+            let reserved = round_up(len.max(1), page_size).ok_or(CodeMemError::ReserveFailed(libc::ENOMEM))?;
             match backing {
                 Backing::Memfd => Self::map(memfd()?, reserved, page_size, backing),
                 Backing::TempFile => {
                     let mut last = CodeMemError::BackingFailed(libc::ENOENT);
                     for dir in temp_dirs() {
-                        match temp_file(&dir)
-                            .and_then(|fd| Self::map(fd, reserved, page_size, backing))
-                        {
+                        match temp_file(&dir).and_then(|fd| Self::map(fd, reserved, page_size, backing)) {
                             Ok(pages) => return Ok(pages),
                             Err(e) => last = e,
                         }
@@ -900,12 +855,7 @@ mod dual {
         }
 
         /// Maps `fd` twice; closes `fd` on failure.
-        fn map(
-            fd: libc::c_int,
-            reserved: usize,
-            page_size: usize,
-            backing: Backing,
-        ) -> Result<Self, CodeMemError> {
+        fn map(fd: libc::c_int, reserved: usize, page_size: usize, backing: Backing) -> Result<Self, CodeMemError> {
             let size = libc::off_t::try_from(reserved).map_err(|_| CodeMemError::ReserveFailed(libc::EFBIG))?;
             // SAFETY: `fd` is our new, empty file; a sparse size costs no memory.
             if unsafe { libc::ftruncate(fd, size) } != 0 {
@@ -918,32 +868,14 @@ mod dual {
             // it lands next to the libraries loaded so far (ours and libpython), within reach
             // of `call rel32` to their functions.
             // SAFETY: a new mapping at a kernel-chosen address; this view is never written.
-            let rx = unsafe {
-                libc::mmap(
-                    ptr::null_mut(),
-                    reserved,
-                    libc::PROT_READ | libc::PROT_EXEC,
-                    flags,
-                    fd,
-                    0,
-                )
-            };
+            let rx = unsafe { libc::mmap(ptr::null_mut(), reserved, libc::PROT_READ | libc::PROT_EXEC, flags, fd, 0) };
             if rx == libc::MAP_FAILED {
                 let e = errno();
                 close(fd);
                 return Err(CodeMemError::ReserveFailed(e));
             }
             // SAFETY: as above; nothing is touched before `commit`.
-            let rw = unsafe {
-                libc::mmap(
-                    ptr::null_mut(),
-                    reserved,
-                    libc::PROT_READ | libc::PROT_WRITE,
-                    flags,
-                    fd,
-                    0,
-                )
-            };
+            let rw = unsafe { libc::mmap(ptr::null_mut(), reserved, libc::PROT_READ | libc::PROT_WRITE, flags, fd, 0) };
             if rw == libc::MAP_FAILED {
                 let e = errno();
                 // SAFETY: `rx` is the mapping of `reserved` bytes made above, used by nothing else.
@@ -980,10 +912,9 @@ mod dual {
             }
             let fd = match self.backing {
                 Backing::Memfd => memfd()?,
-                Backing::TempFile => temp_dirs()
-                    .iter()
-                    .find_map(|dir| temp_file(dir).ok())
-                    .ok_or(CodeMemError::BackingFailed(libc::ENOENT))?,
+                Backing::TempFile => {
+                    temp_dirs().iter().find_map(|dir| temp_file(dir).ok()).ok_or(CodeMemError::BackingFailed(libc::ENOENT))?
+                }
             };
             // SAFETY: `fd` is the new file's descriptor, owned by nothing else; `file` closes it.
             let file = unsafe { std::fs::File::from_raw_fd(fd) };
@@ -996,10 +927,7 @@ mod dual {
                 .map_err(|e| CodeMemError::CommitFailed(e.raw_os_error().unwrap_or(libc::EIO)))?;
             let flags = libc::MAP_SHARED | libc::MAP_NORESERVE | libc::MAP_FIXED;
             // The executable view first: if it cannot be replaced, nothing has changed.
-            for (view, prot) in [
-                (self.rx, libc::PROT_READ | libc::PROT_EXEC),
-                (self.rw, libc::PROT_READ | libc::PROT_WRITE),
-            ] {
+            for (view, prot) in [(self.rx, libc::PROT_READ | libc::PROT_EXEC), (self.rw, libc::PROT_READ | libc::PROT_WRITE)] {
                 // SAFETY: replaces our own view, at its own address and size, with the copy of
                 // the same bytes, so code running from it sees no change.
                 let mapped = unsafe { libc::mmap(view.cast(), self.reserved, prot, flags, file.as_raw_fd(), 0) };
@@ -1031,9 +959,7 @@ mod dual {
         fn check_range(&self, offset: usize, len: usize) {
             // Writing beyond the file would raise SIGBUS: a bug in the caller, not an OS failure.
             assert!(
-                offset
-                    .checked_add(len)
-                    .is_some_and(|end| end <= self.committed),
+                offset.checked_add(len).is_some_and(|end| end <= self.committed),
                 "code memory access {offset}+{len} beyond committed {}",
                 self.committed
             );
@@ -1068,15 +994,10 @@ mod dual {
         }
 
         fn commit(&mut self, new_len: usize) -> Result<(), CodeMemError> {
-            assert!(
-                new_len > self.committed
-                    && new_len <= self.reserved
-                    && new_len.is_multiple_of(self.page_size)
-            );
+            assert!(new_len > self.committed && new_len <= self.reserved && new_len.is_multiple_of(self.page_size));
             // SAFETY: the range lies inside our RW view, within the file's size.
-            let populated = unsafe {
-                libc::madvise(self.rw.add(self.committed).cast(), new_len - self.committed, libc::MADV_POPULATE_WRITE)
-            };
+            let populated =
+                unsafe { libc::madvise(self.rw.add(self.committed).cast(), new_len - self.committed, libc::MADV_POPULATE_WRITE) };
             if populated != 0 {
                 let e = errno();
                 // Kernels before 5.14 do not know the advice: the trap fill faults pages in.
@@ -1169,10 +1090,7 @@ mod tests {
     }
 
     fn is_trap(bytes: &[u8], start: usize) -> bool {
-        bytes
-            .iter()
-            .enumerate()
-            .all(|(i, &b)| b == TRAP_PATTERN[(start + i) % 4])
+        bytes.iter().enumerate().all(|(i, &b)| b == TRAP_PATTERN[(start + i) % 4])
     }
 
     /// A deterministic pseudo-random sequence (xorshift).
@@ -1260,10 +1178,7 @@ mod tests {
     fn codemem_zero_length_is_an_error() {
         let mut arena = fake(MIB, MIB);
         assert_eq!(arena.alloc(0).unwrap_err(), CodeMemError::ZeroLength);
-        assert_eq!(
-            arena.alloc(usize::MAX).unwrap_err(),
-            CodeMemError::BudgetExhausted
-        );
+        assert_eq!(arena.alloc(usize::MAX).unwrap_err(), CodeMemError::BudgetExhausted);
     }
 
     #[test]
@@ -1366,20 +1281,11 @@ mod tests {
         assert_eq!(arena.bytes_reserved(), 8192);
         let a = arena.alloc(4096).unwrap();
         let b = arena.alloc(4096).unwrap();
-        assert_eq!(
-            arena.alloc(16).unwrap_err(),
-            CodeMemError::OutOfAddressSpace
-        );
-        assert_eq!(
-            arena.alloc(1 << 40).unwrap_err(),
-            CodeMemError::OutOfAddressSpace
-        );
+        assert_eq!(arena.alloc(16).unwrap_err(), CodeMemError::OutOfAddressSpace);
+        assert_eq!(arena.alloc(1 << 40).unwrap_err(), CodeMemError::OutOfAddressSpace);
         arena.free(a).unwrap();
         // Fragmentation: 4096 free bytes, but not 4112 in one piece.
-        assert_eq!(
-            arena.alloc(4097).unwrap_err(),
-            CodeMemError::OutOfAddressSpace
-        );
+        assert_eq!(arena.alloc(4097).unwrap_err(), CodeMemError::OutOfAddressSpace);
         let c = arena.alloc(4096).unwrap();
         arena.free(b).unwrap();
         arena.free(c).unwrap();
@@ -1399,10 +1305,7 @@ mod tests {
         arena.write(&b, 0, &[0x90; 32]).unwrap();
         let bytes = arena.pages().bytes();
         assert!(bytes[..100].iter().all(|&x| x == 0x90));
-        assert!(
-            is_trap(&bytes[100..112], 100),
-            "the rounding slack of a region stays trap-filled"
-        );
+        assert!(is_trap(&bytes[100..112], 100), "the rounding slack of a region stays trap-filled");
         assert!(is_trap(&bytes[144..], 144));
         let a_off = a.offset();
         arena.free(a).unwrap();
@@ -1413,13 +1316,8 @@ mod tests {
         arena.write(&c, 0, &[0x90; 64]).unwrap();
         arena.shrink(&mut c, 20).unwrap();
         let off = c.offset();
-        assert!(arena.pages().bytes()[off..off + 20]
-            .iter()
-            .all(|&x| x == 0x90));
-        assert!(is_trap(
-            &arena.pages().bytes()[off + 32..off + 64],
-            off + 32
-        ));
+        assert!(arena.pages().bytes()[off..off + 20].iter().all(|&x| x == 0x90));
+        assert!(is_trap(&arena.pages().bytes()[off + 32..off + 64], off + 32));
         arena.free(b).unwrap();
         arena.free(c).unwrap();
         assert!(is_trap(arena.pages().bytes(), 0));
@@ -1438,20 +1336,14 @@ mod tests {
         assert_eq!(arena.pages().commits(), 1);
         // A large region commits what it needs.
         arena.pages.fail_next_commit(libc::ENOSPC);
-        assert_eq!(
-            arena.alloc(3 * MIB).unwrap_err(),
-            CodeMemError::CommitFailed(libc::ENOSPC)
-        );
+        assert_eq!(arena.alloc(3 * MIB).unwrap_err(), CodeMemError::CommitFailed(libc::ENOSPC));
         assert_eq!(arena.bytes_in_use(), COMMIT_CHUNK - 16);
         assert_eq!(arena.live_regions(), 2);
         arena.check_invariants();
         let c = arena.alloc(3 * MIB).unwrap();
         assert!(arena.bytes_committed() >= c.offset() + 3 * MIB);
         assert_eq!(arena.bytes_committed() % 4096, 0);
-        assert!(is_trap(
-            &arena.pages().bytes()[COMMIT_CHUNK..],
-            COMMIT_CHUNK
-        ));
+        assert!(is_trap(&arena.pages().bytes()[COMMIT_CHUNK..], COMMIT_CHUNK));
         for r in [a, b, c] {
             arena.free(r).unwrap();
         }
@@ -1463,47 +1355,20 @@ mod tests {
         let mut arena = fake(MIB, MIB);
         let mut other = fake(MIB, MIB);
         let mut r = arena.alloc(10).unwrap();
-        assert_eq!(
-            arena.write(&r, 8, &[1, 2, 3]).unwrap_err(),
-            CodeMemError::OutOfBounds
-        );
-        assert_eq!(
-            arena.write(&r, usize::MAX, &[1]).unwrap_err(),
-            CodeMemError::OutOfBounds
-        );
+        assert_eq!(arena.write(&r, 8, &[1, 2, 3]).unwrap_err(), CodeMemError::OutOfBounds);
+        assert_eq!(arena.write(&r, usize::MAX, &[1]).unwrap_err(), CodeMemError::OutOfBounds);
         arena.write(&r, 7, &[1, 2, 3]).unwrap();
-        assert_eq!(
-            &arena.pages().bytes()[r.offset() + 7..r.offset() + 10],
-            &[1, 2, 3]
-        );
-        assert_eq!(
-            other.write(&r, 0, &[1]).unwrap_err(),
-            CodeMemError::ForeignRegion
-        );
-        assert_eq!(
-            other.publish(&mut r).unwrap_err(),
-            CodeMemError::ForeignRegion
-        );
+        assert_eq!(&arena.pages().bytes()[r.offset() + 7..r.offset() + 10], &[1, 2, 3]);
+        assert_eq!(other.write(&r, 0, &[1]).unwrap_err(), CodeMemError::ForeignRegion);
+        assert_eq!(other.publish(&mut r).unwrap_err(), CodeMemError::ForeignRegion);
         assert!(!r.is_published());
         arena.publish(&mut r).unwrap();
         assert!(r.is_published());
-        assert_eq!(
-            arena.write(&r, 0, &[1]).unwrap_err(),
-            CodeMemError::AlreadyPublished
-        );
-        assert_eq!(
-            arena.shrink(&mut r, 11).unwrap_err(),
-            CodeMemError::OutOfBounds
-        );
-        assert_eq!(
-            arena.shrink(&mut r, 0).unwrap_err(),
-            CodeMemError::ZeroLength
-        );
+        assert_eq!(arena.write(&r, 0, &[1]).unwrap_err(), CodeMemError::AlreadyPublished);
+        assert_eq!(arena.shrink(&mut r, 11).unwrap_err(), CodeMemError::OutOfBounds);
+        assert_eq!(arena.shrink(&mut r, 0).unwrap_err(), CodeMemError::ZeroLength);
         let foreign = other.alloc(16).unwrap();
-        assert_eq!(
-            arena.free(foreign).unwrap_err(),
-            CodeMemError::ForeignRegion
-        );
+        assert_eq!(arena.free(foreign).unwrap_err(), CodeMemError::ForeignRegion);
         assert_eq!(other.bytes_in_use(), 16);
         let installed = arena.install(&[0xC3]).unwrap();
         assert!(installed.is_published());
@@ -1518,9 +1383,7 @@ mod tests {
         let mut arena = fake(64 * MIB, DEFAULT_RESERVE);
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         // Long-lived code compiled before the churn.
-        let keep: Vec<_> = (0..50)
-            .map(|_| arena.alloc(1 + rng.below(4000)).unwrap())
-            .collect();
+        let keep: Vec<_> = (0..50).map(|_| arena.alloc(1 + rng.below(4000)).unwrap()).collect();
         let baseline = arena.bytes_in_use();
         let baseline_top = arena.high_water();
         let mut live: Vec<CodeRegion> = Vec::new();
@@ -1557,10 +1420,7 @@ mod tests {
             arena.bytes_committed(),
             peak_in_use
         );
-        assert!(is_trap(
-            &arena.pages().bytes()[baseline_top..],
-            baseline_top
-        ));
+        assert!(is_trap(&arena.pages().bytes()[baseline_top..], baseline_top));
         for r in keep {
             arena.free(r).unwrap();
         }
@@ -1573,25 +1433,14 @@ mod tests {
     fn codemem_default_reserve_and_errors_display() {
         assert_eq!(default_reserve(0), DEFAULT_RESERVE);
         assert_eq!(default_reserve(100 * MIB), DEFAULT_RESERVE);
-        assert_eq!(
-            default_reserve(3 * DEFAULT_RESERVE + 1),
-            3 * DEFAULT_RESERVE + 2 * MIB
-        );
+        assert_eq!(default_reserve(3 * DEFAULT_RESERVE + 1), 3 * DEFAULT_RESERVE + 2 * MIB);
         assert_eq!(default_reserve(usize::MAX), MAX_RESERVE);
         let arena = CodeArena::<FakePages>::new(100 * MIB).unwrap();
         assert_eq!(arena.bytes_reserved(), DEFAULT_RESERVE);
         assert_eq!(arena.budget(), 100 * MIB);
-        assert_eq!(
-            CodeMemError::BudgetExhausted.to_string(),
-            "the code-memory budget is used up"
-        );
-        assert!(CodeMemError::CommitFailed(libc::ENOSPC)
-            .to_string()
-            .contains("No space left"));
-        assert_eq!(
-            CodeMemError::ReserveFailed(libc::ENOMEM).name(),
-            "reserve_failed"
-        );
+        assert_eq!(CodeMemError::BudgetExhausted.to_string(), "the code-memory budget is used up");
+        assert!(CodeMemError::CommitFailed(libc::ENOSPC).to_string().contains("No space left"));
+        assert_eq!(CodeMemError::ReserveFailed(libc::ENOMEM).name(), "reserve_failed");
     }
 
     #[test]
@@ -1650,14 +1499,10 @@ mod tests {
         fn codemem_real_code_runs_from_the_rx_view() {
             let mut arena = CodeMemory::new(100 * MIB).unwrap();
             // 1 GiB unless an address-space limit (ulimit -v) made `new` halve it.
-            assert!(
-                arena.bytes_reserved() <= DEFAULT_RESERVE && arena.bytes_reserved() >= MIN_RESERVE
-            );
+            assert!(arena.bytes_reserved() <= DEFAULT_RESERVE && arena.bytes_reserved() >= MIN_RESERVE);
             let mut r = arena.alloc(6).unwrap();
             assert_ne!(arena.pages().write_addr(r.offset()), r.exec_addr());
-            arena
-                .write(&r, 0, &[0xB8, 0x2A, 0x00, 0x00, 0x00, 0xC3])
-                .unwrap();
+            arena.write(&r, 0, &[0xB8, 0x2A, 0x00, 0x00, 0x00, 0xC3]).unwrap();
             arena.publish(&mut r).unwrap();
             assert_eq!(call(r.exec_addr()), 42);
             // The same bytes through both views.
@@ -1680,10 +1525,7 @@ mod tests {
             let rw_maps = mappings(rw, rw + reserved);
             assert!(!rx_maps.is_empty() && !rw_maps.is_empty());
             for (lo, hi, perms) in rx_maps.iter().chain(&rw_maps) {
-                assert!(
-                    !(perms.contains('w') && perms.contains('x')),
-                    "{lo:x}-{hi:x} {perms} is writable and executable"
-                );
+                assert!(!(perms.contains('w') && perms.contains('x')), "{lo:x}-{hi:x} {perms} is writable and executable");
             }
             assert!(rx_maps.iter().all(|(_, _, p)| p == "r-xs"), "{rx_maps:?}");
             assert!(rw_maps.iter().all(|(_, _, p)| p == "rw-s"), "{rw_maps:?}");
@@ -1732,10 +1574,7 @@ mod tests {
             let (addr, committed) = (r.exec_addr(), arena.bytes_committed());
             assert_eq!(call(addr), 7);
             let unused_start = keep.offset() + keep.allocated_len();
-            let unused = read_rx(
-                arena.pages().exec_addr(unused_start),
-                committed - unused_start,
-            );
+            let unused = read_rx(arena.pages().exec_addr(unused_start), committed - unused_start);
             assert!(unused.iter().all(|&b| b == 0xCC));
             arena.free(r).unwrap();
             assert_eq!(read_rx(addr, 16), vec![0xCC; 16]);
@@ -1774,13 +1613,7 @@ mod tests {
             for r in regions {
                 arena.free(r).unwrap();
             }
-            assert_eq!(
-                CodeMemory::with_reserve(usize::MAX, MIB)
-                    .unwrap()
-                    .alloc(2 * MIB)
-                    .unwrap_err(),
-                CodeMemError::OutOfAddressSpace
-            );
+            assert_eq!(CodeMemory::with_reserve(usize::MAX, MIB).unwrap().alloc(2 * MIB).unwrap_err(), CodeMemError::OutOfAddressSpace);
         }
 
         #[test]

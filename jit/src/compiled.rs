@@ -2,10 +2,10 @@
 //! table the driver enters it through (at the start, and later at handlers and resume points).
 
 use crate::codemem::{CodeMemError, CodeMemory, CodeRegion};
-use parking_lot::{Mutex, MappedMutexGuard, MutexGuard};
 use crate::{analysis, codegen, CompileFailure};
 use interp::cpython::{co_code_bytes, PyCodeObject};
 use interp::frame::EntryFn;
+use parking_lot::{MappedMutexGuard, Mutex, MutexGuard};
 
 /// Machine code for one code object.
 pub struct MachineCode {
@@ -123,7 +123,13 @@ fn install_linked(arena: &mut CodeMemory, assembled: &mut codegen::x64::Assemble
 fn compact_offsets(offsets: &[usize]) -> Result<Box<[u32]>, CompileFailure> {
     offsets
         .iter()
-        .map(|&n| if n == usize::MAX { Ok(u32::MAX) } else { u32::try_from(n).ok().filter(|&n| n != u32::MAX).ok_or(CompileFailure::AssemblerError) })
+        .map(|&n| {
+            if n == usize::MAX {
+                Ok(u32::MAX)
+            } else {
+                u32::try_from(n).ok().filter(|&n| n != u32::MAX).ok_or(CompileFailure::AssemblerError)
+            }
+        })
         .collect()
 }
 
@@ -145,11 +151,7 @@ unsafe fn code_facts(code: *mut PyCodeObject) -> codegen::x64::CodeFacts {
 /// The items of a tuple as addresses.
 unsafe fn tuple_items(tuple: *mut pyo3_ffi::PyObject) -> Vec<usize> {
     // SAFETY: `tuple` is a live tuple (caller).
-    unsafe {
-        (0..pyo3_ffi::PyTuple_GET_SIZE(tuple))
-            .map(|i| pyo3_ffi::PyTuple_GET_ITEM(tuple, i) as usize)
-            .collect()
-    }
+    unsafe { (0..pyo3_ffi::PyTuple_GET_SIZE(tuple)).map(|i| pyo3_ffi::PyTuple_GET_ITEM(tuple, i) as usize).collect() }
 }
 
 /// The process's code arena, created on first use.

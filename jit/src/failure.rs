@@ -38,12 +38,8 @@ impl CompileFailure {
     /// A sentence saying what happened and what a user can do.
     pub fn description(self) -> &'static str {
         match self {
-            CompileFailure::CodeMemoryFull => {
-                "the machine-code budget is used up (raise PYSTON_LITE_MAX_CODE_MB)"
-            }
-            CompileFailure::NoCodeGenerator => {
-                "this build does not run machine code yet; the frame runs in the interpreter"
-            }
+            CompileFailure::CodeMemoryFull => "the machine-code budget is used up (raise PYSTON_LITE_MAX_CODE_MB)",
+            CompileFailure::NoCodeGenerator => "this build does not run machine code yet; the frame runs in the interpreter",
             CompileFailure::MalformedBytecode => "the bytecode is malformed",
             CompileFailure::UnknownOpcode(_) => "the bytecode uses an opcode this CPython does not define",
             CompileFailure::UnsupportedOpcode(_) => "the code generator does not handle one of its opcodes yet",

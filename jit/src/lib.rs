@@ -6,10 +6,10 @@
 
 pub mod analysis;
 pub mod codegen;
+pub mod codemem;
 #[cfg(codegen)]
 pub mod compiled;
 mod failure;
-pub mod codemem;
 mod valgrind;
 
 pub use failure::CompileFailure;

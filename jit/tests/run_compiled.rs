@@ -251,7 +251,8 @@ fn run_compiled_raw<'py>(
         for i in 0..ffi::PyTuple_GET_SIZE((*code_ptr).co_cellvars) as usize {
             let cell2arg = (*code_ptr).co_cell2arg;
             let arg = if cell2arg.is_null() { -1 } else { *cell2arg.add(i) };
-            let content = if arg >= 0 { std::mem::replace(&mut *locals.add(arg as usize), std::ptr::null_mut()) } else { std::ptr::null_mut() };
+            let content =
+                if arg >= 0 { std::mem::replace(&mut *locals.add(arg as usize), std::ptr::null_mut()) } else { std::ptr::null_mut() };
             *locals.add(nlocals + i) = PyCell_New(content);
             ffi::Py_XDECREF(content);
         }
@@ -357,7 +358,7 @@ fn recursion_limit_is_enforced_at_entry() {
         assert!(outcome.contains("RecursionError: maximum recursion depth exceeded"), "{outcome}");
         // The failed check undid its increment, and the next call runs normally.
         assert_eq!(unsafe { (*tstate).recursion_depth }, saved); // SAFETY: as above.
-        // SAFETY: as above (3.10 has no `overflowed`).
+                                                                 // SAFETY: as above (3.10 has no `overflowed`).
         #[cfg(not(py310))]
         unsafe {
             (*tstate).overflowed = 0

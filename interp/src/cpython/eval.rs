@@ -10,18 +10,13 @@ use std::os::raw::{c_int, c_void};
 pub type EvalFrameFn = unsafe extern "C" fn(*mut PyFrameObject, c_int) -> *mut PyObject;
 /// The PEP 523 evaluator signature: 3.9 added the thread state as first argument.
 #[cfg(any(py39, py310))]
-pub type EvalFrameFn =
-    unsafe extern "C" fn(*mut PyThreadState, *mut PyFrameObject, c_int) -> *mut PyObject;
+pub type EvalFrameFn = unsafe extern "C" fn(*mut PyThreadState, *mut PyFrameObject, c_int) -> *mut PyObject;
 
 extern "C" {
     #[cfg(any(py37, py38))]
     pub fn _PyEval_EvalFrameDefault(frame: *mut PyFrameObject, throwflag: c_int) -> *mut PyObject;
     #[cfg(any(py39, py310))]
-    pub fn _PyEval_EvalFrameDefault(
-        tstate: *mut PyThreadState,
-        frame: *mut PyFrameObject,
-        throwflag: c_int,
-    ) -> *mut PyObject;
+    pub fn _PyEval_EvalFrameDefault(tstate: *mut PyThreadState, frame: *mut PyFrameObject, throwflag: c_int) -> *mut PyObject;
 
     #[cfg(any(py39, py310))]
     fn _PyInterpreterState_GetEvalFrameFunc(interp: *mut PyInterpreterState) -> Option<EvalFrameFn>;

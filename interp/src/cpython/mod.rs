@@ -22,10 +22,8 @@ pub use tstate::*;
 /// Asserts at compile time that `$ty.$field` sits at the probed offset `$probe`.
 macro_rules! check_offset {
     ($ty:ty, $field:ident, $probe:expr) => {
-        const _: () = assert!(
-            ::core::mem::offset_of!($ty, $field) == $probe,
-            concat!("layout mismatch: ", stringify!($ty), ".", stringify!($field))
-        );
+        const _: () =
+            assert!(::core::mem::offset_of!($ty, $field) == $probe, concat!("layout mismatch: ", stringify!($ty), ".", stringify!($field)));
     };
 }
 pub(crate) use check_offset;

@@ -2,7 +2,7 @@
 //! stores (`STORE_GLOBAL`).
 
 use crate::cpython::PyFrameObject;
-use pyo3_ffi::{PyObject, Py_DECREF, Py_ssize_t, PyTuple_GET_ITEM};
+use pyo3_ffi::{PyObject, PyTuple_GET_ITEM, Py_DECREF, Py_ssize_t};
 
 /// `co_names[namei]` of the frame's code (borrowed).
 ///

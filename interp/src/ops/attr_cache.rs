@@ -288,7 +288,7 @@ unsafe fn valid_for(cache: &Entry, owner: *mut PyObject) -> Option<u32> {
             kind::MODULE => (owner as usize == cache.owner
                 && Py_TYPE(owner) == std::ptr::addr_of_mut!(PyModule_Type)
                 && module_dict_version(owner) == Some(cache.version))
-                .then_some(kind::MODULE),
+            .then_some(kind::MODULE),
             k => {
                 let ty = Py_TYPE(owner);
                 (ty as usize == cache.owner && type_version_is(ty, cache.version)).then_some(k)
@@ -400,7 +400,8 @@ unsafe fn fill(cache: &mut Entry, owner: *mut PyObject, name: *mut PyObject, for
             let version = dict_version(dict);
             if let Ok(value) = dict_lookup(dict, name) {
                 if !value.is_null() && dict_version(dict) == version {
-                    *cache = Entry { owner: owner as usize, version, kind: kind::MODULE, offset: 0, value: value as usize, ..Entry::default() };
+                    *cache =
+                        Entry { owner: owner as usize, version, kind: kind::MODULE, offset: 0, value: value as usize, ..Entry::default() };
                 }
             }
             PyErr_Clear();

@@ -204,7 +204,12 @@ pub unsafe extern "C" fn end_finally(sp: *mut *mut PyObject) -> StackAndCode {
 ///
 /// # Safety
 /// GIL held; `tstate` current; live frame; `sp` its stack pointer.
-pub unsafe extern "C" fn pop_finally(tstate: *mut PyThreadState, frame: *mut PyFrameObject, mut sp: *mut *mut PyObject, preserve_tos: u32) -> StackAndCode {
+pub unsafe extern "C" fn pop_finally(
+    tstate: *mut PyThreadState,
+    frame: *mut PyFrameObject,
+    mut sp: *mut *mut PyObject,
+    preserve_tos: u32,
+) -> StackAndCode {
     // SAFETY: the slots are as ceval's POP_FINALLY expects (the compiler guarantees it).
     unsafe {
         let mut res = std::ptr::null_mut();
@@ -387,7 +392,11 @@ pub unsafe extern "C" fn with_cleanup_start(frame: *mut PyFrameObject, mut sp: *
 ///
 /// # Safety
 /// GIL held; `tstate` current; live frame; the stack as WITH_CLEANUP_START left it.
-pub unsafe extern "C" fn with_cleanup_finish(tstate: *mut PyThreadState, frame: *mut PyFrameObject, mut sp: *mut *mut PyObject) -> StackAndCode {
+pub unsafe extern "C" fn with_cleanup_finish(
+    tstate: *mut PyThreadState,
+    frame: *mut PyFrameObject,
+    mut sp: *mut *mut PyObject,
+) -> StackAndCode {
     // SAFETY: the slots are as WITH_CLEANUP_START left them.
     unsafe {
         let res = *sp.sub(1);

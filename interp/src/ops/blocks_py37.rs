@@ -28,7 +28,12 @@ pub mod why {
 
 extern "C" {
     fn PyFrame_BlockPop(frame: *mut PyFrameObject) -> *mut PyTryBlock;
-    fn _PyObject_FastCallDict(callable: *mut PyObject, args: *const *mut PyObject, nargs: Py_ssize_t, kwargs: *mut PyObject) -> *mut PyObject;
+    fn _PyObject_FastCallDict(
+        callable: *mut PyObject,
+        args: *const *mut PyObject,
+        nargs: Py_ssize_t,
+        kwargs: *mut PyObject,
+    ) -> *mut PyObject;
 }
 
 /// Where [`unwind_why`] stopped.

@@ -136,12 +136,8 @@ pub unsafe extern "C" fn make_function(frame: *mut crate::cpython::PyFrameObject
             *top
         };
         // Popped in this order: closure, annotations, kwdefaults, defaults.
-        let setters: [(u32, unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> std::os::raw::c_int); 4] = [
-            (0x08, PyFunction_SetClosure),
-            (0x04, set_annotations),
-            (0x02, PyFunction_SetKwDefaults),
-            (0x01, PyFunction_SetDefaults),
-        ];
+        let setters: [(u32, unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> std::os::raw::c_int); 4] =
+            [(0x08, PyFunction_SetClosure), (0x04, set_annotations), (0x02, PyFunction_SetKwDefaults), (0x01, PyFunction_SetDefaults)];
         let mut failed = false;
         for (bit, set) in setters {
             if flags & bit != 0 {

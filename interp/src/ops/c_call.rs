@@ -22,7 +22,9 @@ type FastCall = unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, isize)
 
 /// The calling-convention bits of `ml_flags` (3.9 added `METH_METHOD`).
 #[cfg(any(py37, py38))]
-const CONVENTION: c_int = (layout::METH_VARARGS_FLAG | layout::METH_KEYWORDS_FLAG | layout::METH_NOARGS_FLAG | layout::METH_O_FLAG | layout::METH_FASTCALL_FLAG) as c_int;
+const CONVENTION: c_int =
+    (layout::METH_VARARGS_FLAG | layout::METH_KEYWORDS_FLAG | layout::METH_NOARGS_FLAG | layout::METH_O_FLAG | layout::METH_FASTCALL_FLAG)
+        as c_int;
 #[cfg(any(py39, py310))]
 const CONVENTION: c_int = (layout::METH_VARARGS_FLAG
     | layout::METH_KEYWORDS_FLAG
@@ -45,7 +47,9 @@ pub(crate) unsafe fn call(callable: *mut PyObject, args: *const *mut PyObject, n
     // SAFETY: descriptor, builtin-function and PyMethodDef fields at probed offsets; a
     // descriptor holds its type and method table entry, a builtin function its `m_self`.
     unsafe {
-        if callable == std::ptr::addr_of_mut!(pyo3_ffi::PyFloat_Type).cast() || callable == std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type).cast() {
+        if callable == std::ptr::addr_of_mut!(pyo3_ffi::PyFloat_Type).cast()
+            || callable == std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type).cast()
+        {
             return call_number_type(callable, args, nargs);
         }
         if callable == std::ptr::addr_of_mut!(pyo3_ffi::PyType_Type).cast() && nargs == 1 {

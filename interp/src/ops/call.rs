@@ -28,9 +28,20 @@ extern "C" {
 #[cfg(any(py39, py310))]
 extern "C" {
     #[link_name = "_PyObject_MakeTpCall"]
-    fn make_tp_call(tstate: *mut PyThreadState, callable: *mut PyObject, args: *const *mut PyObject, nargs: isize, kwnames: *mut PyObject) -> *mut PyObject;
+    fn make_tp_call(
+        tstate: *mut PyThreadState,
+        callable: *mut PyObject,
+        args: *const *mut PyObject,
+        nargs: isize,
+        kwnames: *mut PyObject,
+    ) -> *mut PyObject;
     #[link_name = "_Py_CheckFunctionResult"]
-    fn check_function_result(tstate: *mut PyThreadState, callable: *mut PyObject, result: *mut PyObject, location: *const c_char) -> *mut PyObject;
+    fn check_function_result(
+        tstate: *mut PyThreadState,
+        callable: *mut PyObject,
+        result: *mut PyObject,
+        location: *const c_char,
+    ) -> *mut PyObject;
 }
 
 /// 3.9+: `_PyObject_MakeTpCall` on the current thread.
@@ -138,7 +149,12 @@ unsafe fn vectorcall_generic(callable: *mut PyObject, args: *const *mut PyObject
 /// GIL held; `callable` live; `args` has `nargsf`'s count of live references (`kwnames`
 /// counted among them); with `ARGUMENTS_OFFSET`, `args[-1]` is writable.
 #[inline(always)]
-pub(crate) unsafe fn vectorcall(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize, kwnames: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn vectorcall(
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: forwarded from the caller.
     unsafe {
         if kwnames.is_null() {

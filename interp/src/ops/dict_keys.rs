@@ -368,7 +368,11 @@ unsafe fn dict_matches(dict: *mut PyObject, sizes: std::ops::RangeInclusive<isiz
         let keys = keys_of(dict);
         let entries = PyDict_Size(dict);
         let dk_size = keys_field(keys, DK_SIZE);
-        if !sizes.contains(&dk_size) || dk_size.count_ones() != 1 || keys_field(keys, DK_NENTRIES) != entries || values_of(dict).is_null() == split {
+        if !sizes.contains(&dk_size)
+            || dk_size.count_ones() != 1
+            || keys_field(keys, DK_NENTRIES) != entries
+            || values_of(dict).is_null() == split
+        {
             return false;
         }
         let (mut pos, mut key, mut value) = (0, std::ptr::null_mut(), std::ptr::null_mut());
@@ -464,7 +468,9 @@ pub unsafe fn verify() -> bool {
         // 3 entries in the minimum size (1-byte indices), 300 (2-byte indices), and a
         // class instance's split dict.
         let candidates = [(int_dict(3), 8..=8, false), (int_dict(300), 512..=4096, false), (split_instance_dict(), 4..=64, true)];
-        let ok = candidates.iter().all(|(dict, sizes, split)| !dict.is_null() && PyDict_CheckExact(*dict) != 0 && dict_matches(*dict, sizes.clone(), *split));
+        let ok = candidates
+            .iter()
+            .all(|(dict, sizes, split)| !dict.is_null() && PyDict_CheckExact(*dict) != 0 && dict_matches(*dict, sizes.clone(), *split));
         for (dict, _, _) in &candidates {
             let dict = *dict;
             Py_XDECREF(dict);

@@ -395,7 +395,11 @@ pub unsafe extern "C" fn get_anext(sp: *mut *mut PyObject) -> i32 {
             awaitable
         } else {
             let Some(getter) = getter else {
-                PyErr_Format(PyExc_TypeError, c"'async for' requires an iterator with __anext__ method, got %.100s".as_ptr(), (*ty).tp_name);
+                PyErr_Format(
+                    PyExc_TypeError,
+                    c"'async for' requires an iterator with __anext__ method, got %.100s".as_ptr(),
+                    (*ty).tp_name,
+                );
                 return -1;
             };
             let next_iter = getter(aiter);

@@ -16,7 +16,6 @@ extern "C" {
     fn PyFrame_LocalsToFast(frame: *mut PyFrameObject, clear: c_int);
 }
 
-
 /// `f_locals`, or None when the frame has none (ceval passes None to `__import__`).
 unsafe fn locals_or_none(frame: *mut PyFrameObject) -> *mut PyObject {
     // SAFETY: live frame (caller).
@@ -324,11 +323,7 @@ unsafe fn raise_bad_name_type(module: *mut PyObject, name: *mut PyObject, from_d
             return;
         }
         if PyUnicode_Check(modname) == 0 {
-            PyErr_Format(
-                PyExc_TypeError,
-                c"module __name__ must be a string, not %.100s".as_ptr(),
-                (*Py_TYPE(modname)).tp_name,
-            );
+            PyErr_Format(PyExc_TypeError, c"module __name__ must be a string, not %.100s".as_ptr(), (*Py_TYPE(modname)).tp_name);
         } else {
             let (kind, attr) = if from_dict { (c"Key", c"__dict__") } else { (c"Item", c"__all__") };
             PyErr_Format(

@@ -89,11 +89,7 @@ unsafe fn unpack_iterable(v: *mut PyObject, argcnt: usize, mut top: *mut *mut Py
         let it = PyObject_GetIter(v);
         if it.is_null() {
             if PyErr_ExceptionMatches(PyExc_TypeError) != 0 && (*(*v).ob_type).tp_iter.is_none() && PySequence_Check(v) == 0 {
-                PyErr_Format(
-                    PyExc_TypeError,
-                    c"cannot unpack non-iterable %.200s object".as_ptr(),
-                    (*(*v).ob_type).tp_name,
-                );
+                PyErr_Format(PyExc_TypeError, c"cannot unpack non-iterable %.200s object".as_ptr(), (*(*v).ob_type).tp_name);
             }
             return false;
         }
@@ -131,11 +127,7 @@ unsafe fn unpack_iterable(v: *mut PyObject, argcnt: usize, mut top: *mut *mut Py
             return true;
         }
         Py_DECREF(extra);
-        PyErr_Format(
-            PyExc_ValueError,
-            c"too many values to unpack (expected %d)".as_ptr(),
-            argcnt as std::os::raw::c_int,
-        );
+        PyErr_Format(PyExc_ValueError, c"too many values to unpack (expected %d)".as_ptr(), argcnt as std::os::raw::c_int);
         fail(stored, top)
     }
 }

@@ -11,8 +11,7 @@
 /// An interned str for an identifier, made once (GIL held).
 macro_rules! interned {
     ($text:literal) => {{
-        static CELL: std::sync::atomic::AtomicPtr<pyo3_ffi::PyObject> =
-            std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+        static CELL: std::sync::atomic::AtomicPtr<pyo3_ffi::PyObject> = std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
         let mut s = CELL.load(std::sync::atomic::Ordering::Relaxed);
         if s.is_null() {
             s = pyo3_ffi::PyUnicode_InternFromString($text.as_ptr());
@@ -29,39 +28,41 @@ mod blocks;
 #[cfg(py37)]
 mod blocks_py37;
 mod breaker;
-mod generators;
 mod build;
 pub mod dict_keys;
+mod generators;
 pub use dict_keys::NEXT_PRIVATE_VERSION;
 mod c_call;
 mod call;
-mod python_call;
 mod imports;
 mod iter;
-mod names;
-mod raise;
-mod star_args;
-mod number;
 #[cfg(py310)]
 mod matching;
+mod names;
+mod number;
+mod python_call;
+mod raise;
+mod star_args;
 
 pub use attr::*;
-pub use attr_cache::{first_entry, kind as attr_kind, load_attr_cached, load_attr_hit, load_method_hit, load_method_cached, store_attr_cached, AttrCache};
+pub use attr_cache::{
+    first_entry, kind as attr_kind, load_attr_cached, load_attr_hit, load_method_cached, load_method_hit, store_attr_cached, AttrCache,
+};
 pub use blocks::*;
 #[cfg(py37)]
 pub use blocks_py37::*;
 pub use breaker::*;
-pub use generators::*;
 pub use build::*;
 pub use call::*;
+pub use generators::*;
 pub use imports::*;
 pub use iter::*;
-pub use names::*;
-pub use raise::*;
-pub use star_args::*;
-pub use number::*;
 #[cfg(py310)]
 pub use matching::*;
+pub use names::*;
+pub use number::*;
+pub use raise::*;
+pub use star_args::*;
 
 use pyo3_ffi::{PyObject, Py_DECREF};
 

@@ -137,8 +137,7 @@ unsafe fn _PyDict_LoadGlobal(globals: *mut PyObject, builtins: *mut PyObject, ke
     }
 }
 
-const UNBOUNDFREE_ERROR_MSG: &std::ffi::CStr =
-    c"free variable '%.200s' referenced before assignment in enclosing scope";
+const UNBOUNDFREE_ERROR_MSG: &std::ffi::CStr = c"free variable '%.200s' referenced before assignment in enclosing scope";
 
 /// The cell or free variable `index` (`f_localsplus[co_nlocals + index]`).
 unsafe fn cell(frame: *mut PyFrameObject, index: u32) -> *mut PyObject {
@@ -394,7 +393,6 @@ pub unsafe extern "C" fn load_closure(frame: *mut PyFrameObject, sp: *mut *mut P
     }
 }
 
-
 /// `LOAD_NAME namei` (module and class bodies): locals, then globals, then builtins.
 /// Effect +1 (NULL pushed on error).
 ///
@@ -468,11 +466,7 @@ pub unsafe extern "C" fn store_name(frame: *mut PyFrameObject, sp: *mut *mut PyO
             Py_DECREF(value);
             return -1;
         }
-        let err = if PyDict_CheckExact(locals) != 0 {
-            PyDict_SetItem(locals, name, value)
-        } else {
-            PyObject_SetItem(locals, name, value)
-        };
+        let err = if PyDict_CheckExact(locals) != 0 { PyDict_SetItem(locals, name, value) } else { PyObject_SetItem(locals, name, value) };
         Py_DECREF(value);
         if err != 0 {
             -1

@@ -105,8 +105,7 @@ unsafe fn cmp_outcome(op: u32, v: *mut PyObject, w: *mut PyObject) -> *mut PyObj
 /// TypeError when not.
 unsafe fn check_exception_classes(w: *mut PyObject) -> bool {
     use pyo3_ffi::*;
-    const CANNOT_CATCH_MSG: &std::ffi::CStr =
-        c"catching classes that do not inherit from BaseException is not allowed";
+    const CANNOT_CATCH_MSG: &std::ffi::CStr = c"catching classes that do not inherit from BaseException is not allowed";
     // SAFETY: w live (caller); tuple items are borrowed while w is alive.
     unsafe {
         let is_exception_class =
@@ -271,7 +270,12 @@ pub unsafe extern "C" fn delete_subscr(sp: *mut *mut PyObject) -> i32 {
 ///
 /// # Safety
 /// GIL held; live frame; both slots hold owned references.
-pub unsafe extern "C" fn add_or_concatenate(frame: *mut crate::cpython::PyFrameObject, sp: *mut *mut PyObject, next_unit: u32, number_fn: BinaryFn) -> i32 {
+pub unsafe extern "C" fn add_or_concatenate(
+    frame: *mut crate::cpython::PyFrameObject,
+    sp: *mut *mut PyObject,
+    next_unit: u32,
+    number_fn: BinaryFn,
+) -> i32 {
     use pyo3_ffi::*;
     // SAFETY: as the contract.
     unsafe {
@@ -335,7 +339,11 @@ unsafe fn release_store_target(frame: *mut crate::cpython::PyFrameObject, value:
                 }
                 // 3.7 treats a failed lookup as a miss and ignores a failed delete.
                 #[cfg(py37)]
-                if !f_locals.is_null() && PyDict_CheckExact(f_locals) != 0 && PyDict_GetItem(f_locals, name) == value && PyDict_DelItem(f_locals, name) != 0 {
+                if !f_locals.is_null()
+                    && PyDict_CheckExact(f_locals) != 0
+                    && PyDict_GetItem(f_locals, name) == value
+                    && PyDict_DelItem(f_locals, name) != 0
+                {
                     PyErr_Clear();
                 }
             }

@@ -112,7 +112,12 @@ unsafe fn check_function_result(func: *mut PyObject, result: *mut PyObject) -> *
         #[cfg(any(py37, py38))]
         fn _Py_CheckFunctionResult(f: *mut PyObject, r: *mut PyObject, w: *const std::os::raw::c_char) -> *mut PyObject;
         #[cfg(any(py39, py310))]
-        fn _Py_CheckFunctionResult(t: *mut PyThreadState, f: *mut PyObject, r: *mut PyObject, w: *const std::os::raw::c_char) -> *mut PyObject;
+        fn _Py_CheckFunctionResult(
+            t: *mut PyThreadState,
+            f: *mut PyObject,
+            r: *mut PyObject,
+            w: *const std::os::raw::c_char,
+        ) -> *mut PyObject;
     }
     // SAFETY: GIL held (caller); `result` is owned or NULL.
     unsafe {
@@ -159,7 +164,12 @@ unsafe fn builtins_for(tstate: *mut PyThreadState, func: *mut PyObject, globals:
 /// variables, no locals dict): the code's zombie frame if it has one, else a new one.
 /// `None` (nothing allocated, no exception set) sends the call to CPython's own path.
 #[inline]
-unsafe fn new_frame(tstate: *mut PyThreadState, func: *mut PyObject, code: *mut PyCodeObject, globals: *mut PyObject) -> Option<*mut PyFrameObject> {
+unsafe fn new_frame(
+    tstate: *mut PyThreadState,
+    func: *mut PyObject,
+    code: *mut PyCodeObject,
+    globals: *mut PyObject,
+) -> Option<*mut PyFrameObject> {
     // SAFETY: live code and thread state (GIL held); a zombie frame is a frame of `code`
     // whose fields frame_dealloc cleared; a new one is sized as frame_alloc sizes it.
     unsafe {

@@ -89,12 +89,7 @@ unsafe fn format_kwargs_error(func: *mut PyObject, kwargs: *mut PyObject) {
                 let funcstr = _PyObject_FunctionStr(func);
                 if !funcstr.is_null() {
                     let key = PyTuple_GET_ITEM(val, 0);
-                    PyErr_Format(
-                        PyExc_TypeError,
-                        c"%U got multiple values for keyword argument '%S'".as_ptr(),
-                        funcstr,
-                        key,
-                    );
+                    PyErr_Format(PyExc_TypeError, c"%U got multiple values for keyword argument '%S'".as_ptr(), funcstr, key);
                     Py_DECREF(funcstr);
                 }
                 Py_XDECREF(exc);
@@ -458,16 +453,9 @@ pub unsafe extern "C" fn list_extend(sp: *mut *mut PyObject, oparg: u32) -> i32 
         let list = *sp.sub(1 + oparg as usize);
         let none = _PyList_Extend(list, iterable);
         if none.is_null() {
-            if PyErr_ExceptionMatches(PyExc_TypeError) != 0
-                && (*Py_TYPE(iterable)).tp_iter.is_none()
-                && PySequence_Check(iterable) == 0
-            {
+            if PyErr_ExceptionMatches(PyExc_TypeError) != 0 && (*Py_TYPE(iterable)).tp_iter.is_none() && PySequence_Check(iterable) == 0 {
                 PyErr_Clear();
-                PyErr_Format(
-                    PyExc_TypeError,
-                    c"Value after * must be an iterable, not %.200s".as_ptr(),
-                    (*Py_TYPE(iterable)).tp_name,
-                );
+                PyErr_Format(PyExc_TypeError, c"Value after * must be an iterable, not %.200s".as_ptr(), (*Py_TYPE(iterable)).tp_name);
             }
             Py_DECREF(iterable);
             return -1;

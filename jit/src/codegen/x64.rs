@@ -72,9 +72,9 @@ mod d8 {
         pub const LACKING_NENTRIES: i8 = disp8(e0::LACKING_NENTRIES);
     }
 }
-use std::cell::UnsafeCell;
 use borrowed::{borrowed_operands, borrows_operand, is_borrowing_load, Borrowed};
 use fast_paths::{FloatArith, IntArith};
+use std::cell::UnsafeCell;
 
 /// Machine code for one code object. It runs wherever it is copied once its direct calls
 /// are linked for that address ([`link_calls`]).
@@ -123,8 +123,7 @@ impl CodeRange {
 pub fn link_calls(code: &mut [u8], code_addr: usize, calls: &[CallSite]) -> Result<(), CompileFailure> {
     for call in calls {
         let next_instruction = code_addr + call.displacement_at + 4;
-        let displacement = i32::try_from(call.target as i64 - next_instruction as i64)
-            .map_err(|_| CompileFailure::AssemblerError)?;
+        let displacement = i32::try_from(call.target as i64 - next_instruction as i64).map_err(|_| CompileFailure::AssemblerError)?;
         code[call.displacement_at..call.displacement_at + 4].copy_from_slice(&displacement.to_le_bytes());
     }
     Ok(())
@@ -227,38 +226,85 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         op::LOAD_GLOBAL => emit_load_global,
         op::POP_TOP => emit_pop_top,
         op::RETURN_VALUE => emit_return_value,
-        op::BINARY_ADD | op::BINARY_SUBTRACT | op::BINARY_MULTIPLY | op::BINARY_TRUE_DIVIDE
-        | op::BINARY_FLOOR_DIVIDE | op::BINARY_MODULO | op::BINARY_POWER | op::BINARY_LSHIFT
-        | op::BINARY_RSHIFT | op::BINARY_AND | op::BINARY_OR | op::BINARY_XOR
-        | op::BINARY_MATRIX_MULTIPLY | op::BINARY_SUBSCR | op::INPLACE_ADD | op::INPLACE_SUBTRACT
-        | op::INPLACE_MULTIPLY | op::INPLACE_TRUE_DIVIDE | op::INPLACE_FLOOR_DIVIDE
-        | op::INPLACE_MODULO | op::INPLACE_POWER | op::INPLACE_LSHIFT | op::INPLACE_RSHIFT
-        | op::INPLACE_AND | op::INPLACE_OR | op::INPLACE_XOR | op::INPLACE_MATRIX_MULTIPLY => emit_binary_op,
+        op::BINARY_ADD
+        | op::BINARY_SUBTRACT
+        | op::BINARY_MULTIPLY
+        | op::BINARY_TRUE_DIVIDE
+        | op::BINARY_FLOOR_DIVIDE
+        | op::BINARY_MODULO
+        | op::BINARY_POWER
+        | op::BINARY_LSHIFT
+        | op::BINARY_RSHIFT
+        | op::BINARY_AND
+        | op::BINARY_OR
+        | op::BINARY_XOR
+        | op::BINARY_MATRIX_MULTIPLY
+        | op::BINARY_SUBSCR
+        | op::INPLACE_ADD
+        | op::INPLACE_SUBTRACT
+        | op::INPLACE_MULTIPLY
+        | op::INPLACE_TRUE_DIVIDE
+        | op::INPLACE_FLOOR_DIVIDE
+        | op::INPLACE_MODULO
+        | op::INPLACE_POWER
+        | op::INPLACE_LSHIFT
+        | op::INPLACE_RSHIFT
+        | op::INPLACE_AND
+        | op::INPLACE_OR
+        | op::INPLACE_XOR
+        | op::INPLACE_MATRIX_MULTIPLY => emit_binary_op,
         op::COMPARE_OP => emit_compare_op,
         op::POP_JUMP_IF_FALSE | op::POP_JUMP_IF_TRUE => emit_pop_jump_if,
         op::JUMP_ABSOLUTE | op::JUMP_FORWARD => emit_jump,
         op::CALL_FUNCTION => emit_call_function,
         op::BUILD_TUPLE | op::BUILD_LIST => emit_build_sequence,
         op::LOAD_ATTR | op::STORE_ATTR | op::LOAD_METHOD => emit_cached_attr,
-        op::STORE_GLOBAL | op::CALL_METHOD
-        | op::CALL_FUNCTION_KW | op::GET_ITER
-        | op::UNARY_POSITIVE | op::UNARY_NEGATIVE | op::UNARY_INVERT | op::UNARY_NOT
-        | op::BUILD_MAP | op::BUILD_CONST_KEY_MAP | op::MAKE_FUNCTION
-        | op::LIST_APPEND | op::SET_ADD | op::MAP_ADD | op::BUILD_SET | op::BUILD_SLICE
-        | op::FORMAT_VALUE | op::BUILD_STRING | op::DELETE_SUBSCR | op::DELETE_ATTR
-        | op::LOAD_NAME | op::STORE_NAME | op::LOAD_BUILD_CLASS | op::IMPORT_FROM | op::IMPORT_STAR
-        | op::CALL_FUNCTION_EX | op::UNPACK_EX | op::SETUP_ANNOTATIONS | op::PRINT_EXPR
-        | op::LOAD_CLASSDEREF | op::DELETE_GLOBAL | op::DELETE_NAME | op::DELETE_DEREF => emit_helper_call,
+        op::STORE_GLOBAL
+        | op::CALL_METHOD
+        | op::CALL_FUNCTION_KW
+        | op::GET_ITER
+        | op::UNARY_POSITIVE
+        | op::UNARY_NEGATIVE
+        | op::UNARY_INVERT
+        | op::UNARY_NOT
+        | op::BUILD_MAP
+        | op::BUILD_CONST_KEY_MAP
+        | op::MAKE_FUNCTION
+        | op::LIST_APPEND
+        | op::SET_ADD
+        | op::MAP_ADD
+        | op::BUILD_SET
+        | op::BUILD_SLICE
+        | op::FORMAT_VALUE
+        | op::BUILD_STRING
+        | op::DELETE_SUBSCR
+        | op::DELETE_ATTR
+        | op::LOAD_NAME
+        | op::STORE_NAME
+        | op::LOAD_BUILD_CLASS
+        | op::IMPORT_FROM
+        | op::IMPORT_STAR
+        | op::CALL_FUNCTION_EX
+        | op::UNPACK_EX
+        | op::SETUP_ANNOTATIONS
+        | op::PRINT_EXPR
+        | op::LOAD_CLASSDEREF
+        | op::DELETE_GLOBAL
+        | op::DELETE_NAME
+        | op::DELETE_DEREF => emit_helper_call,
         op::UNPACK_SEQUENCE => emit_unpack_sequence,
         op::STORE_SUBSCR => emit_store_subscr,
         // 3.7/3.8: the BUILD_*_UNPACK family (3.9 builds with LIST_EXTEND & co. instead).
         #[cfg(any(py37, py38))]
-        op::BUILD_LIST_UNPACK | op::BUILD_TUPLE_UNPACK | op::BUILD_TUPLE_UNPACK_WITH_CALL
-        | op::BUILD_SET_UNPACK | op::BUILD_MAP_UNPACK | op::BUILD_MAP_UNPACK_WITH_CALL => emit_helper_call,
+        op::BUILD_LIST_UNPACK
+        | op::BUILD_TUPLE_UNPACK
+        | op::BUILD_TUPLE_UNPACK_WITH_CALL
+        | op::BUILD_SET_UNPACK
+        | op::BUILD_MAP_UNPACK
+        | op::BUILD_MAP_UNPACK_WITH_CALL => emit_helper_call,
         // 3.9+: the opcodes that replaced BUILD_*_UNPACK and COMPARE_OP's non-rich cases.
         #[cfg(any(py39, py310))]
-        op::LIST_EXTEND | op::SET_UPDATE | op::DICT_UPDATE | op::DICT_MERGE | op::LIST_TO_TUPLE
-        | op::CONTAINS_OP => emit_helper_call,
+        op::LIST_EXTEND | op::SET_UPDATE | op::DICT_UPDATE | op::DICT_MERGE | op::LIST_TO_TUPLE | op::CONTAINS_OP => emit_helper_call,
         #[cfg(any(py39, py310))]
         op::IS_OP => emit_is_op,
         #[cfg(any(py39, py310))]
@@ -267,8 +313,14 @@ fn emit_fn(opcode: u8) -> Option<EmitFn> {
         op::JUMP_IF_NOT_EXC_MATCH => emit_jump_if_not_exc_match,
         // 3.10: pattern matching, ROT_N and GEN_START.
         #[cfg(py310)]
-        op::GEN_START | op::ROT_N | op::GET_LEN | op::MATCH_MAPPING | op::MATCH_SEQUENCE | op::MATCH_KEYS
-        | op::MATCH_CLASS | op::COPY_DICT_WITHOUT_KEYS => emit_helper_call,
+        op::GEN_START
+        | op::ROT_N
+        | op::GET_LEN
+        | op::MATCH_MAPPING
+        | op::MATCH_SEQUENCE
+        | op::MATCH_KEYS
+        | op::MATCH_CLASS
+        | op::COPY_DICT_WITHOUT_KEYS => emit_helper_call,
         op::IMPORT_NAME => emit_import_name,
         op::DELETE_FAST => emit_delete_fast,
         op::SETUP_FINALLY | op::SETUP_WITH => emit_setup_block,
@@ -350,7 +402,12 @@ fn binary_fn(opcode: u8) -> ops::BinaryFn {
 /// Compiles the analysed bytecode for execution anywhere in `code_range` (all helpers are
 /// called through registers when it is `None`). `consts` is `co_consts` (items are embedded
 /// as addresses; the code object keeps them alive).
-pub fn assemble(analysis: &Analysis, consts: &[usize], facts: CodeFacts, code_range: Option<CodeRange>) -> Result<Assembled, CompileFailure> {
+pub fn assemble(
+    analysis: &Analysis,
+    consts: &[usize],
+    facts: CodeFacts,
+    code_range: Option<CodeRange>,
+) -> Result<Assembled, CompileFailure> {
     let CodeFacts { co_flags, co_nlocals, bound_args } = facts;
     let mut ops = VecAssembler::<X64Relocation>::new(0);
     let count = analysis.instructions.last().map_or(0, |i| i.index() + 1);
@@ -1229,7 +1286,8 @@ struct HelperCall {
 fn helper_call(instr: &Instruction) -> HelperCall {
     let n = instr.oparg as i32;
     let frame = |helper: *const (), effect, error_effect| HelperCall { helper, takes_frame: true, extra: 0, effect, error_effect };
-    let stack = |helper: *const (), extra: i64, effect, error_effect| HelperCall { helper, takes_frame: false, extra, effect, error_effect };
+    let stack =
+        |helper: *const (), extra: i64, effect, error_effect| HelperCall { helper, takes_frame: false, extra, effect, error_effect };
     let unary = |f: ops::UnaryFn| stack(ops::unary_op as *const (), f as *const () as i64, 0, 0);
     match instr.opcode {
         op::STORE_GLOBAL => frame(ops::store_global as *const (), -1, -1),
@@ -1268,8 +1326,12 @@ fn helper_call(instr: &Instruction) -> HelperCall {
             stack(ops::call_function_ex as *const (), n as i64, -consumed, -consumed)
         }
         #[cfg(any(py37, py38))]
-        op::BUILD_LIST_UNPACK | op::BUILD_TUPLE_UNPACK | op::BUILD_TUPLE_UNPACK_WITH_CALL | op::BUILD_SET_UNPACK
-        | op::BUILD_MAP_UNPACK | op::BUILD_MAP_UNPACK_WITH_CALL => {
+        op::BUILD_LIST_UNPACK
+        | op::BUILD_TUPLE_UNPACK
+        | op::BUILD_TUPLE_UNPACK_WITH_CALL
+        | op::BUILD_SET_UNPACK
+        | op::BUILD_MAP_UNPACK
+        | op::BUILD_MAP_UNPACK_WITH_CALL => {
             use ops::unpack_kind::*;
             let kind = match instr.opcode {
                 op::BUILD_LIST_UNPACK => LIST,
@@ -1960,13 +2022,8 @@ fn emit_get_awaitable(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Co
         Some(op::CALL_FUNCTION) if prev_prev == Some(op::DUP_TOP) => AEXIT,
         _ => OTHER,
     };
-    let call = HelperCall {
-        helper: ops::get_awaitable as *const (),
-        takes_frame: false,
-        extra: context as i64,
-        effect: 0,
-        error_effect: 0,
-    };
+    let call =
+        HelperCall { helper: ops::get_awaitable as *const (), takes_frame: false, extra: context as i64, effect: 0, error_effect: 0 };
     emit_call_helper(e, instr, call)
 }
 

@@ -7,9 +7,9 @@ use super::{fast_paths, Emitter};
 use crate::CompileFailure;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use interp::bytecode::Instruction;
+use interp::opcode::op;
 #[cfg(any(py37, py38))]
 use interp::ops;
-use interp::opcode::op;
 use std::collections::BTreeSet;
 
 /// Which of the top stack slots hold a borrowed reference (bit 0 = the top): the value of
@@ -39,8 +39,14 @@ pub(super) fn borrowed_operands(opcode: u8, oparg: u32) -> u32 {
     match opcode {
         op::LOAD_ATTR | op::STORE_ATTR | op::POP_JUMP_IF_FALSE | op::POP_JUMP_IF_TRUE => 1,
         op::UNPACK_SEQUENCE if oparg <= super::MAX_INLINE_UNPACK => 1,
-        op::BINARY_ADD | op::BINARY_SUBTRACT | op::BINARY_MULTIPLY | op::BINARY_TRUE_DIVIDE
-        | op::INPLACE_ADD | op::INPLACE_SUBTRACT | op::INPLACE_MULTIPLY | op::INPLACE_TRUE_DIVIDE
+        op::BINARY_ADD
+        | op::BINARY_SUBTRACT
+        | op::BINARY_MULTIPLY
+        | op::BINARY_TRUE_DIVIDE
+        | op::INPLACE_ADD
+        | op::INPLACE_SUBTRACT
+        | op::INPLACE_MULTIPLY
+        | op::INPLACE_TRUE_DIVIDE
         | op::BINARY_SUBSCR => 2,
         // The container and the index; the value (TOS2) is stored, so it comes owned.
         op::STORE_SUBSCR => 2,
@@ -208,7 +214,14 @@ mod tests {
         assert_eq!(call, [false, false, false, false]);
         let compare = borrowing(&[(op::LOAD_FAST, 0), (op::LOAD_GLOBAL, 0), (op::COMPARE_OP, 2), (op::RETURN_VALUE, 0)]);
         assert_eq!(compare, [true, true, false, false]);
-        let store = borrowing(&[(op::LOAD_FAST, 2), (op::LOAD_FAST, 0), (op::LOAD_FAST, 1), (op::STORE_SUBSCR, 0), (op::LOAD_CONST, 0), (op::RETURN_VALUE, 0)]);
+        let store = borrowing(&[
+            (op::LOAD_FAST, 2),
+            (op::LOAD_FAST, 0),
+            (op::LOAD_FAST, 1),
+            (op::STORE_SUBSCR, 0),
+            (op::LOAD_CONST, 0),
+            (op::RETURN_VALUE, 0),
+        ]);
         assert_eq!(store, [false, true, true, false, false, false]);
     }
 
@@ -220,7 +233,15 @@ mod tests {
         // The second load (byte offset 4) is a jump target: the consumer is reached with
         // that slot owned from there, so the first load may not borrow for it.
         let back = (4 / interp::opcode::JUMP_UNIT_BYTES) as u8;
-        let units = [(op::NOP, 0), (op::LOAD_FAST, 0), (op::LOAD_FAST, 1), (op::BINARY_ADD, 0), (op::POP_JUMP_IF_FALSE, back), (op::LOAD_CONST, 0), (op::RETURN_VALUE, 0)];
+        let units = [
+            (op::NOP, 0),
+            (op::LOAD_FAST, 0),
+            (op::LOAD_FAST, 1),
+            (op::BINARY_ADD, 0),
+            (op::POP_JUMP_IF_FALSE, back),
+            (op::LOAD_CONST, 0),
+            (op::RETURN_VALUE, 0),
+        ];
         assert_eq!(borrowing(&units), [false, false, true, false, false, false, false]);
     }
 }

@@ -378,10 +378,8 @@ impl Emitter<'_> {
         let slow = miss;
         let list = self.new_label();
         let items_in_rsi = self.new_label();
-        let (list_type, tuple_type) = (
-            std::ptr::addr_of_mut!(pyo3_ffi::PyList_Type) as i64,
-            std::ptr::addr_of_mut!(pyo3_ffi::PyTuple_Type) as i64,
-        );
+        let (list_type, tuple_type) =
+            (std::ptr::addr_of_mut!(pyo3_ffi::PyList_Type) as i64, std::ptr::addr_of_mut!(pyo3_ffi::PyTuple_Type) as i64);
         self.top_to_rdi();
         dynasm!(self.ops
             ; .arch x64
@@ -487,10 +485,8 @@ impl Emitter<'_> {
     /// ceval's order.
     /// Jumps to `miss` otherwise, nothing changed.
     pub(super) fn list_store_subscript(&mut self, miss: DynamicLabel, borrowed: Borrowed) {
-        let (long_type, list_type) = (
-            std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type) as i64,
-            std::ptr::addr_of_mut!(pyo3_ffi::PyList_Type) as i64,
-        );
+        let (long_type, list_type) =
+            (std::ptr::addr_of_mut!(pyo3_ffi::PyLong_Type) as i64, std::ptr::addr_of_mut!(pyo3_ffi::PyList_Type) as i64);
         dynasm!(self.ops ; .arch x64 ; mov rdi, [r13 - 16]);
         self.top_to_rsi();
         dynasm!(self.ops
