@@ -174,7 +174,7 @@ fn info<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
                 _ => None,
             };
             let bytes = state.machine_code.as_ref().map_or(0, |c| c.code_bytes);
-            (state.compile.name(), reason, state.entries, bytes, state.compile_ns)
+            (state.compile.name(), reason, state.direct.entries, bytes, state.compile_ns)
         }
     };
     dict.set_item("state", name)?;
@@ -208,6 +208,7 @@ fn deny<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let state = unsafe { code_state::get_or_create(code.as_ptr().cast::<PyCodeObject>()) }
         .ok_or_else(|| pyo3::exceptions::PyMemoryError::new_err("cannot attach state to code"))?;
     state.compile = CompileState::Denied;
+    state.direct.machine = None;
     Ok(obj.clone())
 }
 

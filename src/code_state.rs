@@ -34,11 +34,15 @@ impl CompileState {
     }
 }
 
-/// Per-code-object state. Only touched with the GIL held.
+/// Per-code-object state. Only touched with the GIL held. `#[repr(C)]` with `direct`
+/// first: calls in compiled code read that part through the `co_extra` slot
+/// (`interp::direct`).
 #[derive(Debug)]
+#[repr(C)]
 pub struct CodeState {
-    /// Frame entries through the hook while enabled.
-    pub entries: u64,
+    /// Frame entries while enabled, and how a call starts a frame in machine code (set
+    /// while the state is [`CompileState::Compiled`]).
+    pub direct: interp::direct::DirectEntry,
     pub compile: CompileState,
     /// The machine code, kept until the code object dies even if the state changes later
     /// (`deny()`), since a frame may be running it.
@@ -95,6 +99,7 @@ pub fn extra_index() -> Result<Py_ssize_t, &'static str> {
                 // SAFETY: GIL held (as above).
                 if *EXTRA_LAYOUT_CHECKED.get_or_init(|| unsafe { check_extra_layout(index) }) {
                     DIRECT_INDEX.store(index as isize, Relaxed);
+                    interp::direct::publish_extra_index(index);
                 }
                 Ok(index)
             }
@@ -235,8 +240,13 @@ pub unsafe fn get_or_create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeS
 #[inline(never)]
 unsafe fn create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeState> {
     let index = extra_index().ok()?;
-    let state =
-        Box::into_raw(Box::new(CodeState { entries: 0, compile: CompileState::Cold, machine_code: None, loops: None, compile_ns: 0 }));
+    let state = Box::into_raw(Box::new(CodeState {
+        direct: Default::default(),
+        compile: CompileState::Cold,
+        machine_code: None,
+        loops: None,
+        compile_ns: 0,
+    }));
     // SAFETY: live code object, valid index, GIL held (caller).
     if !unsafe { attach(code, index, state.cast()) } {
         // SAFETY: the code object did not take the pointer; we still own it.

@@ -130,6 +130,7 @@ pub fn enable(options: &Options) -> Result<(), EnableError> {
     MAX_CODE_BYTES.store(options.max_code_bytes, Relaxed);
     crate::perf_map::set_enabled(options.perf_map);
     ACTIVE.store(true, Relaxed);
+    interp::direct::publish_evaluator(Some((eval_frame, fallback())));
     Ok(())
 }
 
@@ -140,6 +141,7 @@ pub fn disable() -> DisableOutcome {
         return DisableOutcome::WasNotEnabled;
     }
     let was_active = ACTIVE.swap(false, Relaxed);
+    interp::direct::publish_evaluator(None);
     let mut chain = CHAIN.lock();
     if !chain.in_chain {
         return DisableOutcome::WasNotEnabled;
@@ -202,7 +204,7 @@ unsafe fn on_frame_entry(
     let code = unsafe { (*frame).f_code };
     // SAFETY: live code, GIL held, no other reference to its state is alive here.
     let state = unsafe { code_state::get_or_create(code) }?;
-    state.entries += 1;
+    state.direct.entries += 1;
     if !matches!(state.compile, CompileState::Compiled) {
         // SAFETY: forwarded from the caller.
         if !unsafe { compile_if_hot(state, frame) } {
@@ -231,7 +233,7 @@ unsafe fn on_frame_entry(
 unsafe fn compile_if_hot(state: &mut code_state::CodeState, frame: *mut PyFrameObject) -> bool {
     // SAFETY: live frame (caller), GIL held.
     unsafe {
-        if !matches!(state.compile, CompileState::Cold) || state.entries <= compile_after(state, frame) {
+        if !matches!(state.compile, CompileState::Cold) || state.direct.entries <= compile_after(state, frame) {
             return false;
         }
         compile_now(state, (*frame).f_code);
@@ -319,6 +321,7 @@ unsafe fn compile_now(state: &mut code_state::CodeState, code: *mut interp::cpyt
                     crate::perf_map::record(start, size, &unsafe { crate::perf_map::symbol(code) });
                 }
             }
+            state.direct.machine = compiled.direct_machine();
             state.machine_code = Some(compiled);
             CompileState::Compiled
         }

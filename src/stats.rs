@@ -4,7 +4,8 @@ use parking_lot::Mutex;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-/// Frames entered through the hook while the JIT was enabled.
+/// Frames entered through the hook while the JIT was enabled (those that calls in compiled
+/// code start directly are counted in `interp::direct::DIRECT_ENTRIES`).
 pub static ENTRIES: AtomicU64 = AtomicU64::new(0);
 /// Code objects that got per-code state (seen by the hook at least once).
 pub static CODE_OBJECTS: AtomicU64 = AtomicU64::new(0);
@@ -44,7 +45,7 @@ pub struct Snapshot {
 
 pub fn snapshot() -> Snapshot {
     Snapshot {
-        entries: ENTRIES.load(Relaxed),
+        entries: ENTRIES.load(Relaxed) + interp::direct::DIRECT_ENTRIES.load(Relaxed),
         code_objects: CODE_OBJECTS.load(Relaxed),
         live_code_states: LIVE_CODE_STATES.load(Relaxed),
         compiled: COMPILED.load(Relaxed),

@@ -57,6 +57,31 @@ def test_stats_counts_frames_entered_through_the_hook(stock_env):
     assert second == "['code_bytes', 'code_objects', 'compile_ns', 'compiled', 'deopts', 'dict_layout_verified', 'entries', 'failed', 'live_code_states'] True"
 
 
+def test_calls_between_compiled_functions_are_counted(stock_env):
+    # A compiled caller starts a compiled callee's frames in machine code without the
+    # evaluator hook (interp/src/direct.rs); they count as entries all the same, and a
+    # callee denied after it was compiled goes back to being entered through the hook.
+    out = check_python(
+        """
+        import pyston_lite as p
+        p.enable(threshold=0)
+        def callee(x): return x
+        def caller(n):
+            for i in range(n): callee(i)
+        caller(1)
+        start = p.stats()["entries"]
+        caller(1000)
+        middle = p.stats()["entries"]
+        p.deny(callee)
+        caller(10)
+        end = p.stats()["entries"]
+        print(p.info(callee)["entries"], middle - start, end - middle, p.info(callee)["state"])
+        """,
+        env=stock_env,
+    )
+    assert out.split() == ["1011", "1001", "11", "denied"]
+
+
 def test_dict_keys_layout_is_verified_before_the_first_compile(stock_env):
     # The attribute caches' inline instance-dict reads depend on this check passing
     # against the running interpreter (3.7-3.10 all declare the same keys layout). It runs

@@ -6,6 +6,7 @@
 
 pub mod bytecode;
 pub mod cpython;
+pub mod direct;
 /// The frame driver exists for the versions with a code generator (all four).
 pub mod frame;
 pub mod opcode;

@@ -85,6 +85,18 @@ impl MachineCode {
         self.address_of(offset)
     }
 
+    /// What `interp::direct` needs to start a fresh frame here; `None` when instruction 0
+    /// cannot be entered.
+    pub fn direct_machine(&self) -> Option<interp::direct::DirectMachine> {
+        Some(interp::direct::DirectMachine {
+            entry: self.entry(),
+            start: self.entry_address(-1)?,
+            base: self.region.exec_addr(),
+            offsets: self.instruction_offsets.as_ptr(),
+            offsets_len: self.instruction_offsets.len(),
+        })
+    }
+
     pub fn code_bytes(&self) -> usize {
         self.region.len()
     }

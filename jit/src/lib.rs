@@ -100,6 +100,15 @@ impl CompiledCode {
         None
     }
 
+    /// How a call starts a fresh frame of this code in machine code (`interp::direct`);
+    /// `None` on versions without a code generator.
+    pub fn direct_machine(&self) -> Option<interp::direct::DirectMachine> {
+        #[cfg(codegen)]
+        return self.machine.as_ref().and_then(|m| m.direct_machine());
+        #[cfg(not(codegen))]
+        None
+    }
+
     /// Where a frame of this code whose last instruction was `f_lasti` continues in machine
     /// code, if it can run there (see [`compiled::MachineCode::entry_address`]); never on
     /// versions without a code generator.

@@ -190,3 +190,50 @@ def partial():
 
 
 print("partial", partial())
+
+
+# Callees that are compiled themselves start in machine code straight from the call; each
+# case below must instead go through the installed evaluator, with the same results.
+class CountingGlobals(dict):
+    """Globals that are not an exact dict: compiled name lookups assume exact dicts."""
+
+
+def global_reader():
+    return seen_global
+
+
+def traced_callee(x):
+    return x + 1
+
+
+def started_elsewhere():
+    out = []
+    odd_globals = CountingGlobals(seen_global="from a dict subclass", __builtins__=__builtins__)
+    odd = type(global_reader)(global_reader.__code__, odd_globals)
+    for _ in range(3):
+        out.append(global_reader())
+        out.append(odd())
+    events = []
+
+    def tracer(frame, event, arg):
+        if frame.f_code is traced_callee.__code__:
+            events.append(event)
+        return tracer
+
+    for i in range(3):
+        out.append(traced_callee(i))
+    sys.settrace(tracer)
+    try:
+        for i in range(2):
+            out.append(traced_callee(i))
+    finally:
+        sys.settrace(None)
+    out.append(events)
+    for i in range(3):
+        out.append(traced_callee(i))
+    return out
+
+
+seen_global = "from the module"
+print("started elsewhere", started_elsewhere())
+print("started elsewhere again", started_elsewhere())

@@ -77,7 +77,7 @@ pub(crate) unsafe fn call(func: *mut PyObject, args: *const *mut PyObject, nargs
             Py_INCREF(default);
             *locals.add(nargs + i) = default;
         }
-        let result = evaluate(tstate, frame);
+        let result = evaluate(tstate, frame, code);
         release_frame(tstate, frame);
         Some(checked_result(tstate, func, result))
     }
@@ -251,14 +251,20 @@ unsafe fn new_reference(op: *mut PyObject) {
     }
 }
 
-/// `_PyEval_EvalFrame(tstate, frame, 0)`: the installed evaluator runs the frame.
+/// `_PyEval_EvalFrame(tstate, frame, 0)`: the installed evaluator runs the frame — or, when
+/// that is our hook and it would run the frame in machine code, the machine code directly
+/// ([`crate::direct`]).
 #[inline]
-unsafe fn evaluate(tstate: *mut PyThreadState, frame: *mut PyFrameObject) -> *mut PyObject {
+unsafe fn evaluate(tstate: *mut PyThreadState, frame: *mut PyFrameObject, code: *mut PyCodeObject) -> *mut PyObject {
     // SAFETY: the interpreter's evaluator slot (probed offset) always holds an evaluator
-    // once the interpreter runs code; GIL held.
+    // once the interpreter runs code; GIL held; `frame` is a fresh frame of `code`.
     unsafe {
-        let slot = (*tstate).interp.cast::<u8>().add(layout::INTERP_EVAL_FRAME);
-        let evaluator = (*slot.cast::<Option<crate::cpython::EvalFrameFn>>()).unwrap_or(crate::cpython::_PyEval_EvalFrameDefault);
+        let installed = crate::direct::installed_evaluator(tstate);
+        if let Some(result) = crate::direct::run_fresh_frame(tstate, frame, code, installed) {
+            return result;
+        }
+        let evaluator = std::mem::transmute::<usize, Option<crate::cpython::EvalFrameFn>>(installed)
+            .unwrap_or(crate::cpython::_PyEval_EvalFrameDefault);
         #[cfg(any(py37, py38))]
         return evaluator(frame, 0);
         #[cfg(any(py39, py310))]
