@@ -13,7 +13,7 @@
 use crate::cpython::{layout, EvalFrameFn, PyCodeObject, PyFrameObject, PyThreadState};
 use crate::frame::EntryFn;
 use pyo3_ffi::{PyObject, Py_ssize_t};
-use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// How to run a fresh frame of one code object in machine code.
 #[derive(Debug, Clone, Copy)]
@@ -54,19 +54,22 @@ pub struct DirectEntry {
     pub entries: u64,
 }
 
-/// The hook's evaluator while it is installed and active, else 0.
-static OUR_EVALUATOR: AtomicUsize = AtomicUsize::new(0);
+/// The hook's evaluator while it is installed and active, else [`NONE`] (which no
+/// installed evaluator equals, not even the empty slot of CPython's default).
+static OUR_EVALUATOR: AtomicUsize = AtomicUsize::new(NONE);
+const NONE: usize = usize::MAX;
 /// The evaluator a deoptimised frame continues in (what the hook falls back to).
 static FALLBACK: AtomicUsize = AtomicUsize::new(0);
-/// The `co_extra` index of the per-code states (layout checked), else -1.
-static EXTRA_INDEX: AtomicIsize = AtomicIsize::new(-1);
+/// The `co_extra` index of the per-code states (layout checked), else [`NONE`] (which no
+/// `co_extra` block is large enough to hold).
+static EXTRA_INDEX: AtomicUsize = AtomicUsize::new(NONE);
 /// Frames started here (the hook counts the ones it starts).
 pub static DIRECT_ENTRIES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Publishes the hook: `evaluator` is installed and active, frames it deoptimises continue
 /// in `fallback`. `None` withdraws it (frames then go through whatever evaluator is installed).
 pub fn publish_evaluator(evaluator: Option<(EvalFrameFn, EvalFrameFn)>) {
-    let (ours, fallback) = evaluator.map_or((0, 0), |(ours, fallback)| (ours as usize, fallback as usize));
+    let (ours, fallback) = evaluator.map_or((NONE, 0), |(ours, fallback)| (ours as usize, fallback as usize));
     FALLBACK.store(fallback, Relaxed);
     OUR_EVALUATOR.store(ours, Relaxed);
 }
@@ -74,7 +77,7 @@ pub fn publish_evaluator(evaluator: Option<(EvalFrameFn, EvalFrameFn)>) {
 /// Publishes the `co_extra` index whose non-NULL slots point at a state starting with a
 /// [`DirectEntry`] (the `{ce_size; ce_extras[]}` block layout checked by the caller).
 pub fn publish_extra_index(index: Py_ssize_t) {
-    EXTRA_INDEX.store(index, Relaxed);
+    EXTRA_INDEX.store(usize::try_from(index).unwrap_or(NONE), Relaxed);
 }
 
 /// The direct entry of `code`'s state, if it has one.
@@ -84,17 +87,14 @@ pub fn publish_extra_index(index: Py_ssize_t) {
 #[inline]
 unsafe fn entry_of<'a>(code: *mut PyCodeObject) -> Option<&'a mut DirectEntry> {
     let index = EXTRA_INDEX.load(Relaxed);
-    if index < 0 {
-        return None;
-    }
     // SAFETY: live code (caller); a non-NULL `co_extra` is a block of `ce_size` slots and a
     // non-NULL pointer in our slot is a live state beginning with a DirectEntry.
     unsafe {
         let block = (*code).co_extra.cast::<Py_ssize_t>();
-        if block.is_null() || *block <= index {
+        if block.is_null() || *block as usize <= index {
             return None;
         }
-        (*block.add(1 + index as usize) as *mut DirectEntry).as_mut()
+        (*block.add(1 + index) as *mut DirectEntry).as_mut()
     }
 }
 
@@ -112,7 +112,7 @@ pub unsafe fn run_fresh_frame(
     code: *mut PyCodeObject,
     evaluator: usize,
 ) -> Option<*mut PyObject> {
-    if evaluator != OUR_EVALUATOR.load(Relaxed) || evaluator == 0 {
+    if evaluator != OUR_EVALUATOR.load(Relaxed) {
         return None;
     }
     // SAFETY: as the contract; the machine code outlives the frame (the frame holds the

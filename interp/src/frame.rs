@@ -210,6 +210,7 @@ pub(crate) unsafe fn leave_recursive_call(tstate: *mut PyThreadState) {
 /// # Safety
 /// GIL held; `tstate` current; `frame` is a frame of the code `entry` was compiled from,
 /// not thrown into, and `target` is where it continues; tracing off.
+#[inline(always)] // into the hook and into calls from compiled code: one call level less
 pub unsafe fn run_compiled_frame(
     tstate: *mut PyThreadState,
     frame: *mut PyFrameObject,
