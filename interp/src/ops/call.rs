@@ -209,6 +209,7 @@ unsafe fn call_python_function(callable: *mut PyObject, args: *const *mut PyObje
 
 /// Calls `*callable_slot` with the `nargs` values after it (the last `len(kwnames)` of them
 /// keyword values), consumes them all and stores the result (or NULL) in the callable's slot.
+#[inline(always)] // into CALL_METHOD's two cases: one call level less per call
 unsafe fn call_and_consume(callable_slot: *mut *mut PyObject, nargs: usize, kwnames: *mut PyObject) -> i32 {
     // SAFETY: the slots are owned (caller); the callable's slot may serve as args[-1].
     unsafe {
