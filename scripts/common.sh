@@ -1,5 +1,5 @@
 # Shared by the scripts in this folder (sourced, not run).
-# Finds interpreters as DESIGN §2 says, builds wheels, makes venvs.
+# Finds interpreters as docs/architecture.md §2 says, builds wheels, makes venvs.
 
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

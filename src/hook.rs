@@ -1,6 +1,6 @@
 //! The PEP 523 eval-frame hook: installing it in front of whatever evaluator was there,
 //! chaining every frame we do not run to *that* evaluator, and taking it out again only when
-//! it is still the one installed (DESIGN §3).
+//! it is still the one installed (docs/architecture.md §3).
 
 use crate::code_state::{self, CompileState};
 use crate::options::Options;
