@@ -167,6 +167,9 @@ int main(void) {
     OFF(FUNCTION_FUNC_CODE, PyFunctionObject, func_code);
     OFF(FUNCTION_FUNC_GLOBALS, PyFunctionObject, func_globals);
     OFF(FUNCTION_FUNC_DEFAULTS, PyFunctionObject, func_defaults);
+    OFF(FUNCTION_FUNC_KWDEFAULTS, PyFunctionObject, func_kwdefaults);
+    OFF(FUNCTION_FUNC_CLOSURE, PyFunctionObject, func_closure);
+    P(CO_CELL_NOT_AN_ARG_VALUE, CO_CELL_NOT_AN_ARG);
     P(PYCF_MASK, PyCF_MASK);
     P(CO_NESTED_FLAG, CO_NESTED);
 #if PY_VERSION_HEX >= 0x030A0000

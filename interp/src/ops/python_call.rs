@@ -1,12 +1,13 @@
-//! Calls of plain Python functions without the vectorcall chain. The fast case of
-//! `_PyFunction_Vectorcall` (ceval's `function_code_fastcall`: a function with no cells, free
-//! variables, keyword-only or `*`/`**` parameters, called with positional arguments only,
-//! its defaults filling the parameters not given, as `_PyEval_EvalCodeWithName` does) done
-//! in one place: the frame
-//! built the way `_PyFrame_New_NoTrack` builds it (the code object's zombie frame when it is
-//! free), handed to the installed PEP 523 evaluator as `_PyEval_EvalFrame` does, and released
-//! the way `frame_dealloc` releases it (back into the zombie slot). Every other call returns
-//! `None` untouched and takes CPython's own path.
+//! Calls of plain Python functions with positional arguments, without the vectorcall
+//! chain: the frame built the way `_PyFrame_New_NoTrack` builds it (the code object's zombie
+//! frame when it is free), the arguments bound as `_PyEval_EvalCodeWithName` (3.10:
+//! `_PyEval_MakeFrameVector`) binds them — parameters, defaults, and, off the fast path
+//! ([`call_binding_extras`]), `*args`, `**kwargs`, keyword-only defaults, cells and free
+//! variables — the frame handed to the installed PEP 523 evaluator as `_PyEval_EvalFrame`
+//! does (or started in machine code directly, `crate::direct`), and released the way
+//! `frame_dealloc` releases it (back into the zombie slot). A call that would raise while
+//! binding, a generator or coroutine function, or keywords return `None` untouched and take
+//! CPython's own path.
 
 use crate::cpython::{current_tstate, layout, PyCodeObject, PyFrameObject, PyThreadState};
 use pyo3_ffi::{PyObject, PyTypeObject, Py_DECREF, Py_INCREF, Py_XDECREF};
@@ -47,7 +48,7 @@ pub(crate) unsafe fn call(func: *mut PyObject, args: *const *mut PyObject, nargs
         let fields = func.cast::<u8>();
         let code = *fields.add(layout::FUNCTION_FUNC_CODE).cast::<*mut PyCodeObject>();
         if (*code).co_kwonlyargcount != 0 || (*code).co_flags & !IGNORED_FLAGS != FAST_FLAGS {
-            return None;
+            return call_binding_extras(func, code, args, nargs);
         }
         // The parameters `args` does not give come from the end of the defaults, as
         // `_PyEval_EvalCodeWithName` fills missing positional parameters.
@@ -81,6 +82,212 @@ pub(crate) unsafe fn call(func: *mut PyObject, args: *const *mut PyObject, nargs
         release_frame(tstate, frame);
         Some(checked_result(tstate, func, result))
     }
+}
+
+/// The code flags [`call_binding_extras`] requires, and the ones it also takes: `*args`,
+/// `**kwargs`, cells and free variables (no `CO_NOFREE`). Generators and coroutines are left
+/// to CPython (their call makes a generator instead of running the frame).
+const REQUIRED_FLAGS: c_int = pyo3_ffi::CO_OPTIMIZED | pyo3_ffi::CO_NEWLOCALS;
+const EXTRA_FLAGS: c_int = pyo3_ffi::CO_VARARGS | pyo3_ffi::CO_VARKEYWORDS | pyo3_ffi::CO_NOFREE;
+
+/// Keyword-only parameters [`call_binding_extras`] fills from `__kwdefaults__` at most.
+const MAX_KWONLY: usize = 8;
+
+/// [`call`] for functions that need more than positional parameters and defaults: a
+/// `*args` tuple, a `**kwargs` dict, keyword-only parameters filled from `__kwdefaults__`,
+/// cells (an argument's cell made from the argument, as `co_cell2arg` says) and free
+/// variables copied from the closure — what `_PyEval_EvalCodeWithName` (3.7–3.9) and
+/// `_PyEval_MakeFrameVector` (3.10) do for a call with positional arguments only, in their
+/// order. `None`, with nothing done, when the call would raise (too many or too few
+/// arguments, a keyword-only parameter without a default) or is not a plain frame.
+///
+/// # Safety
+/// As [`call`]; `code` is `func`'s code.
+#[inline(never)]
+unsafe fn call_binding_extras(
+    func: *mut PyObject,
+    code: *mut PyCodeObject,
+    args: *const *mut PyObject,
+    nargs: usize,
+) -> Option<*mut PyObject> {
+    // SAFETY: function and code fields at probed offsets; defaults a tuple or NULL,
+    // kwdefaults a dict or NULL, the closure a tuple of cells when the code has free
+    // variables; the frame is ours until it is released.
+    unsafe {
+        let flags = (*code).co_flags & !IGNORED_FLAGS;
+        if flags & REQUIRED_FLAGS != REQUIRED_FLAGS || flags & !(REQUIRED_FLAGS | EXTRA_FLAGS) != 0 {
+            return None;
+        }
+        let fields = func.cast::<u8>();
+        let argcount = (*code).co_argcount as usize;
+        let kwonly = (*code).co_kwonlyargcount as usize;
+        let total = argcount + kwonly;
+        let varargs = flags & pyo3_ffi::CO_VARARGS != 0;
+        if nargs > argcount && !varargs {
+            return None;
+        }
+        let (defaults, missing) = if nargs >= argcount {
+            (std::ptr::null(), 0)
+        } else {
+            let defaults = *fields.add(layout::FUNCTION_FUNC_DEFAULTS).cast::<*mut PyObject>();
+            let missing = argcount - nargs;
+            let given = if defaults.is_null() { 0 } else { pyo3_ffi::PyTuple_GET_SIZE(defaults) as usize };
+            if missing > given {
+                return None;
+            }
+            (tuple_items(defaults).add(given - missing), missing)
+        };
+        let mut kw_defaults = [std::ptr::null_mut::<PyObject>(); MAX_KWONLY];
+        if kwonly > 0 && !kwonly_defaults(func, code, &mut kw_defaults, kwonly)? {
+            return None;
+        }
+        let tstate = current_tstate();
+        let globals = *fields.add(layout::FUNCTION_FUNC_GLOBALS).cast::<*mut PyObject>();
+        let Some(frame) = new_frame(tstate, func, code, globals) else {
+            release_all(&kw_defaults[..kwonly]);
+            return None;
+        };
+        let locals = (*frame).f_localsplus.as_mut_ptr();
+        if flags & pyo3_ffi::CO_VARKEYWORDS != 0 {
+            let kwdict = pyo3_ffi::PyDict_New();
+            if kwdict.is_null() {
+                release_all(&kw_defaults[..kwonly]);
+                return Some(fail(tstate, frame));
+            }
+            *locals.add(total + varargs as usize) = kwdict;
+        }
+        let positional = nargs.min(argcount);
+        for i in 0..positional {
+            let arg = *args.add(i);
+            Py_INCREF(arg);
+            *locals.add(i) = arg;
+        }
+        if varargs {
+            let extra = pyo3_ffi::PyTuple_New((nargs - positional) as isize);
+            if extra.is_null() {
+                release_all(&kw_defaults[..kwonly]);
+                return Some(fail(tstate, frame));
+            }
+            for i in positional..nargs {
+                let arg = *args.add(i);
+                Py_INCREF(arg);
+                pyo3_ffi::PyTuple_SET_ITEM(extra, (i - positional) as isize, arg);
+            }
+            *locals.add(total) = extra;
+        }
+        for i in 0..missing {
+            let default = *defaults.add(i);
+            Py_INCREF(default);
+            *locals.add(nargs + i) = default;
+        }
+        for (i, &default) in kw_defaults[..kwonly].iter().enumerate() {
+            *locals.add(argcount + i) = default;
+        }
+        if !fill_cells_and_free_variables(func, code, locals) {
+            return Some(fail(tstate, frame));
+        }
+        let result = evaluate(tstate, frame, code);
+        release_frame(tstate, frame);
+        Some(checked_result(tstate, func, result))
+    }
+}
+
+/// Looks up the `kwonly` keyword-only parameters of `code` (after the positional ones in
+/// `co_varnames`) in `func.__kwdefaults__`, storing new references in `found`: `Some(true)`
+/// when all have one, `Some(false)` (nothing kept) when one lacks a default or there are
+/// more than `found` holds, `None` (nothing kept, no exception left) when a lookup failed.
+///
+/// # Safety
+/// GIL held; `code` is `func`'s code.
+unsafe fn kwonly_defaults(func: *mut PyObject, code: *mut PyCodeObject, found: &mut [*mut PyObject], kwonly: usize) -> Option<bool> {
+    // SAFETY: as the contract; co_varnames is a tuple of at least argcount + kwonly names.
+    unsafe {
+        let kwdefaults = *func.cast::<u8>().add(layout::FUNCTION_FUNC_KWDEFAULTS).cast::<*mut PyObject>();
+        if kwdefaults.is_null() || kwonly > found.len() {
+            return Some(false);
+        }
+        let names = tuple_items((*code).co_varnames).add((*code).co_argcount as usize);
+        for i in 0..kwonly {
+            let default = pyo3_ffi::PyDict_GetItemWithError(kwdefaults, *names.add(i));
+            if default.is_null() {
+                release_all(&found[..i]);
+                if !pyo3_ffi::PyErr_Occurred().is_null() {
+                    pyo3_ffi::PyErr_Clear();
+                    return None;
+                }
+                return Some(false);
+            }
+            Py_INCREF(default);
+            found[i] = default;
+        }
+        Some(true)
+    }
+}
+
+/// Drops the references in `values`.
+unsafe fn release_all(values: &[*mut PyObject]) {
+    for &value in values {
+        // SAFETY: owned references (caller).
+        unsafe { Py_DECREF(value) };
+    }
+}
+
+/// The cells of `code`'s cell variables (an argument's cell takes the argument out of its
+/// slot, as `co_cell2arg` maps it) and its free variables from `func`'s closure, after the
+/// locals. False, with the exception set, when a cell could not be made.
+///
+/// # Safety
+/// GIL held; `locals` are the fresh frame's `f_localsplus` for `code`, `func`'s code.
+unsafe fn fill_cells_and_free_variables(func: *mut PyObject, code: *mut PyCodeObject, locals: *mut *mut PyObject) -> bool {
+    extern "C" {
+        fn PyCell_New(value: *mut PyObject) -> *mut PyObject;
+    }
+    // SAFETY: as the contract; co_cell2arg (when not NULL) has one entry per cell variable;
+    // the closure holds one cell per free variable.
+    unsafe {
+        let nlocals = (*code).co_nlocals as usize;
+        let ncells = pyo3_ffi::PyTuple_GET_SIZE((*code).co_cellvars) as usize;
+        let cell2arg = (*code).co_cell2arg;
+        for i in 0..ncells {
+            let arg = if cell2arg.is_null() { layout::CO_CELL_NOT_AN_ARG_VALUE as isize } else { *cell2arg.add(i) };
+            let cell = if arg != layout::CO_CELL_NOT_AN_ARG_VALUE as isize {
+                let slot = locals.add(arg as usize);
+                let cell = PyCell_New(*slot);
+                if !cell.is_null() {
+                    let value = std::mem::replace(&mut *slot, std::ptr::null_mut());
+                    pyo3_ffi::Py_XDECREF(value);
+                }
+                cell
+            } else {
+                PyCell_New(std::ptr::null_mut())
+            };
+            if cell.is_null() {
+                return false;
+            }
+            *locals.add(nlocals + i) = cell;
+        }
+        let nfree = pyo3_ffi::PyTuple_GET_SIZE((*code).co_freevars) as usize;
+        if nfree > 0 {
+            let closure = tuple_items(*func.cast::<u8>().add(layout::FUNCTION_FUNC_CLOSURE).cast::<*mut PyObject>());
+            for i in 0..nfree {
+                let cell = *closure.add(i);
+                Py_INCREF(cell);
+                *locals.add(nlocals + ncells + i) = cell;
+            }
+        }
+        true
+    }
+}
+
+/// The frame of a call that failed while its arguments were bound (the exception is set):
+/// released as after a call, and the NULL result.
+///
+/// # Safety
+/// GIL held; `frame` a fresh frame of ours, never evaluated.
+unsafe fn fail(tstate: *mut PyThreadState, frame: *mut PyFrameObject) -> *mut PyObject {
+    // SAFETY: as the contract.
+    unsafe { release_frame(tstate, frame) };
+    std::ptr::null_mut()
 }
 
 /// `&tuple[0]`.
@@ -160,8 +367,8 @@ unsafe fn builtins_for(tstate: *mut PyThreadState, func: *mut PyObject, globals:
     }
 }
 
-/// `_PyFrame_New_NoTrack` for a function whose code has `FAST_FLAGS` (no cells, no free
-/// variables, no locals dict): the code's zombie frame if it has one, else a new one.
+/// `_PyFrame_New_NoTrack` for a function (no locals dict), its locals, cells and free
+/// variables NULL: the code's zombie frame if it has one, else a new one.
 /// `None` (nothing allocated, no exception set) sends the call to CPython's own path.
 #[inline]
 unsafe fn new_frame(
@@ -179,7 +386,10 @@ unsafe fn new_frame(
             (*code).co_zombieframe = std::ptr::null_mut();
             new_reference(frame.cast());
         } else {
-            let nlocals = (*code).co_nlocals as isize;
+            // The locals, then the cells and free variables, then the value stack.
+            let nlocals = (*code).co_nlocals as isize
+                + pyo3_ffi::PyTuple_GET_SIZE((*code).co_cellvars)
+                + pyo3_ffi::PyTuple_GET_SIZE((*code).co_freevars);
             let extras = (*code).co_stacksize as isize + nlocals;
             frame = _PyObject_GC_NewVar(std::ptr::addr_of_mut!(PyFrame_Type), extras).cast();
             if frame.is_null() {
