@@ -152,6 +152,11 @@ int main(void) {
     /* Generators and coroutines (3.9+ helpers port _PyGen_yf / _PyCoro_GetAwaitableIter). */
     OFF(GEN_GI_FRAME, PyGenObject, gi_frame);
     OFF(GEN_GI_CODE, PyGenObject, gi_code);
+    /* Resuming a generator in machine code directly (direct.rs). */
+    OFF(GEN_GI_EXC_STATE, PyGenObject, gi_exc_state);
+#if PY_VERSION_HEX < 0x030A0000
+    OFF(GEN_GI_RUNNING, PyGenObject, gi_running);
+#endif
     OFF(CORO_CR_FRAME, PyCoroObject, cr_frame);
     OFF(CORO_CR_CODE, PyCoroObject, cr_code);
 

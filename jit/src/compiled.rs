@@ -94,6 +94,8 @@ impl MachineCode {
             base: self.region.exec_addr(),
             offsets: self.instruction_offsets.as_ptr(),
             offsets_len: self.instruction_offsets.len(),
+            resume_points: self.resume_points.as_ptr(),
+            resume_words: self.resume_points.len(),
         })
     }
 

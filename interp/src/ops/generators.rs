@@ -197,6 +197,23 @@ pub struct YieldFromOutcome {
 /// # Safety
 /// GIL held; both slots owned.
 pub unsafe extern "C" fn yield_from(sp: *mut *mut PyObject) -> YieldFromOutcome {
+    // SAFETY: as the contract.
+    unsafe {
+        let value = *sp.sub(1);
+        let receiver = *sp.sub(2);
+        if let Some(sent) = crate::direct::send_to_generator(receiver, value) {
+            Py_DECREF(value);
+            return match sent {
+                crate::direct::Sent::Yielded(value) => YieldFromOutcome { kind: 1, value },
+                crate::direct::Sent::Returned(value) => {
+                    Py_DECREF(receiver);
+                    *sp.sub(2) = value;
+                    YieldFromOutcome { kind: 0, value: null_mut() }
+                }
+                crate::direct::Sent::Raised => YieldFromOutcome { kind: -1, value: null_mut() },
+            };
+        }
+    }
     #[cfg(py310)]
     // SAFETY: as the contract.
     unsafe {

@@ -43,6 +43,31 @@ pub unsafe extern "C" fn for_iter_end(sp: *mut *mut PyObject) -> i32 {
     }
 }
 
+/// `FOR_ITER`'s `tp_iternext` for an exact generator: resumed in machine code directly
+/// when it can be ([`crate::direct::send_to_generator`]), else `gen_iternext`. The next
+/// value, or NULL when it is exhausted (no exception: the value it returned is dropped, as
+/// `FOR_ITER` drops the `StopIteration` carrying it) or raised.
+///
+/// # Safety
+/// GIL held; `gen` a live object of exact type `PyGen_Type`.
+pub unsafe extern "C" fn generator_next(gen: *mut pyo3_ffi::PyObject) -> *mut pyo3_ffi::PyObject {
+    // SAFETY: as the contract.
+    unsafe {
+        match crate::direct::send_to_generator(gen, pyo3_ffi::Py_None()) {
+            Some(crate::direct::Sent::Yielded(value)) => value,
+            Some(crate::direct::Sent::Returned(value)) => {
+                pyo3_ffi::Py_DECREF(value);
+                std::ptr::null_mut()
+            }
+            Some(crate::direct::Sent::Raised) => std::ptr::null_mut(),
+            None => match (*pyo3_ffi::Py_TYPE(gen)).tp_iternext {
+                Some(next) => next(gen),
+                None => std::ptr::null_mut(),
+            },
+        }
+    }
+}
+
 /// `UNPACK_SEQUENCE count`: pops a sequence, pushes its `count` items (last item deepest).
 /// Effect count − 1; on error the sequence is consumed and nothing pushed (effect −1).
 ///

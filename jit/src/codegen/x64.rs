@@ -1514,13 +1514,22 @@ fn emit_cell_access(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
 
 fn emit_for_iter(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let exhausted = e.target_label(instr)?;
-    // The iterator's tp_iternext directly (as ceval); the helper only sorts out its end.
-    let (got, decided) = (e.ops.new_dynamic_label(), e.ops.new_dynamic_label());
+    // The iterator's tp_iternext directly (as ceval), but a generator's resumption in the
+    // cold section (it may run in machine code directly); the helper only sorts out its end.
+    let (got, decided, called) = (e.ops.new_dynamic_label(), e.ops.new_dynamic_label(), e.ops.new_dynamic_label());
+    let generator = e.cold(move |e| {
+        e.call(ops::generator_next as *const () as usize);
+        dynasm!(e.ops ; .arch x64 ; jmp =>called);
+    });
     dynasm!(e.ops
         ; .arch x64
         ; mov rdi, [r13 - 8]
         ; mov rax, [rdi + 8]
+        ; mov r10, QWORD std::ptr::addr_of!(pyo3_ffi::PyGen_Type) as i64
+        ; cmp rax, r10
+        ; je =>generator
         ; call QWORD [rax + layout::TYPE_TP_ITERNEXT as i32]
+        ; =>called
         ; test rax, rax
         ; jnz =>got
         ; mov rdi, r13
