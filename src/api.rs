@@ -195,6 +195,112 @@ fn _code_map(obj: &Bound<'_, PyAny>) -> PyResult<Option<(usize, usize, Vec<(usiz
     Ok(state.and_then(|s| s.machine_code.as_ref()).and_then(|c| c.code_map()))
 }
 
+/// The machine code of a compiled function decoded, for `pyston_lite.dis`: a dict with
+/// `address`, `length`, `cold_start` (native offset of the cold section), `offsets`
+/// (`[(bytecode offset, native offset)]`), `notes` (`[(native offset, kind, value)]`: what
+/// starts there, see `note_tuple`) and `instructions` (`[(native offset, length, text,
+/// branch target offset or None, 64-bit immediate or None, comment or None)]`), or None when
+/// it has no machine code. NotImplementedError where there is no disassembler.
+#[pyfunction]
+fn _disassemble<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyDict>>> {
+    let code = code_of(obj)?;
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (py, code);
+        Err(pyo3::exceptions::PyNotImplementedError::new_err(format!(
+            "pyston_lite.dis: no disassembler for {} machine code yet (x86-64 only)",
+            std::env::consts::ARCH
+        )))
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: `code` is a live code object (we hold a reference) and the GIL is held.
+        let state = unsafe { code_state::get(code.as_ptr().cast::<PyCodeObject>()) };
+        let compiled = state.and_then(|s| s.machine_code.as_ref());
+        #[cfg(codegen)]
+        if let Some(listing) = compiled.and_then(|c| c.listing()) {
+            return listing_dict(py, &listing).map(Some);
+        }
+        let _ = (py, compiled);
+        Ok(None)
+    }
+}
+
+/// [`_disassemble`]'s dict for `listing` (the code state, and so the code, stays alive while
+/// the caller holds the function and the GIL).
+#[cfg(codegen)]
+fn listing_dict<'py>(py: Python<'py>, listing: &jit::compiled::Listing<'_>) -> PyResult<Bound<'py, PyDict>> {
+    let caches = [("global cache", listing.global_caches), ("attribute cache", listing.attr_caches)];
+    // SAFETY: the GIL is held, so this thread has a live thread state and interpreter (the
+    // main one: compiled code exists only there, and it checks this interpreter's word).
+    let breaker = unsafe { interp::cpython::eval_breaker_addr((*interp::cpython::PyThreadState_Get()).interp) } as u64;
+    let describe = |value: u64| {
+        if value == breaker {
+            return Some("eval breaker".to_string());
+        }
+        caches.iter().find_map(|(what, array)| {
+            array.entry_at(value as usize).map(|(index, offset)| match offset {
+                0 => format!("{what} {index}"),
+                _ => format!("{what} {index} + {offset:#x}"),
+            })
+        })
+    };
+    let lines = crate::disasm::disassemble(listing.code, listing.address, &describe);
+    let instructions: Vec<_> = lines.into_iter().map(|l| (l.offset, l.len, l.text, l.target, l.immediate, l.comment)).collect();
+    let notes: Vec<_> = listing
+        .notes
+        .marks
+        .iter()
+        .map(|&(offset, note)| {
+            let (kind, value) = note_tuple(note);
+            (offset, kind, value)
+        })
+        .collect();
+    let dict = PyDict::new(py);
+    dict.set_item("address", listing.address)?;
+    dict.set_item("length", listing.code.len())?;
+    dict.set_item("cold_start", listing.notes.cold_start)?;
+    dict.set_item("offsets", &listing.offsets)?;
+    dict.set_item("notes", notes)?;
+    dict.set_item("instructions", instructions)?;
+    Ok(dict)
+}
+
+/// A note as `(kind, value)`: `("prologue", None)`, `("deopt", None)`, `("exit", None)`,
+/// `("cold", bytecode offset it serves)`, `("error_exit", stack effect)`,
+/// `("dealloc", None)`, `("owning_jump", None)`.
+#[cfg(codegen)]
+fn note_tuple(note: jit::codegen::notes::Note) -> (&'static str, Option<i64>) {
+    use jit::codegen::notes::Note;
+    match note {
+        Note::Prologue => ("prologue", None),
+        Note::Deopt => ("deopt", None),
+        Note::Exit => ("exit", None),
+        Note::ColdBlock { owner } => ("cold", Some(owner.into())),
+        Note::ErrorExit { stack_effect } => ("error_exit", Some(stack_effect.into())),
+        Note::DeallocStub => ("dealloc", None),
+        Note::OwningJump => ("owning_jump", None),
+    }
+}
+
+/// Compiles a function (or code object) that has not been compiled yet, as its first hot
+/// entry would (`python -m pyston_lite dis` uses it for functions that have not run).
+/// Returns whether it has machine code now; `info()` says why not. RuntimeError unless the
+/// JIT is enabled.
+#[pyfunction]
+fn _compile(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let code = code_of(obj)?;
+    if !hook::is_enabled() {
+        return Err(PyRuntimeError::new_err("pyston_lite: the JIT is not enabled (call pyston_lite.enable() first)"));
+    }
+    let code = code.as_ptr().cast::<PyCodeObject>();
+    // SAFETY: live code object (we hold a reference), GIL held.
+    let state = unsafe { code_state::get_or_create(code) }
+        .ok_or_else(|| pyo3::exceptions::PyMemoryError::new_err("cannot attach state to code"))?;
+    // SAFETY: as above; `state` is the state of `code`.
+    Ok(unsafe { hook::compile_if_cold(state, code) })
+}
+
 /// Never compile this function (or code object): its frames always run in the interpreter.
 /// Returns its argument, so that it works as a decorator (`@pyston_lite.deny`).
 #[pyfunction]
@@ -251,6 +357,8 @@ pub fn add_to_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(info, m)?)?;
     m.add_function(wrap_pyfunction!(deny, m)?)?;
     m.add_function(wrap_pyfunction!(_code_map, m)?)?;
+    m.add_function(wrap_pyfunction!(_disassemble, m)?)?;
+    m.add_function(wrap_pyfunction!(_compile, m)?)?;
     m.add_function(wrap_pyfunction!(print_stats, m)?)?;
     Ok(())
 }

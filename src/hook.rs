@@ -241,6 +241,20 @@ unsafe fn compile_if_hot(state: &mut code_state::CodeState, frame: *mut PyFrameO
     matches!(state.compile, CompileState::Compiled)
 }
 
+/// Compiles `code` now if it is cold (never compiled, not denied), as its first hot entry
+/// would: `python -m pyston_lite dis` shows functions that have not run. Only while the JIT
+/// is enabled (the code budget is an option of `enable()`); whether it has machine code now.
+///
+/// # Safety
+/// `code` is a live code object whose state is `state`; the GIL is held.
+pub unsafe fn compile_if_cold(state: &mut code_state::CodeState, code: *mut interp::cpython::PyCodeObject) -> bool {
+    if ACTIVE.load(Relaxed) && matches!(state.compile, CompileState::Cold) {
+        // SAFETY: forwarded from the caller.
+        unsafe { compile_now(state, code) };
+    }
+    matches!(state.compile, CompileState::Compiled)
+}
+
 /// `f_globals` and `f_builtins` are exact dicts (what compiled name lookups assume).
 unsafe fn exact_dicts(frame: *mut PyFrameObject) -> bool {
     // SAFETY: live frame (caller).

@@ -4,6 +4,8 @@
 
 mod api;
 mod code_state;
+#[cfg(target_arch = "x86_64")]
+mod disasm;
 mod hook;
 pub mod options;
 mod perf_map;

@@ -18,6 +18,8 @@ pub struct MachineCode {
     /// Inline caches the machine code reads and writes through embedded addresses.
     _global_caches: Box<[std::cell::UnsafeCell<interp::ops::GlobalCache>]>,
     _attr_caches: Box<[std::cell::UnsafeCell<interp::ops::AttrCache>]>,
+    /// Labels for the disassembly (`pyston_lite.dis`).
+    notes: codegen::notes::Notes,
 }
 
 impl MachineCode {
@@ -48,6 +50,7 @@ impl MachineCode {
             resume_points,
             _global_caches: assembled.global_caches,
             _attr_caches: assembled.attr_caches,
+            notes: assembled.notes,
         })
     }
 
@@ -110,9 +113,59 @@ impl MachineCode {
         (self.region.exec_addr(), self.region.len(), starts.collect())
     }
 
+    /// What a disassembler needs: the machine code as it runs, its labels, and where the
+    /// inline caches it reads are.
+    pub fn listing(&self) -> Listing<'_> {
+        // SAFETY: the region holds `len` published bytes, readable through its executable
+        // mapping, and is never written again before `free`, which takes `self`.
+        let code = unsafe { std::slice::from_raw_parts(self.region.exec_ptr(), self.region.len()) };
+        Listing {
+            address: self.region.exec_addr(),
+            code,
+            offsets: self.code_map().2,
+            notes: &self.notes,
+            global_caches: CacheArray::of(&self._global_caches),
+            attr_caches: CacheArray::of(&self._attr_caches),
+        }
+    }
+
     /// Gives the code memory back. The caller guarantees no thread still runs this code.
     pub fn free(self, arena: &mut CodeMemory) {
         let _ = arena.free(self.region);
+    }
+}
+
+/// A compiled function as a disassembler sees it ([`MachineCode::listing`]).
+pub struct Listing<'a> {
+    /// Where `code` runs.
+    pub address: usize,
+    pub code: &'a [u8],
+    /// `(bytecode offset, native offset)` of each instruction that has an entry, in order.
+    pub offsets: Vec<(usize, usize)>,
+    pub notes: &'a codegen::notes::Notes,
+    /// The `LOAD_GLOBAL` caches and the attribute caches.
+    pub global_caches: CacheArray,
+    pub attr_caches: CacheArray,
+}
+
+/// An array of inline caches: address, number and size of its entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheArray {
+    pub address: usize,
+    pub count: usize,
+    pub entry_size: usize,
+}
+
+impl CacheArray {
+    fn of<T>(caches: &[T]) -> Self {
+        CacheArray { address: caches.as_ptr() as usize, count: caches.len(), entry_size: std::mem::size_of::<T>() }
+    }
+
+    /// Which entry `address` points into, and at what offset in it.
+    pub fn entry_at(&self, address: usize) -> Option<(usize, usize)> {
+        let offset = address.checked_sub(self.address)?;
+        let index = offset / self.entry_size.max(1);
+        (index < self.count).then(|| (index, offset % self.entry_size.max(1)))
     }
 }
 

@@ -109,6 +109,13 @@ impl CompiledCode {
         None
     }
 
+    /// The machine code and its labels for a disassembler (see
+    /// [`compiled::MachineCode::listing`]); `None` on versions without a code generator.
+    #[cfg(codegen)]
+    pub fn listing(&self) -> Option<compiled::Listing<'_>> {
+        self.machine.as_ref().map(|m| m.listing())
+    }
+
     /// Where a frame of this code whose last instruction was `f_lasti` continues in machine
     /// code, if it can run there (see [`compiled::MachineCode::entry_address`]); never on
     /// versions without a code generator.

@@ -25,10 +25,21 @@ from ._native import (  # noqa: F401  (the public API)
     stats,
 )
 
-__all__ = ["enable", "disable", "is_enabled", "stats", "info", "deny", "__version__"]
+__all__ = ["enable", "disable", "is_enabled", "stats", "info", "deny", "dis", "__version__"]
 
 
 _autoloaded = False
+
+
+def dis(fn, file=None):
+    """Prints the machine code of a compiled function (or method, or code object)
+    interleaved with its bytecode, cache sites and cold-section blocks labelled, to
+    ``file`` (default ``sys.stdout``); for a function without machine code, why not.
+    See ``pyston_lite._dis``."""
+    # Imported on first use: the autoload imports this package in every interpreter.
+    from ._dis import dis
+
+    return dis(fn, file)
 
 
 def _autoload():

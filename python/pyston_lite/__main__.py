@@ -1,6 +1,10 @@
 """``python -m pyston_lite [options] script.py [args...]`` (or ``-m module [args...]``):
-run a script or module with the JIT enabled, as ``python script.py`` would."""
+run a script or module with the JIT enabled, as ``python script.py`` would.
 
+``python -m pyston_lite dis [options] module:qualname``: print the machine code of one
+function interleaved with its bytecode (see ``DIS_USAGE``)."""
+
+import importlib
 import os
 import runpy
 import sys
@@ -9,8 +13,10 @@ import traceback
 USAGE = """\
 usage: python -m pyston_lite [options] script.py [args ...]
        python -m pyston_lite [options] -m module [args ...]
+       python -m pyston_lite dis [options] module:qualname
 
-Runs the script (or module) with the pyston_lite JIT enabled.
+Runs the script (or module) with the pyston_lite JIT enabled; `dis` prints the
+machine code of a function instead (python -m pyston_lite dis --help).
 
 options:
   --threshold N      frame entries before a code object is compiled (0: at first entry)
@@ -25,6 +31,26 @@ options:
 
 Options given here override the environment. DISABLE_PYSTON only affects the
 pyston_lite_autoload package, not this command.
+"""
+
+
+DIS_USAGE = """\
+usage: python -m pyston_lite dis [options] module:qualname
+
+Prints the machine code of a function interleaved with its bytecode, e.g.
+  python -m pyston_lite dis json.decoder:JSONDecoder.decode
+
+Enables the JIT (with the options below and the environment, as for running a
+script), imports the module (running its top-level code, as `import` does), finds
+the function by its qualified name (dots for methods and nested classes) and, if it
+has not been compiled yet, compiles it as its first hot call would: the machine code
+does not depend on what the function did before (its inline caches start empty).
+A function that cannot be compiled (denied, or its compile failed) gets one line
+saying why, and the exit status is 1; a usage error exits with 2.
+
+options:
+  --threshold N, --loop-threshold N, --max-code-mb MB   as for running a script
+  -h, --help         show this help and exit
 """
 
 
@@ -73,7 +99,74 @@ def usage_error(message):
     sys.exit(2)
 
 
+def parse_dis_args(argv):
+    """Returns (options dict, 'module:qualname') of the dis subcommand."""
+    options = {}
+    target = None
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help"):
+            sys.stdout.write(DIS_USAGE)
+            sys.exit(0)
+        if arg in NUMBER_OPTIONS:
+            if i + 1 >= len(argv):
+                usage_error("%s needs a value" % arg)
+            i += 1
+            key = NUMBER_OPTIONS[arg]
+            options[key] = parse_number(arg, argv[i], integer=(key != "max_code_mb"))
+        elif arg.startswith("-"):
+            usage_error("unknown dis option %s" % arg)
+        elif target is not None:
+            usage_error("dis takes one module:qualname, got %r and %r" % (target, arg))
+        else:
+            target = arg
+        i += 1
+    if target is None or target.count(":") != 1 or not all(target.split(":")):
+        usage_error("dis needs module:qualname, e.g. json.decoder:JSONDecoder.decode (got %r)" % (target,))
+    return options, target
+
+
+def find_function(target):
+    """The function `module:qualname` names, importing the module; a usage error when
+    there is none."""
+    module_name, qualname = target.split(":")
+    try:
+        obj = importlib.import_module(module_name)
+    except ImportError as error:
+        usage_error("cannot import %s: %s" % (module_name, error))
+    walked = module_name
+    for part in qualname.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            usage_error("%s has no attribute %r" % (walked, part))
+        walked += ("." if walked != module_name else ":") + part
+    if isinstance(obj, type):
+        usage_error("%s is a class; name one of its methods (%s.method)" % (target, target))
+    if not hasattr(getattr(obj, "__func__", obj), "__code__"):
+        usage_error("%s is a %s, not a Python function" % (target, type(obj).__name__))
+    return obj
+
+
+def dis_main(argv):
+    options, target = parse_dis_args(argv)
+    import pyston_lite
+
+    try:
+        pyston_lite.enable(**options)
+    except (ValueError, TypeError) as error:
+        usage_error(str(error))
+    sys.path[0] = os.getcwd()
+    function = find_function(target)
+    compiled = pyston_lite._native._compile(function)
+    pyston_lite.dis(function)
+    sys.exit(0 if compiled else 1)
+
+
 def main(argv):
+    if argv[:1] == ["dis"]:
+        return dis_main(argv[1:])
     options, kind, target, args = parse_args(argv)
     import pyston_lite
 

@@ -20,6 +20,7 @@ use interp::ops::{self, AttrCache, GlobalCache};
 
 mod borrowed;
 mod fast_paths;
+mod notes;
 
 // The hottest sequences (reference counting, type and size checks) are written with literal
 // offsets, which the assembler encodes in one byte (a probed offset is an expression, encoded
@@ -89,6 +90,8 @@ pub struct Assembled {
     pub global_caches: Box<[UnsafeCell<GlobalCache>]>,
     /// The attribute caches the code points into (must live as long as the code).
     pub attr_caches: Box<[UnsafeCell<AttrCache>]>,
+    /// Labels for the disassembly.
+    pub notes: crate::codegen::notes::Notes,
 }
 
 /// A `call rel32` in assembled code: where its displacement is and what it calls.
@@ -162,7 +165,9 @@ struct Emitter<'a> {
     inline_caches: crate::InlineCaches,
     /// Code kept out of the hot path (slow paths, error exits, deallocation calls), emitted
     /// after the last instruction so the instructions' common cases sit densely together.
-    cold: Vec<ColdBlock>,
+    cold: crate::codegen::notes::ColdQueue<ColdBlock>,
+    /// Labels for the disassembly: cold blocks and shared stubs ([`Emitter::finish_notes`]).
+    notes: crate::codegen::notes::NoteRecorder,
     /// The error exits made so far, one per stack effect, shared by every site that leaves
     /// with that effect.
     error_exits: Vec<(i32, DynamicLabel)>,
@@ -437,7 +442,8 @@ pub fn assemble(
         attr_caches,
         next_attr_cache: 0,
         inline_caches: crate::inline_caches(),
-        cold: Vec::new(),
+        cold: Default::default(),
+        notes: Default::default(),
         error_exits: Vec::new(),
         dealloc_rdi: None,
         always_bound: always_bound_locals(analysis, bound_args),
@@ -467,6 +473,7 @@ pub fn assemble(
         e.borrow_load = borrows_operand(&real, at - 1, &entry_points, e.inline_caches != crate::InlineCaches::None);
         let start_label = e.labels[instr.start / 2];
         instruction_offsets[instr.start / 2] = e.ops.offset().0;
+        e.cold.set_owner(instr.offset as u32);
         dynasm!(e.ops ; .arch x64 ; =>start_label);
         if !leaves_lasti_alone(instr.opcode, e.inline_caches) {
             e.store_lasti(instr.offset);
@@ -486,14 +493,18 @@ pub fn assemble(
     debug_assert_eq!(e.borrowed, Borrowed::NONE, "a borrowed slot outlived the code");
     // Cold blocks start at labels: rax holds nothing known there.
     e.top_in_rax = false;
+    e.start_cold_notes();
     // Cold blocks may defer more of their own (an error exit after a slow path's call).
     while !e.cold.is_empty() {
-        for block in std::mem::take(&mut e.cold) {
+        for (owner, block) in e.cold.take() {
+            e.cold.set_owner(owner);
+            e.notes.cold_block(e.ops.offset().0, owner);
             block(&mut e);
         }
     }
+    let notes = e.finish_notes();
     let code = e.ops.finalize().map_err(|_| CompileFailure::AssemblerError)?;
-    Ok(Assembled { code, calls: e.calls, instruction_offsets, global_caches: e.global_caches, attr_caches: e.attr_caches })
+    Ok(Assembled { code, calls: e.calls, instruction_offsets, global_caches: e.global_caches, attr_caches: e.attr_caches, notes })
 }
 
 /// Instructions that neither call out nor raise on their common path, so nothing can
