@@ -10,6 +10,7 @@
 #if PY_VERSION_HEX >= 0x03090000
 #  include "internal/pycore_interp.h"
 #  include "internal/pycore_runtime.h"
+#  include "internal/pycore_pymem.h"
 #elif PY_VERSION_HEX >= 0x03080000
 #  include "internal/pycore_pystate.h"
 #else
@@ -202,8 +203,9 @@ int main(void) {
 #if PY_VERSION_HEX >= 0x03090000
     P(METH_METHOD_FLAG, METH_METHOD);
 #endif
-#if PY_VERSION_HEX >= 0x03080000 && PY_VERSION_HEX < 0x03090000
-    /* 3.8's _Py_NewReference is inline: it tells tracemalloc when this flag is set. */
+#if PY_VERSION_HEX >= 0x03080000
+    /* _Py_NewReference tells tracemalloc about the object when this flag is set (3.8: inline;
+       3.9+: reusing a frame skips the call to it unless the flag is set). */
     OFF(TRACEMALLOC_CONFIG_TRACING, struct _PyTraceMalloc_Config, tracing);
 #endif
 

@@ -18,7 +18,7 @@ extern "C" {
     fn _PyObject_GC_NewVar(ty: *mut PyTypeObject, items: isize) -> *mut PyObject;
     fn PyObject_GC_Track(op: *mut PyObject);
     fn PyObject_GC_Del(op: *mut PyObject);
-    #[cfg(py38)]
+    #[cfg(not(py37))]
     static _Py_tracemalloc_config: u8;
     #[cfg(py38)]
     fn _PyTraceMalloc_NewReference(op: *mut PyObject) -> c_int;
@@ -457,7 +457,16 @@ unsafe fn new_reference(op: *mut PyObject) {
             (*op).ob_refcnt = 1;
         }
         #[cfg(any(py39, py310))]
-        _Py_NewReference(op);
+        {
+            // `_Py_NewReference` of a release build: tracemalloc told when it traces, the
+            // count set to one. The call only when tracemalloc needs it.
+            let tracing = std::ptr::addr_of!(_Py_tracemalloc_config).add(layout::TRACEMALLOC_CONFIG_TRACING).cast::<c_int>();
+            if *tracing != 0 {
+                _Py_NewReference(op);
+            } else {
+                (*op).ob_refcnt = 1;
+            }
+        }
     }
 }
 
