@@ -7,7 +7,7 @@ use crate::stats as counters;
 use interp::cpython::PyCodeObject;
 use pyo3::exceptions::{PyRuntimeError, PyRuntimeWarning, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyCode, PyDict, PyFloat, PyInt};
+use pyo3::types::{PyBool, PyCode, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 /// Options from the environment with `kwargs` applied on top.
 fn options_from(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
@@ -20,7 +20,7 @@ fn options_from(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
             Ok(false) => {
                 return Err(PyTypeError::new_err(format!(
                     "enable() got an unexpected keyword argument '{name}' \
-                     (options: threshold, loop_threshold, max_code_mb, stats, perf_map)"
+                     (options: threshold, loop_threshold, max_code_mb, stats, perf_map, deny, deny_file)"
                 )))
             }
             Err(e) => return Err(PyValueError::new_err(format!("pyston_lite: {e}"))),
@@ -30,7 +30,23 @@ fn options_from(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
 }
 
 fn keyword_value(value: &Bound<'_, PyAny>) -> PyResult<KeywordValue> {
-    Ok(if value.is_instance_of::<PyBool>() {
+    let repr = || -> PyResult<String> { Ok(value.repr()?.to_string()) };
+    let strings = |items: Vec<Bound<'_, PyAny>>| -> PyResult<Option<Vec<String>>> {
+        items.iter().map(|item| item.cast::<PyString>().ok().map(|s| s.to_str().map(str::to_string)).transpose()).collect()
+    };
+    // A path object (`deny_file=pathlib.Path(...)`) counts as its str.
+    let path = match value.hasattr("__fspath__")? {
+        true => value.call_method0("__fspath__").ok().filter(|p| p.is_instance_of::<PyString>()),
+        false => None,
+    };
+    Ok(if let Ok(text) = path.as_ref().unwrap_or(value).cast::<PyString>() {
+        KeywordValue::Str { text: text.to_str()?.to_string(), repr: repr()? }
+    } else if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
+        match strings(value.try_iter()?.collect::<PyResult<Vec<_>>>()?)? {
+            Some(items) => KeywordValue::StrList { items, repr: repr()? },
+            None => KeywordValue::Other(repr()?),
+        }
+    } else if value.is_instance_of::<PyBool>() {
         KeywordValue::Bool(value.extract()?)
     } else if value.is_instance_of::<PyInt>() {
         // Out-of-range integers become Other so they are reported, not wrapped.
@@ -47,8 +63,9 @@ fn keyword_value(value: &Bound<'_, PyAny>) -> PyResult<KeywordValue> {
 
 /// Turns the JIT on (idempotent). Options come from the environment
 /// (`PYSTON_LITE_THRESHOLD`, `PYSTON_LITE_MAX_CODE_MB`, `PYSTON_LITE_STATS`,
-/// `PYSTON_LITE_PERF_MAP`, ...) and are overridden by the keywords `threshold`,
-/// `loop_threshold`, `max_code_mb`, `stats`, `perf_map`.
+/// `PYSTON_LITE_PERF_MAP`, `PYSTON_LITE_DENY`, ...) and are overridden by the keywords
+/// `threshold`, `loop_threshold`, `max_code_mb`, `stats`, `perf_map`, `deny` (a list of
+/// `module:qualname` patterns, or one comma-separated string), `deny_file` (a path).
 /// Raises ValueError for a bad value, TypeError for an unknown keyword, RuntimeError in a
 /// sub-interpreter or when another frame evaluator replaced ours and is still installed.
 #[pyfunction]
@@ -158,27 +175,30 @@ fn code_of<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyCode>> {
 }
 
 /// What the JIT knows of one function: `state` ("cold", "compiled", "failed", "denied"),
-/// `reason` (why it failed, else None), `entries`, `code_bytes`, `compile_ns` (time its
-/// compilation took, 0 if none was tried).
+/// `reason` (why it failed, else None), `denied_by` (the deny pattern that matched it, else
+/// None, also for `deny()`), `entries`, `code_bytes`, `compile_ns` (time its compilation
+/// took, 0 if none was tried).
 #[pyfunction]
 fn info<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     let code = code_of(obj)?;
     let dict = PyDict::new(py);
     // SAFETY: `code` is a live code object (we hold a reference) and the GIL is held.
     let state = unsafe { code_state::get(code.as_ptr().cast::<PyCodeObject>()) };
-    let (name, reason, entries, code_bytes, compile_ns) = match state {
-        None => ("cold", None, 0, 0, 0),
+    let (name, reason, denied_by, entries, code_bytes, compile_ns) = match state {
+        None => ("cold", None, None, 0, 0, 0),
         Some(state) => {
-            let reason = match &state.compile {
-                CompileState::Failed(f) => Some(f.to_string()),
-                _ => None,
+            let (reason, denied_by) = match &state.compile {
+                CompileState::Failed(f) => (Some(f.to_string()), None),
+                CompileState::Denied(pattern) => (None, pattern.as_deref().map(str::to_string)),
+                _ => (None, None),
             };
             let bytes = state.machine_code.as_ref().map_or(0, |c| c.code_bytes);
-            (state.compile.name(), reason, state.entries, bytes, state.compile_ns)
+            (state.compile.name(), reason, denied_by, state.entries, bytes, state.compile_ns)
         }
     };
     dict.set_item("state", name)?;
     dict.set_item("reason", reason)?;
+    dict.set_item("denied_by", denied_by)?;
     dict.set_item("entries", entries)?;
     dict.set_item("code_bytes", code_bytes)?;
     dict.set_item("compile_ns", compile_ns)?;
@@ -207,7 +227,7 @@ fn deny<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     // SAFETY: live code object (we hold a reference), GIL held.
     let state = unsafe { code_state::get_or_create(code.as_ptr().cast::<PyCodeObject>()) }
         .ok_or_else(|| pyo3::exceptions::PyMemoryError::new_err("cannot attach state to code"))?;
-    state.compile = CompileState::Denied;
+    state.compile = CompileState::Denied(None);
     Ok(obj.clone())
 }
 

@@ -8,6 +8,7 @@ use once_cell::sync::OnceCell;
 use pyo3::ffi::Py_ssize_t;
 use std::os::raw::c_void;
 use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
+use std::sync::Arc;
 
 /// Where a code object stands with the compiler.
 #[derive(Debug)]
@@ -18,8 +19,9 @@ pub enum CompileState {
     Compiled,
     /// Compilation failed; never retried.
     Failed(CompileFailure),
-    /// The user asked that this code never be compiled (`pyston_lite.deny`).
-    Denied,
+    /// The user asked that this code never be compiled: by a deny pattern (its text), or by
+    /// `pyston_lite.deny()` (`None`).
+    Denied(Option<Arc<str>>),
 }
 
 impl CompileState {
@@ -29,7 +31,7 @@ impl CompileState {
             CompileState::Cold => "cold",
             CompileState::Compiled => "compiled",
             CompileState::Failed(_) => "failed",
-            CompileState::Denied => "denied",
+            CompileState::Denied(_) => "denied",
         }
     }
 }

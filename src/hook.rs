@@ -129,6 +129,7 @@ pub fn enable(options: &Options) -> Result<(), EnableError> {
     jit::set_inline_caches(options.inline_caches);
     MAX_CODE_BYTES.store(options.max_code_bytes, Relaxed);
     crate::perf_map::set_enabled(options.perf_map);
+    crate::deny::set(options.deny_patterns());
     ACTIVE.store(true, Relaxed);
     Ok(())
 }
@@ -233,6 +234,12 @@ unsafe fn compile_if_hot(state: &mut code_state::CodeState, frame: *mut PyFrameO
     unsafe {
         if !matches!(state.compile, CompileState::Cold) || state.entries <= compile_after(state, frame) {
             return false;
+        }
+        if crate::deny::any() {
+            if let Some(pattern) = crate::deny::denied_by(frame) {
+                state.compile = CompileState::Denied(Some(pattern));
+                return false;
+            }
         }
         compile_now(state, (*frame).f_code);
     }

@@ -4,6 +4,7 @@
 
 mod api;
 mod code_state;
+mod deny;
 mod hook;
 pub mod options;
 mod perf_map;

@@ -89,8 +89,8 @@ def test_info_of_a_cold_function(stock_env):
         env=stock_env,
     )
     never, ten = out.splitlines()
-    assert never == "{'state': 'cold', 'reason': None, 'entries': 0, 'code_bytes': 0, 'compile_ns': 0}"
-    assert ten == "{'state': 'cold', 'reason': None, 'entries': 10, 'code_bytes': 0, 'compile_ns': 0}"
+    assert never == "{'state': 'cold', 'reason': None, 'denied_by': None, 'entries': 0, 'code_bytes': 0, 'compile_ns': 0}"
+    assert ten == "{'state': 'cold', 'reason': None, 'denied_by': None, 'entries': 10, 'code_bytes': 0, 'compile_ns': 0}"
 
 
 def test_looping_functions_are_compiled_at_first_entry(stock_env):
@@ -202,7 +202,7 @@ def test_deny_keeps_a_function_out_of_the_compiler(stock_env):
         """,
         env=stock_env,
     )
-    assert out.strip() == "{'state': 'denied', 'reason': None, 'entries': 5, 'code_bytes': 0, 'compile_ns': 0}"
+    assert out.strip() == "{'state': 'denied', 'reason': None, 'denied_by': None, 'entries': 5, 'code_bytes': 0, 'compile_ns': 0}"
 
 
 def test_deny_works_as_a_decorator(stock_env):
@@ -261,7 +261,7 @@ def test_info_accepts_functions_methods_lambdas_and_code(stock_env):
         ("max_code_mb=-2", "ValueError: pyston_lite: invalid value \"-2\" for max_code_mb: expected a number of megabytes from 0 to 65536"),
         ("max_code_mb=float('nan')", "ValueError: pyston_lite: invalid value \"NaN\" for max_code_mb: expected a number of megabytes from 0 to 65536"),
         ("stats=1", "ValueError: pyston_lite: invalid value \"1\" for stats: expected True or False"),
-        ("treshold=5", "TypeError: enable() got an unexpected keyword argument 'treshold' (options: threshold, loop_threshold, max_code_mb, stats, perf_map)"),
+        ("treshold=5", "TypeError: enable() got an unexpected keyword argument 'treshold' (options: threshold, loop_threshold, max_code_mb, stats, perf_map, deny, deny_file)"),
     ],
 )
 def test_bad_keyword_values_raise_clear_errors(stock_env, kwargs, error):
