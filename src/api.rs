@@ -129,37 +129,56 @@ fn _in_main_interpreter(_py: Python<'_>) -> bool {
     hook::in_main_interpreter()
 }
 
-/// Counters since the process started: `entries`, `code_objects` (that got our state),
-/// `live_code_states` (of those, still alive), `compiled`, `code_bytes`, `deopts` (frames
-/// that left machine code because tracing started), `compile_ns` (time spent compiling)
-/// `failed` (a dict: reason → count), and `dict_layout_verified` (whether the attribute
-/// caches may read instance-dict entries inline: the dict keys layout passed its check).
+/// Counters since the process started, as the exit report shows them (README, "stats()"
+/// keys): `entries`, `code_objects`, `live_code_states`, `compiled`, `failed` (reason ->
+/// count), `denied`, `code_bytes` (alive), `code_bytes_emitted`, `code_bytes_per_compiled`,
+/// `compile_ns`, `compiled_instructions`, `compile_ns_per_instruction`, `deopts`,
+/// `interpreted` (cause -> entries of compiled code run in the interpreter),
+/// `inline_cache_hit_rates` (None: not counted yet), `most_entered` (up to ten dicts:
+/// `name`, `file`, `line`, `entries`, `state`, `alive`), `dict_layout_verified`.
 #[pyfunction]
 fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
-    let s = counters::snapshot();
+    // SAFETY: a Python-visible function runs with the GIL held.
+    let s = unsafe { counters::snapshot() };
     let dict = PyDict::new(py);
     dict.set_item("entries", s.entries)?;
     dict.set_item("code_objects", s.code_objects)?;
     dict.set_item("live_code_states", s.live_code_states)?;
     dict.set_item("compiled", s.compiled)?;
-    dict.set_item("code_bytes", s.code_bytes)?;
-    dict.set_item("compile_ns", s.compile_ns)?;
-    dict.set_item("deopts", deopts())?;
     let failed = PyDict::new(py);
-    for (reason, count) in s.failed {
-        failed.set_item(reason, count)?;
+    for (reason, count) in &s.failed {
+        failed.set_item(*reason, *count)?;
     }
     dict.set_item("failed", failed)?;
+    dict.set_item("denied", s.denied)?;
+    dict.set_item("code_bytes", s.code_bytes)?;
+    dict.set_item("code_bytes_emitted", s.code_bytes_emitted)?;
+    dict.set_item("code_bytes_per_compiled", s.code_bytes_per_compiled())?;
+    dict.set_item("compile_ns", s.compile_ns)?;
+    dict.set_item("compiled_instructions", s.compiled_instructions)?;
+    dict.set_item("compile_ns_per_instruction", s.compile_ns_per_instruction())?;
+    dict.set_item("deopts", s.deopts)?;
+    let interpreted = PyDict::new(py);
+    for (cause, count) in &s.interpreted {
+        interpreted.set_item(cause.key(), *count)?;
+    }
+    dict.set_item("interpreted", interpreted)?;
+    // Hit rates by cache kind need counters in machine code; the key is kept for them.
+    dict.set_item("inline_cache_hit_rates", py.None())?;
+    let most_entered = PyList::empty(py);
+    for top in &s.most_entered {
+        let entry = PyDict::new(py);
+        entry.set_item("name", &top.name)?;
+        entry.set_item("file", &top.file)?;
+        entry.set_item("line", top.line)?;
+        entry.set_item("entries", top.entries)?;
+        entry.set_item("state", top.state)?;
+        entry.set_item("alive", top.alive)?;
+        most_entered.append(entry)?;
+    }
+    dict.set_item("most_entered", most_entered)?;
     dict.set_item("dict_layout_verified", interp::ops::dict_keys::is_verified())?;
     Ok(dict)
-}
-
-/// Frames that left machine code for the interpreter because tracing started.
-fn deopts() -> u64 {
-    #[cfg(codegen)]
-    return interp::frame::DEOPTS.load(std::sync::atomic::Ordering::Relaxed);
-    #[cfg(not(codegen))]
-    0
 }
 
 /// The code object behind a function, method, or code object.
@@ -227,27 +246,34 @@ fn deny<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     // SAFETY: live code object (we hold a reference), GIL held.
     let state = unsafe { code_state::get_or_create(code.as_ptr().cast::<PyCodeObject>()) }
         .ok_or_else(|| pyo3::exceptions::PyMemoryError::new_err("cannot attach state to code"))?;
-    state.compile = CompileState::Denied(None);
+    state.deny(None);
     Ok(obj.clone())
 }
 
 /// Where the exit report goes instead of stderr (`PYSTON_LITE_STATS_FILE`).
 static STATS_FILE: parking_lot::Mutex<Option<String>> = parking_lot::Mutex::new(None);
 
-/// Prints `stats()` to stderr, or appends it to the stats file; registered with `atexit`
-/// when the `stats` option is on or a stats file is set.
+/// Prints the statistics report (a summary line, then a table) to stderr, or appends it to
+/// the stats file; registered with `atexit` when the `stats` option is on or a stats file
+/// is set.
 #[pyfunction]
 fn print_stats() {
-    let line = counters::snapshot().to_string();
+    // SAFETY: a Python-visible function runs with the GIL held.
+    let report = unsafe { counters::snapshot() }.to_string();
+    use std::io::Write;
+    // One write of the whole report, so that processes appending to one file do not
+    // interleave their lines.
     match STATS_FILE.lock().as_deref() {
         Some(path) => {
-            use std::io::Write;
-            let appended = std::fs::OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| writeln!(f, "{line}"));
+            let appended =
+                std::fs::OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| f.write_all(report.as_bytes()));
             if let Err(e) = appended {
                 eprintln!("pyston_lite: cannot append stats to {path}: {e}");
             }
         }
-        None => eprintln!("{line}"),
+        None => {
+            let _ = std::io::stderr().write_all(report.as_bytes());
+        }
     }
 }
 

@@ -54,7 +54,10 @@ def test_stats_counts_frames_entered_through_the_hook(stock_env):
     assert before == 0  # nothing counted before enable()
     assert during == 25  # exactly the 25 calls of f (no other frame ran in between)
     assert after_disable == 0
-    assert second == "['code_bytes', 'code_objects', 'compile_ns', 'compiled', 'deopts', 'dict_layout_verified', 'entries', 'failed', 'live_code_states'] True"
+    keys = ("['code_bytes', 'code_bytes_emitted', 'code_bytes_per_compiled', 'code_objects', 'compile_ns', "
+            "'compile_ns_per_instruction', 'compiled', 'compiled_instructions', 'denied', 'deopts', 'dict_layout_verified', "
+            "'entries', 'failed', 'inline_cache_hit_rates', 'interpreted', 'live_code_states', 'most_entered']")
+    assert second == keys + " True"
 
 
 def test_dict_keys_layout_is_verified_before_the_first_compile(stock_env):
@@ -371,7 +374,7 @@ def test_stats_printed_at_exit(env, code):
     result = run_python(code, env=clean_env(**env))
     assert result.returncode == 0, result.stderr
     assert re.search(
-        r"^pyston_lite stats: entries=\d+ code_objects=\d+ compiled=\d+ code_bytes=\d+ compile_ms=[0-9.]+ failed=\{.*\}$",
+        r"^pyston_lite stats: entries=\d+ code_objects=\d+ compiled=\d+ code_bytes=\d+ compile_ms=[0-9.]+ failed=\{.*\} denied=\d+$",
         result.stderr,
         re.M,
     ), result.stderr
@@ -415,14 +418,18 @@ def test_code_state_is_freed_with_its_code_object(stock_env):
     assert out.split() == ["True", "True", "True"]
 
 
-def test_stats_file_collects_one_line_per_process(tmp_path):
+def test_stats_file_collects_one_report_per_process(tmp_path):
     path = tmp_path / "stats.txt"
     env = clean_env(PYSTON_LITE_STATS_FILE=str(path), PYSTON_LITE_THRESHOLD="0")
     for _ in range(2):
         result = run_python("print(sum(i for i in range(10)))", env=env)
         assert result.returncode == 0 and result.stderr == "", result.stderr
+    # One report per process: its summary line first, then the table's indented rows.
     lines = path.read_text().splitlines()
-    assert len(lines) == 2 and all(line.startswith("pyston_lite stats: entries=") for line in lines)
+    summaries = [i for i, line in enumerate(lines) if line.startswith("pyston_lite stats: entries=")]
+    assert len(summaries) == 2 and summaries[0] == 0, lines
+    assert all(line.startswith("  ") for i, line in enumerate(lines) if i not in summaries), lines
+    assert lines[summaries[1] - 1].startswith("  ") and lines[1].startswith("  code objects ")
 
 
 def test_code_budget_out_of_range_is_the_same_error_from_keyword_and_environment():
