@@ -81,8 +81,8 @@ impl Drop for CodeState {
         if let Some(code) = &self.machine_code {
             stats::CODE_BYTES.fetch_sub(code.code_bytes as u64, Relaxed);
         }
-        // SAFETY: dropped only by the code object's deallocator (which frees the extras
-        // before the code's name and file) or before it was attached; GIL held.
+        // The code's deallocator frees its extras (us) before its name and file.
+        // SAFETY: dropped by the code object's deallocator or before attaching, GIL held.
         unsafe { registry::remove(self) };
     }
 }

@@ -447,8 +447,8 @@ impl Search {
     unsafe fn find(&mut self, target: *mut PyCodeObject) -> Option<String> {
         self.target = target.cast();
         self.classes.clear();
-        // SAFETY: the module body's frame is below the frame searched for, so live.
         if let Some(body) = self.module_body {
+            // SAFETY: the module body's frame is below the frame searched for, so live.
             if let Some(found) = unsafe { self.in_code(body, None) } {
                 return Some(found);
             }
@@ -486,8 +486,7 @@ impl Search {
     /// # Safety
     /// Live function object, GIL held.
     unsafe fn function(&mut self, mut function: *mut PyObject) -> Option<String> {
-        // SAFETY: live functions (each holds what it wraps in its dict), GIL held; fields of
-        // an exact function object, borrowed.
+        // SAFETY: live exact functions (each holds what it wraps), borrowed fields, GIL held.
         unsafe {
             for _ in 0..8 {
                 if ffi::PyFunction_Check(function) == 0 {
@@ -528,9 +527,9 @@ impl Search {
     /// # Safety
     /// Live object, GIL held; `module` is the module's `__name__` (or NULL).
     unsafe fn object(&mut self, value: *mut PyObject, module: *mut PyObject, depth: usize) -> Option<String> {
-        // SAFETY: live objects (held by the dicts they came from, which no Python code
-        // changes meanwhile), GIL held; only exact types' members are read, so no
-        // user-defined attribute access runs.
+        // Only exact built-in types' members are read: no user-defined attribute access runs,
+        // so the dicts the objects came from do not change meanwhile.
+        // SAFETY: live objects held by those dicts, GIL held.
         unsafe {
             if ffi::PyFunction_Check(value) != 0 {
                 return self.function(value);

@@ -108,10 +108,18 @@ impl TopEntry {
     /// # Safety
     /// `code` is a code object whose name and file are alive; the GIL is held.
     pub unsafe fn of(code: *mut PyCodeObject, entries: u64, state: &'static str, alive: bool) -> TopEntry {
+        // Called from a code object's deallocator too, which may run while an exception is
+        // set: a file name that is not UTF-8 must not replace it.
+        let (mut kind, mut value, mut traceback) = (std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: GIL held (caller); what is fetched is restored below.
+        unsafe { pyo3::ffi::PyErr_Fetch(&mut kind, &mut value, &mut traceback) };
         // SAFETY: forwarded from the caller.
-        unsafe {
-            TopEntry { entries, name: text((*code).co_name), file: text((*code).co_filename), line: (*code).co_firstlineno, state, alive }
-        }
+        let (name, file) = unsafe { (text((*code).co_name), text((*code).co_filename)) };
+        // SAFETY: GIL held; restores what was fetched (NULLs included).
+        unsafe { pyo3::ffi::PyErr_Restore(kind, value, traceback) };
+        // SAFETY: live code object (caller).
+        let line = unsafe { (*code).co_firstlineno };
+        TopEntry { entries, name, file, line, state, alive }
     }
 }
 

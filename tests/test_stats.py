@@ -151,3 +151,27 @@ def test_exit_report_is_a_table(tmp_path):
     # fib(15) enters fib 1973 times: the most entered code object, listed first.
     first = lines[labels.index("most entered") + 2]
     assert first.split() == ["1,973", "compiled", "fib", "(%s:2)" % (tmp_path / "prog.py")]
+
+
+def test_a_file_name_that_is_not_utf8_shows_as_a_question_mark(stock_env):
+    # A surrogate-escaped file name (bytes that were not UTF-8) cannot be encoded: the
+    # ranking shows "?" instead, for live and freed code, and leaves no exception behind.
+    out = check_python(
+        """
+        import gc, json, pyston_lite as p
+        p.enable(threshold=0)
+        namespace = {}
+        exec(compile("def odd():\\n    return 3", "odd\\udcff.py", "exec"), namespace)
+        for _ in range(4000):
+            namespace["odd"]()
+        live = [e for e in p.stats()["most_entered"] if e["name"] == "odd"]
+        del namespace
+        gc.collect()
+        freed = [e for e in p.stats()["most_entered"] if e["name"] == "odd"]
+        print(json.dumps([live, freed]))
+        """,
+        env=stock_env,
+    )
+    live, freed = json.loads(out)
+    assert [(e["file"], e["entries"], e["alive"]) for e in live] == [("?", 4000, True)]
+    assert [(e["file"], e["entries"], e["alive"]) for e in freed] == [("?", 4000, False)]
