@@ -7,7 +7,7 @@ use crate::stats as counters;
 use interp::cpython::PyCodeObject;
 use pyo3::exceptions::{PyRuntimeError, PyRuntimeWarning, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyCode, PyDict, PyFloat, PyInt};
+use pyo3::types::{PyBool, PyCode, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 /// Options from the environment with `kwargs` applied on top.
 fn options_from(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
@@ -20,7 +20,7 @@ fn options_from(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
             Ok(false) => {
                 return Err(PyTypeError::new_err(format!(
                     "enable() got an unexpected keyword argument '{name}' \
-                     (options: threshold, loop_threshold, max_code_mb, stats, perf_map)"
+                     (options: threshold, loop_threshold, max_code_mb, stats, perf_map, deny, deny_file)"
                 )))
             }
             Err(e) => return Err(PyValueError::new_err(format!("pyston_lite: {e}"))),
@@ -30,7 +30,23 @@ fn options_from(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
 }
 
 fn keyword_value(value: &Bound<'_, PyAny>) -> PyResult<KeywordValue> {
-    Ok(if value.is_instance_of::<PyBool>() {
+    let repr = || -> PyResult<String> { Ok(value.repr()?.to_string()) };
+    let strings = |items: Vec<Bound<'_, PyAny>>| -> PyResult<Option<Vec<String>>> {
+        items.iter().map(|item| item.cast::<PyString>().ok().map(|s| s.to_str().map(str::to_string)).transpose()).collect()
+    };
+    // A path object (`deny_file=pathlib.Path(...)`) counts as its str.
+    let path = match value.hasattr("__fspath__")? {
+        true => value.call_method0("__fspath__").ok().filter(|p| p.is_instance_of::<PyString>()),
+        false => None,
+    };
+    Ok(if let Ok(text) = path.as_ref().unwrap_or(value).cast::<PyString>() {
+        KeywordValue::Str { text: text.to_str()?.to_string(), repr: repr()? }
+    } else if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
+        match strings(value.try_iter()?.collect::<PyResult<Vec<_>>>()?)? {
+            Some(items) => KeywordValue::StrList { items, repr: repr()? },
+            None => KeywordValue::Other(repr()?),
+        }
+    } else if value.is_instance_of::<PyBool>() {
         KeywordValue::Bool(value.extract()?)
     } else if value.is_instance_of::<PyInt>() {
         // Out-of-range integers become Other so they are reported, not wrapped.
@@ -47,8 +63,9 @@ fn keyword_value(value: &Bound<'_, PyAny>) -> PyResult<KeywordValue> {
 
 /// Turns the JIT on (idempotent). Options come from the environment
 /// (`PYSTON_LITE_THRESHOLD`, `PYSTON_LITE_MAX_CODE_MB`, `PYSTON_LITE_STATS`,
-/// `PYSTON_LITE_PERF_MAP`, ...) and are overridden by the keywords `threshold`,
-/// `loop_threshold`, `max_code_mb`, `stats`, `perf_map`.
+/// `PYSTON_LITE_PERF_MAP`, `PYSTON_LITE_DENY`, ...) and are overridden by the keywords
+/// `threshold`, `loop_threshold`, `max_code_mb`, `stats`, `perf_map`, `deny` (a list of
+/// `module:qualname` patterns, or one comma-separated string), `deny_file` (a path).
 /// Raises ValueError for a bad value, TypeError for an unknown keyword, RuntimeError in a
 /// sub-interpreter or when another frame evaluator replaced ours and is still installed.
 #[pyfunction]
@@ -112,37 +129,56 @@ fn _in_main_interpreter(_py: Python<'_>) -> bool {
     hook::in_main_interpreter()
 }
 
-/// Counters since the process started: `entries`, `code_objects` (that got our state),
-/// `live_code_states` (of those, still alive), `compiled`, `code_bytes`, `deopts` (frames
-/// that left machine code because tracing started), `compile_ns` (time spent compiling)
-/// `failed` (a dict: reason → count), and `dict_layout_verified` (whether the attribute
-/// caches may read instance-dict entries inline: the dict keys layout passed its check).
+/// Counters since the process started, as the exit report shows them (README, "stats()"
+/// keys): `entries`, `code_objects`, `live_code_states`, `compiled`, `failed` (reason ->
+/// count), `denied`, `code_bytes` (alive), `code_bytes_emitted`, `code_bytes_per_compiled`,
+/// `compile_ns`, `compiled_instructions`, `compile_ns_per_instruction`, `deopts`,
+/// `interpreted` (cause -> entries of compiled code run in the interpreter),
+/// `inline_cache_hit_rates` (None: not counted yet), `most_entered` (up to ten dicts:
+/// `name`, `file`, `line`, `entries`, `state`, `alive`), `dict_layout_verified`.
 #[pyfunction]
 fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
-    let s = counters::snapshot();
+    // SAFETY: a Python-visible function runs with the GIL held.
+    let s = unsafe { counters::snapshot() };
     let dict = PyDict::new(py);
     dict.set_item("entries", s.entries)?;
     dict.set_item("code_objects", s.code_objects)?;
     dict.set_item("live_code_states", s.live_code_states)?;
     dict.set_item("compiled", s.compiled)?;
-    dict.set_item("code_bytes", s.code_bytes)?;
-    dict.set_item("compile_ns", s.compile_ns)?;
-    dict.set_item("deopts", deopts())?;
     let failed = PyDict::new(py);
-    for (reason, count) in s.failed {
-        failed.set_item(reason, count)?;
+    for (reason, count) in &s.failed {
+        failed.set_item(*reason, *count)?;
     }
     dict.set_item("failed", failed)?;
+    dict.set_item("denied", s.denied)?;
+    dict.set_item("code_bytes", s.code_bytes)?;
+    dict.set_item("code_bytes_emitted", s.code_bytes_emitted)?;
+    dict.set_item("code_bytes_per_compiled", s.code_bytes_per_compiled())?;
+    dict.set_item("compile_ns", s.compile_ns)?;
+    dict.set_item("compiled_instructions", s.compiled_instructions)?;
+    dict.set_item("compile_ns_per_instruction", s.compile_ns_per_instruction())?;
+    dict.set_item("deopts", s.deopts)?;
+    let interpreted = PyDict::new(py);
+    for (cause, count) in &s.interpreted {
+        interpreted.set_item(cause.key(), *count)?;
+    }
+    dict.set_item("interpreted", interpreted)?;
+    // Hit rates by cache kind need counters in machine code; the key is kept for them.
+    dict.set_item("inline_cache_hit_rates", py.None())?;
+    let most_entered = PyList::empty(py);
+    for top in &s.most_entered {
+        let entry = PyDict::new(py);
+        entry.set_item("name", &top.name)?;
+        entry.set_item("file", &top.file)?;
+        entry.set_item("line", top.line)?;
+        entry.set_item("entries", top.entries)?;
+        entry.set_item("state", top.state)?;
+        entry.set_item("alive", top.alive)?;
+        most_entered.append(entry)?;
+    }
+    dict.set_item("most_entered", most_entered)?;
     dict.set_item("dict_layout_verified", interp::ops::dict_keys::is_verified())?;
     Ok(dict)
-}
-
-/// Frames that left machine code for the interpreter because tracing started.
-fn deopts() -> u64 {
-    #[cfg(codegen)]
-    return interp::frame::DEOPTS.load(std::sync::atomic::Ordering::Relaxed);
-    #[cfg(not(codegen))]
-    0
 }
 
 /// The code object behind a function, method, or code object.
@@ -158,27 +194,30 @@ fn code_of<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyCode>> {
 }
 
 /// What the JIT knows of one function: `state` ("cold", "compiled", "failed", "denied"),
-/// `reason` (why it failed, else None), `entries`, `code_bytes`, `compile_ns` (time its
-/// compilation took, 0 if none was tried).
+/// `reason` (why it failed, else None), `denied_by` (the deny pattern that matched it, else
+/// None, also for `deny()`), `entries`, `code_bytes`, `compile_ns` (time its compilation
+/// took, 0 if none was tried).
 #[pyfunction]
 fn info<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     let code = code_of(obj)?;
     let dict = PyDict::new(py);
     // SAFETY: `code` is a live code object (we hold a reference) and the GIL is held.
     let state = unsafe { code_state::get(code.as_ptr().cast::<PyCodeObject>()) };
-    let (name, reason, entries, code_bytes, compile_ns) = match state {
-        None => ("cold", None, 0, 0, 0),
+    let (name, reason, denied_by, entries, code_bytes, compile_ns) = match state {
+        None => ("cold", None, None, 0, 0, 0),
         Some(state) => {
-            let reason = match &state.compile {
-                CompileState::Failed(f) => Some(f.to_string()),
-                _ => None,
+            let (reason, denied_by) = match &state.compile {
+                CompileState::Failed(f) => (Some(f.to_string()), None),
+                CompileState::Denied(pattern) => (None, pattern.as_deref().map(str::to_string)),
+                _ => (None, None),
             };
             let bytes = state.machine_code.as_ref().map_or(0, |c| c.code_bytes);
-            (state.compile.name(), reason, state.direct.entries, bytes, state.compile_ns)
+            (state.compile.name(), reason, denied_by, state.direct.entries, bytes, state.compile_ns)
         }
     };
     dict.set_item("state", name)?;
     dict.set_item("reason", reason)?;
+    dict.set_item("denied_by", denied_by)?;
     dict.set_item("entries", entries)?;
     dict.set_item("code_bytes", code_bytes)?;
     dict.set_item("compile_ns", compile_ns)?;
@@ -313,28 +352,34 @@ fn deny<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     // SAFETY: live code object (we hold a reference), GIL held.
     let state = unsafe { code_state::get_or_create(code.as_ptr().cast::<PyCodeObject>()) }
         .ok_or_else(|| pyo3::exceptions::PyMemoryError::new_err("cannot attach state to code"))?;
-    state.compile = CompileState::Denied;
-    state.direct.machine = None;
+    state.deny(None);
     Ok(obj.clone())
 }
 
 /// Where the exit report goes instead of stderr (`PYSTON_LITE_STATS_FILE`).
 static STATS_FILE: parking_lot::Mutex<Option<String>> = parking_lot::Mutex::new(None);
 
-/// Prints `stats()` to stderr, or appends it to the stats file; registered with `atexit`
-/// when the `stats` option is on or a stats file is set.
+/// Prints the statistics report (a summary line, then a table) to stderr, or appends it to
+/// the stats file; registered with `atexit` when the `stats` option is on or a stats file
+/// is set.
 #[pyfunction]
 fn print_stats() {
-    let line = counters::snapshot().to_string();
+    // SAFETY: a Python-visible function runs with the GIL held.
+    let report = unsafe { counters::snapshot() }.to_string();
+    use std::io::Write;
+    // One write of the whole report, so that processes appending to one file do not
+    // interleave their lines.
     match STATS_FILE.lock().as_deref() {
         Some(path) => {
-            use std::io::Write;
-            let appended = std::fs::OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| writeln!(f, "{line}"));
+            let appended =
+                std::fs::OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| f.write_all(report.as_bytes()));
             if let Err(e) = appended {
                 eprintln!("pyston_lite: cannot append stats to {path}: {e}");
             }
         }
-        None => eprintln!("{line}"),
+        None => {
+            let _ = std::io::stderr().write_all(report.as_bytes());
+        }
     }
 }
 

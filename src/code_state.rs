@@ -8,6 +8,7 @@ use once_cell::sync::OnceCell;
 use pyo3::ffi::Py_ssize_t;
 use std::os::raw::c_void;
 use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
+use std::sync::Arc;
 
 /// Where a code object stands with the compiler.
 #[derive(Debug)]
@@ -18,8 +19,9 @@ pub enum CompileState {
     Compiled,
     /// Compilation failed; never retried.
     Failed(CompileFailure),
-    /// The user asked that this code never be compiled (`pyston_lite.deny`).
-    Denied,
+    /// The user asked that this code never be compiled: by a deny pattern (its text), or by
+    /// `pyston_lite.deny()` (`None`).
+    Denied(Option<Arc<str>>),
 }
 
 impl CompileState {
@@ -29,7 +31,7 @@ impl CompileState {
             CompileState::Cold => "cold",
             CompileState::Compiled => "compiled",
             CompileState::Failed(_) => "failed",
-            CompileState::Denied => "denied",
+            CompileState::Denied(_) => "denied",
         }
     }
 }
@@ -43,6 +45,8 @@ pub struct CodeState {
     /// Frame entries while enabled, and how a call starts a frame in machine code (set
     /// while the state is [`CompileState::Compiled`]).
     pub direct: interp::direct::DirectEntry,
+    /// The code object this is the state of (it owns the state, so it outlives it).
+    code: *mut PyCodeObject,
     pub compile: CompileState,
     /// The machine code, kept until the code object dies even if the state changes later
     /// (`deny()`), since a frame may be running it.
@@ -56,6 +60,16 @@ pub struct CodeState {
 }
 
 impl CodeState {
+    /// Marks the code as never to be compiled (by `pattern`, or by `deny()` when `None`),
+    /// counted once per code object.
+    pub fn deny(&mut self, pattern: Option<Arc<str>>) {
+        if !matches!(self.compile, CompileState::Denied(_)) {
+            stats::bump(&stats::DENIED);
+        }
+        self.compile = CompileState::Denied(pattern);
+        self.direct.machine = None;
+    }
+
     /// Whether `code`, the code object this is the state of, jumps backwards anywhere.
     ///
     /// # Safety
@@ -72,8 +86,105 @@ impl Drop for CodeState {
         if let Some(code) = &self.machine_code {
             stats::CODE_BYTES.fetch_sub(code.code_bytes as u64, Relaxed);
         }
+        // The code's deallocator frees its extras (us) before its name and file.
+        // SAFETY: dropped by the code object's deallocator or before attaching, GIL held.
+        unsafe { registry::remove(self) };
     }
 }
+
+/// The live states, and the most entered of those already freed: what `stats()` ranks
+/// its most entered code objects from. Updated only when a state is created or freed
+/// (under the GIL), never at frame entry.
+mod registry {
+    use super::CodeState;
+    use crate::stats::TopEntry;
+    use parking_lot::Mutex;
+    use std::collections::HashSet;
+    use std::hash::{BuildHasherDefault, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+    /// How many code objects `stats()` lists.
+    pub const TOP: usize = 10;
+
+    /// A hash of a pointer: one multiplication (SipHash would cost more than the rest of
+    /// creating a state).
+    #[derive(Default)]
+    pub struct PointerHasher(u64);
+
+    impl Hasher for PointerHasher {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = (self.0 << 8 | b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            }
+        }
+        fn write_usize(&mut self, n: usize) {
+            self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    /// Addresses of the live states.
+    static LIVE: Mutex<HashSet<usize, BuildHasherDefault<PointerHasher>>> = Mutex::new(HashSet::with_hasher(BuildHasherDefault::new()));
+    /// The most entered freed states, most entered first, at most [`TOP`].
+    static FREED: Mutex<Vec<TopEntry>> = Mutex::new(Vec::new());
+    /// Entries a freed state needs to enter [`FREED`] (the smallest there once it is full).
+    static FREED_MIN: AtomicU64 = AtomicU64::new(0);
+
+    pub fn insert(state: *const CodeState) {
+        LIVE.lock().insert(state as usize);
+    }
+
+    /// Forgets `state`, keeping what `stats()` shows of it if it is among the most entered
+    /// freed ones.
+    ///
+    /// # Safety
+    /// `state`'s code object is live enough to read its name, file and first line; GIL held.
+    pub unsafe fn remove(state: &CodeState) {
+        if !LIVE.lock().remove(&(state as *const CodeState as usize)) || state.direct.entries <= FREED_MIN.load(Relaxed) {
+            return;
+        }
+        // SAFETY: forwarded from the caller.
+        let entry = unsafe { TopEntry::of(state.code, state.direct.entries, state.compile.name(), false) };
+        let mut freed = FREED.lock();
+        let at = freed.partition_point(|e| e.entries >= entry.entries);
+        freed.insert(at, entry);
+        freed.truncate(TOP);
+        if freed.len() == TOP {
+            FREED_MIN.store(freed[TOP - 1].entries, Relaxed);
+        }
+    }
+
+    /// The [`TOP`] most entered code objects, live and freed, most entered first.
+    ///
+    /// # Safety
+    /// GIL held (the live states and their code objects stay alive meanwhile).
+    pub unsafe fn most_entered() -> Vec<TopEntry> {
+        let live = LIVE.lock();
+        let mut states: Vec<&CodeState> = live
+            .iter()
+            // SAFETY: a registered address is a live state (removed before it is freed).
+            .map(|&address| unsafe { &*(address as *const CodeState) })
+            .collect();
+        let top = TOP.min(states.len());
+        if top > 0 {
+            states.select_nth_unstable_by(top - 1, |a, b| b.direct.entries.cmp(&a.direct.entries));
+        }
+        let mut entries: Vec<TopEntry> = states[..top]
+            .iter()
+            // SAFETY: live states of live code objects, GIL held.
+            .map(|state| unsafe { TopEntry::of(state.code, state.direct.entries, state.compile.name(), true) })
+            .collect();
+        drop(live);
+        entries.extend(FREED.lock().iter().cloned());
+        entries.sort_by(|a, b| b.entries.cmp(&a.entries));
+        entries.truncate(TOP);
+        entries
+    }
+}
+
+pub use registry::most_entered;
 
 static EXTRA_INDEX: OnceCell<Py_ssize_t> = OnceCell::new();
 
@@ -242,11 +353,14 @@ unsafe fn create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeState> {
     let index = extra_index().ok()?;
     let state = Box::into_raw(Box::new(CodeState {
         direct: Default::default(),
+        code,
         compile: CompileState::Cold,
         machine_code: None,
         loops: None,
         compile_ns: 0,
     }));
+    // Counted before the state can be dropped, which uncounts it.
+    stats::bump(&stats::LIVE_CODE_STATES);
     // SAFETY: live code object, valid index, GIL held (caller).
     if !unsafe { attach(code, index, state.cast()) } {
         // SAFETY: the code object did not take the pointer; we still own it.
@@ -254,7 +368,7 @@ unsafe fn create<'a>(code: *mut PyCodeObject) -> Option<&'a mut CodeState> {
         return None;
     }
     stats::bump(&stats::CODE_OBJECTS);
-    stats::bump(&stats::LIVE_CODE_STATES);
+    registry::insert(state);
     // SAFETY: the slot now owns the Box; it lives as long as the code object.
     Some(unsafe { &mut *state })
 }

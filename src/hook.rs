@@ -129,6 +129,7 @@ pub fn enable(options: &Options) -> Result<(), EnableError> {
     jit::set_inline_caches(options.inline_caches);
     MAX_CODE_BYTES.store(options.max_code_bytes, Relaxed);
     crate::perf_map::set_enabled(options.perf_map);
+    crate::deny::set(options.deny_patterns());
     ACTIVE.store(true, Relaxed);
     interp::direct::publish_evaluator(Some((eval_frame, fallback())));
     Ok(())
@@ -217,10 +218,42 @@ unsafe fn on_frame_entry(
     // frame at the recursion limit (see `would_run_at_recursion_limit`).
     unsafe {
         if throwflag != 0 || (*tstate).use_tracing() || !exact_dicts(frame) || interp::frame::would_run_at_recursion_limit(tstate) {
+            count_interpreted(tstate, frame, throwflag);
             return None;
         }
-        compiled.entry_address((*frame).f_lasti).map(|target| (compiled as *const _, target))
+        match compiled.entry_address((*frame).f_lasti) {
+            Some(target) => Some((compiled as *const _, target)),
+            None => {
+                stats::count_interpreted(stats::Interpreted::NotAtResumePoint);
+                None
+            }
+        }
     }
+}
+
+/// Counts an entry of compiled code that runs in the interpreter, by the first cause that
+/// [`on_frame_entry`]'s test found; out of line, so that entries that run compiled pay
+/// nothing for it.
+///
+/// # Safety
+/// As [`on_frame_entry`].
+#[cold]
+#[inline(never)]
+unsafe fn count_interpreted(tstate: *mut PyThreadState, frame: *mut PyFrameObject, throwflag: c_int) {
+    use stats::Interpreted;
+    // SAFETY: forwarded from the caller.
+    let cause = unsafe {
+        if throwflag != 0 {
+            Interpreted::Throw
+        } else if (*tstate).use_tracing() {
+            Interpreted::Tracing
+        } else if !exact_dicts(frame) {
+            Interpreted::GlobalsNotDict
+        } else {
+            Interpreted::RecursionLimit
+        }
+    };
+    stats::count_interpreted(cause);
 }
 
 /// Frame entry of code without machine code: compiles it once it is hot; whether it has
@@ -235,6 +268,12 @@ unsafe fn compile_if_hot(state: &mut code_state::CodeState, frame: *mut PyFrameO
     unsafe {
         if !matches!(state.compile, CompileState::Cold) || state.direct.entries <= compile_after(state, frame) {
             return false;
+        }
+        if crate::deny::any() {
+            if let Some(pattern) = crate::deny::denied_by(frame) {
+                state.deny(Some(pattern));
+                return false;
+            }
         }
         compile_now(state, (*frame).f_code);
     }
@@ -320,6 +359,9 @@ unsafe fn compile_now(state: &mut code_state::CodeState, code: *mut interp::cpyt
     // start-up (where little is compiled) need not pay for. Not counted as compile time.
     // SAFETY: our caller holds the GIL.
     unsafe { interp::ops::dict_keys::verify() };
+    // SAFETY: live code object (caller).
+    let instructions = unsafe { interp::cpython::co_code_bytes(code) }.len() / interp::opcode::CODE_UNIT_BYTES;
+    stats::COMPILED_INSTRUCTIONS.fetch_add(instructions as u64, Relaxed);
     let started = std::time::Instant::now();
     // SAFETY: forwarded from the caller.
     let outcome = unsafe { jit::compile(code, MAX_CODE_BYTES.load(Relaxed)) };
@@ -329,6 +371,7 @@ unsafe fn compile_now(state: &mut code_state::CodeState, code: *mut interp::cpyt
         Ok(compiled) => {
             stats::bump(&stats::COMPILED);
             stats::CODE_BYTES.fetch_add(compiled.code_bytes as u64, Relaxed);
+            stats::CODE_BYTES_EMITTED.fetch_add(compiled.code_bytes as u64, Relaxed);
             if crate::perf_map::enabled() {
                 if let Some((start, size, _)) = compiled.code_map() {
                     // SAFETY: forwarded from the caller.

@@ -4,6 +4,7 @@
 
 mod api;
 mod code_state;
+mod deny;
 #[cfg(target_arch = "x86_64")]
 mod disasm;
 mod hook;

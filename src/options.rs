@@ -1,6 +1,8 @@
 //! Every user-facing option, parsed in one place: from the environment first, then from
 //! `enable(**kwargs)`. Pyston-lite's variable names are accepted as aliases.
 
+use crate::deny::{self, Pattern};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Entries before a code object is compiled when nothing is configured. Provisional: the
@@ -37,6 +39,11 @@ pub struct Options {
     pub inline_caches: jit::InlineCaches,
     /// Append each compiled code object to `/tmp/perf-<pid>.map` (see `perf_map.rs`).
     pub perf_map: bool,
+    /// Code never compiled: `PYSTON_LITE_DENY` or `deny=` (see `deny.rs`).
+    pub deny: Vec<Pattern>,
+    /// The same, read from `PYSTON_LITE_DENY_FILE` or `deny_file=`; kept apart so that each
+    /// keyword overrides its own variable.
+    pub deny_from_file: Vec<Pattern>,
 }
 
 impl Default for Options {
@@ -49,6 +56,8 @@ impl Default for Options {
             stats_file: None,
             inline_caches: jit::InlineCaches::All,
             perf_map: false,
+            deny: Vec::new(),
+            deny_from_file: Vec::new(),
         }
     }
 }
@@ -59,7 +68,7 @@ impl Default for Options {
 pub struct OptionError {
     pub name: String,
     pub value: String,
-    pub expected: &'static str,
+    pub expected: Cow<'static, str>,
 }
 
 impl fmt::Display for OptionError {
@@ -76,7 +85,7 @@ struct EnvOption {
     apply: fn(&mut Options, &str, &str) -> Result<(), OptionError>,
 }
 
-const ENV_OPTIONS: [EnvOption; 7] = [
+const ENV_OPTIONS: [EnvOption; 9] = [
     EnvOption {
         name: "PYSTON_LITE_THRESHOLD",
         alias: "JIT_MIN_RUNS",
@@ -119,7 +128,7 @@ const ENV_OPTIONS: [EnvOption; 7] = [
                 _ => match parse_flag(n, v) {
                     Ok(true) => jit::InlineCaches::All,
                     Ok(false) => jit::InlineCaches::None,
-                    Err(e) => return Err(OptionError { expected: "1, 0 or globals", ..e }),
+                    Err(e) => return Err(OptionError { expected: "1, 0 or globals".into(), ..e }),
                 },
             };
             Ok(())
@@ -138,6 +147,22 @@ const ENV_OPTIONS: [EnvOption; 7] = [
         alias: "",
         apply: |o, n, v| {
             o.perf_map = parse_flag(n, v)?;
+            Ok(())
+        },
+    },
+    EnvOption {
+        name: "PYSTON_LITE_DENY",
+        alias: "",
+        apply: |o, n, v| {
+            o.deny = parse_patterns(n, v)?;
+            Ok(())
+        },
+    },
+    EnvOption {
+        name: "PYSTON_LITE_DENY_FILE",
+        alias: "",
+        apply: |o, n, v| {
+            o.deny_from_file = read_deny_file(n, v)?;
             Ok(())
         },
     },
@@ -160,7 +185,7 @@ impl Options {
 
     /// Applies one `enable()` keyword; `Ok(false)` when the keyword is not an option.
     pub fn set_keyword(&mut self, name: &str, value: &KeywordValue) -> Result<bool, OptionError> {
-        let error = |expected| OptionError { name: name.to_string(), value: value.to_string(), expected };
+        let error = |expected: &'static str| OptionError { name: name.to_string(), value: value.to_string(), expected: expected.into() };
         match (name, value) {
             ("threshold", KeywordValue::Int(n)) => self.threshold = count_in_range(name, *n)?,
             ("loop_threshold", KeywordValue::Int(n)) => self.loop_threshold = count_in_range(name, *n)?,
@@ -172,9 +197,21 @@ impl Options {
             ("stats", _) => return Err(error("True or False")),
             ("perf_map", KeywordValue::Bool(b)) => self.perf_map = *b,
             ("perf_map", _) => return Err(error("True or False")),
+            ("deny", KeywordValue::Str { text, .. }) => self.deny = parse_patterns(name, text)?,
+            ("deny", KeywordValue::StrList { items, .. }) => {
+                self.deny = items.iter().map(|item| parse_patterns(name, item)).collect::<Result<Vec<_>, _>>()?.concat()
+            }
+            ("deny", _) => return Err(error("a list of module:qualname patterns")),
+            ("deny_file", KeywordValue::Str { text, .. }) => self.deny_from_file = read_deny_file(name, text)?,
+            ("deny_file", _) => return Err(error("the path of a file of deny patterns")),
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// Every deny pattern in force: the variable's (or keyword's) and the file's.
+    pub fn deny_patterns(&self) -> Vec<Pattern> {
+        self.deny.iter().chain(&self.deny_from_file).cloned().collect()
     }
 }
 
@@ -184,6 +221,16 @@ pub enum KeywordValue {
     Bool(bool),
     Int(i128),
     Float(f64),
+    /// A str, with its `repr()` for error messages.
+    Str {
+        text: String,
+        repr: String,
+    },
+    /// A list or tuple of str.
+    StrList {
+        items: Vec<String>,
+        repr: String,
+    },
     /// Anything else, kept as its `repr()` for the error message.
     Other(String),
 }
@@ -194,9 +241,32 @@ impl fmt::Display for KeywordValue {
             KeywordValue::Bool(b) => write!(f, "{}", if *b { "True" } else { "False" }),
             KeywordValue::Int(n) => write!(f, "{n}"),
             KeywordValue::Float(x) => write!(f, "{x}"),
-            KeywordValue::Other(repr) => f.write_str(repr),
+            KeywordValue::Str { repr, .. } | KeywordValue::StrList { repr, .. } | KeywordValue::Other(repr) => f.write_str(repr),
         }
     }
+}
+
+/// The patterns of a comma-separated list; a bad one is the error's value.
+fn parse_patterns(name: &str, value: &str) -> Result<Vec<Pattern>, OptionError> {
+    deny::parse_list(value).map_err(|(pattern, expected)| OptionError { name: name.to_string(), value: pattern, expected: expected.into() })
+}
+
+/// The patterns of the deny file at `path` (none for an empty path). A file that cannot be
+/// read, or a bad pattern in it (named with its line), is the error.
+fn read_deny_file(name: &str, path: &str) -> Result<Vec<Pattern>, OptionError> {
+    if path.is_empty() {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| OptionError {
+        name: name.to_string(),
+        value: path.to_string(),
+        expected: format!("a readable file of deny patterns (reading it failed: {e})").into(),
+    })?;
+    deny::parse_file(&text).map_err(|(line, pattern, expected)| OptionError {
+        name: format!("{name} ({path}, line {line})"),
+        value: pattern,
+        expected: expected.into(),
+    })
 }
 
 /// What an entry count must be, from either path.
@@ -204,11 +274,11 @@ const COUNT_EXPECTED: &str = "a non-negative integer";
 
 /// The one range check of an entry count (0 to 2**64-1), for keywords and variables alike.
 fn count_in_range(name: &str, n: i128) -> Result<u64, OptionError> {
-    u64::try_from(n).map_err(|_| OptionError { name: name.to_string(), value: n.to_string(), expected: COUNT_EXPECTED })
+    u64::try_from(n).map_err(|_| OptionError { name: name.to_string(), value: n.to_string(), expected: COUNT_EXPECTED.into() })
 }
 
 fn parse_count(name: &str, value: &str) -> Result<u64, OptionError> {
-    let error = || OptionError { name: name.to_string(), value: value.to_string(), expected: COUNT_EXPECTED };
+    let error = || OptionError { name: name.to_string(), value: value.to_string(), expected: COUNT_EXPECTED.into() };
     let n = value.trim().parse::<i128>().map_err(|_| error())?;
     count_in_range(name, n).map_err(|_| error())
 }
@@ -222,7 +292,7 @@ fn megabytes_to_bytes(name: &str, value: &str, mb: f64) -> Result<u64, OptionErr
     if (0.0..=MAX_CODE_MB as f64).contains(&mb) {
         Ok((mb * MB as f64) as u64)
     } else {
-        Err(OptionError { name: name.to_string(), value: value.to_string(), expected: MEGABYTES_EXPECTED })
+        Err(OptionError { name: name.to_string(), value: value.to_string(), expected: MEGABYTES_EXPECTED.into() })
     }
 }
 
@@ -235,7 +305,11 @@ fn parse_megabytes(name: &str, value: &str) -> Result<u64, OptionError> {
 fn parse_code_bytes(name: &str, value: &str) -> Result<u64, OptionError> {
     match value.trim().parse::<u64>() {
         Ok(bytes) if bytes <= MAX_CODE_BYTES => Ok(bytes),
-        _ => Err(OptionError { name: name.to_string(), value: value.to_string(), expected: "a number of bytes from 0 to 68719476736" }),
+        _ => Err(OptionError {
+            name: name.to_string(),
+            value: value.to_string(),
+            expected: "a number of bytes from 0 to 68719476736".into(),
+        }),
     }
 }
 
@@ -243,7 +317,7 @@ fn parse_flag(name: &str, value: &str) -> Result<bool, OptionError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
         "" | "0" | "false" | "no" | "off" => Ok(false),
-        _ => Err(OptionError { name: name.to_string(), value: value.to_string(), expected: "1 or 0" }),
+        _ => Err(OptionError { name: name.to_string(), value: value.to_string(), expected: "1 or 0".into() }),
     }
 }
 
@@ -319,8 +393,42 @@ mod tests {
         // 2**64 + 5 once wrapped to 5.
         let e = o.set_keyword("threshold", &KeywordValue::Int((1 << 64) + 5)).unwrap_err();
         let env_e = Options::from_env(env(&[("PYSTON_LITE_THRESHOLD", "18446744073709551621")])).unwrap_err();
-        assert_eq!((e.expected, env_e.expected), (COUNT_EXPECTED, COUNT_EXPECTED));
+        assert_eq!((e.expected.as_ref(), env_e.expected.as_ref()), (COUNT_EXPECTED, COUNT_EXPECTED));
         assert_eq!(o.threshold, 5);
+    }
+
+    #[test]
+    fn deny_patterns_from_variable_file_and_keywords() {
+        let texts = |o: &Options| o.deny_patterns().iter().map(|p| p.text().to_string()).collect::<Vec<_>>();
+        let dir = std::env::temp_dir().join(format!("pyston-lite-deny-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("deny.txt");
+        std::fs::write(&file, "# comment\n\npkg.mod:Class\nother.*  # all of it\n").unwrap();
+        let path = file.to_str().unwrap();
+        let o = Options::from_env(env(&[("PYSTON_LITE_DENY", "a:f, b"), ("PYSTON_LITE_DENY_FILE", path)])).unwrap();
+        assert_eq!(texts(&o), ["a:f", "b", "pkg.mod:Class", "other.*"]);
+
+        // Each keyword replaces its own variable's patterns.
+        let mut k = o.clone();
+        let list = KeywordValue::StrList { items: vec!["c:g".into(), "d,e:h".into()], repr: String::new() };
+        assert_eq!(k.set_keyword("deny", &list), Ok(true));
+        assert_eq!(texts(&k), ["c:g", "d", "e:h", "pkg.mod:Class", "other.*"]);
+        assert_eq!(k.set_keyword("deny_file", &KeywordValue::Str { text: String::new(), repr: "''".into() }), Ok(true));
+        assert_eq!(k.set_keyword("deny", &KeywordValue::Str { text: "x:y".into(), repr: "'x:y'".into() }), Ok(true));
+        assert_eq!(texts(&k), ["x:y"]);
+
+        let e = Options::from_env(env(&[("PYSTON_LITE_DENY", "a:f,b:c:d")])).unwrap_err();
+        assert_eq!(e.to_string(), "invalid value \"b:c:d\" for PYSTON_LITE_DENY: expected one ':' between the module and the qualname");
+        std::fs::write(&file, "ok.mod\nbad.mod:C.*\n").unwrap();
+        let e = Options::from_env(env(&[("PYSTON_LITE_DENY_FILE", path)])).unwrap_err();
+        assert_eq!(e.name, format!("PYSTON_LITE_DENY_FILE ({path}, line 2)"));
+        assert_eq!(e.value, "bad.mod:C.*");
+        let missing = dir.join("missing.txt");
+        let e = Options::from_env(env(&[("PYSTON_LITE_DENY_FILE", missing.to_str().unwrap())])).unwrap_err();
+        assert!(e.to_string().contains("expected a readable file of deny patterns (reading it failed: No such file"), "{e}");
+        let e = Options::default().set_keyword("deny", &KeywordValue::Int(1)).unwrap_err();
+        assert_eq!(e.to_string(), "invalid value \"1\" for deny: expected a list of module:qualname patterns");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -54,7 +54,10 @@ def test_stats_counts_frames_entered_through_the_hook(stock_env):
     assert before == 0  # nothing counted before enable()
     assert during == 25  # exactly the 25 calls of f (no other frame ran in between)
     assert after_disable == 0
-    assert second == "['code_bytes', 'code_objects', 'compile_ns', 'compiled', 'deopts', 'dict_layout_verified', 'entries', 'failed', 'live_code_states'] True"
+    keys = ("['code_bytes', 'code_bytes_emitted', 'code_bytes_per_compiled', 'code_objects', 'compile_ns', "
+            "'compile_ns_per_instruction', 'compiled', 'compiled_instructions', 'denied', 'deopts', 'dict_layout_verified', "
+            "'entries', 'failed', 'inline_cache_hit_rates', 'interpreted', 'live_code_states', 'most_entered']")
+    assert second == keys + " True"
 
 
 def test_calls_between_compiled_functions_are_counted(stock_env):
@@ -114,8 +117,8 @@ def test_info_of_a_cold_function(stock_env):
         env=stock_env,
     )
     never, ten = out.splitlines()
-    assert never == "{'state': 'cold', 'reason': None, 'entries': 0, 'code_bytes': 0, 'compile_ns': 0}"
-    assert ten == "{'state': 'cold', 'reason': None, 'entries': 10, 'code_bytes': 0, 'compile_ns': 0}"
+    assert never == "{'state': 'cold', 'reason': None, 'denied_by': None, 'entries': 0, 'code_bytes': 0, 'compile_ns': 0}"
+    assert ten == "{'state': 'cold', 'reason': None, 'denied_by': None, 'entries': 10, 'code_bytes': 0, 'compile_ns': 0}"
 
 
 def test_looping_functions_are_compiled_at_first_entry(stock_env):
@@ -227,7 +230,7 @@ def test_deny_keeps_a_function_out_of_the_compiler(stock_env):
         """,
         env=stock_env,
     )
-    assert out.strip() == "{'state': 'denied', 'reason': None, 'entries': 5, 'code_bytes': 0, 'compile_ns': 0}"
+    assert out.strip() == "{'state': 'denied', 'reason': None, 'denied_by': None, 'entries': 5, 'code_bytes': 0, 'compile_ns': 0}"
 
 
 def test_deny_works_as_a_decorator(stock_env):
@@ -286,7 +289,7 @@ def test_info_accepts_functions_methods_lambdas_and_code(stock_env):
         ("max_code_mb=-2", "ValueError: pyston_lite: invalid value \"-2\" for max_code_mb: expected a number of megabytes from 0 to 65536"),
         ("max_code_mb=float('nan')", "ValueError: pyston_lite: invalid value \"NaN\" for max_code_mb: expected a number of megabytes from 0 to 65536"),
         ("stats=1", "ValueError: pyston_lite: invalid value \"1\" for stats: expected True or False"),
-        ("treshold=5", "TypeError: enable() got an unexpected keyword argument 'treshold' (options: threshold, loop_threshold, max_code_mb, stats, perf_map)"),
+        ("treshold=5", "TypeError: enable() got an unexpected keyword argument 'treshold' (options: threshold, loop_threshold, max_code_mb, stats, perf_map, deny, deny_file)"),
     ],
 )
 def test_bad_keyword_values_raise_clear_errors(stock_env, kwargs, error):
@@ -396,7 +399,7 @@ def test_stats_printed_at_exit(env, code):
     result = run_python(code, env=clean_env(**env))
     assert result.returncode == 0, result.stderr
     assert re.search(
-        r"^pyston_lite stats: entries=\d+ code_objects=\d+ compiled=\d+ code_bytes=\d+ compile_ms=[0-9.]+ failed=\{.*\}$",
+        r"^pyston_lite stats: entries=\d+ code_objects=\d+ compiled=\d+ code_bytes=\d+ compile_ms=[0-9.]+ failed=\{.*\} denied=\d+$",
         result.stderr,
         re.M,
     ), result.stderr
@@ -440,14 +443,18 @@ def test_code_state_is_freed_with_its_code_object(stock_env):
     assert out.split() == ["True", "True", "True"]
 
 
-def test_stats_file_collects_one_line_per_process(tmp_path):
+def test_stats_file_collects_one_report_per_process(tmp_path):
     path = tmp_path / "stats.txt"
     env = clean_env(PYSTON_LITE_STATS_FILE=str(path), PYSTON_LITE_THRESHOLD="0")
     for _ in range(2):
         result = run_python("print(sum(i for i in range(10)))", env=env)
         assert result.returncode == 0 and result.stderr == "", result.stderr
+    # One report per process: its summary line first, then the table's indented rows.
     lines = path.read_text().splitlines()
-    assert len(lines) == 2 and all(line.startswith("pyston_lite stats: entries=") for line in lines)
+    summaries = [i for i, line in enumerate(lines) if line.startswith("pyston_lite stats: entries=")]
+    assert len(summaries) == 2 and summaries[0] == 0, lines
+    assert all(line.startswith("  ") for i, line in enumerate(lines) if i not in summaries), lines
+    assert lines[summaries[1] - 1].startswith("  ") and lines[1].startswith("  code objects ")
 
 
 def test_code_budget_out_of_range_is_the_same_error_from_keyword_and_environment():

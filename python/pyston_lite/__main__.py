@@ -27,6 +27,12 @@ options:
                      [env PYSTON_LITE_MAX_CODE_MB; alias JIT_MAX_MEM, in bytes]
   --stats            print JIT statistics to stderr at exit
                      [env PYSTON_LITE_STATS=1, alias JIT_SHOW_STATS]
+  --deny PATTERNS    never compile what these comma-separated patterns name:
+                     module:function, module:Class (its methods), module (all of it);
+                     wildcards in the module part (pkg.*); may be repeated
+                     [env PYSTON_LITE_DENY]
+  --deny-file PATH   the same, one pattern per line (# comments)
+                     [env PYSTON_LITE_DENY_FILE]
   -h, --help         show this help and exit
 
 Options given here override the environment. DISABLE_PYSTON only affects the
@@ -69,6 +75,14 @@ def parse_args(argv):
             sys.exit(0)
         if arg == "--stats":
             options["stats"] = True
+        elif arg in ("--deny", "--deny-file"):
+            if i + 1 >= len(argv):
+                usage_error("%s needs a value" % arg)
+            i += 1
+            if arg == "--deny":
+                options.setdefault("deny", []).append(argv[i])
+            else:
+                options["deny_file"] = argv[i]
         elif arg in NUMBER_OPTIONS:
             if i + 1 >= len(argv):
                 usage_error("%s needs a value" % arg)

@@ -8,12 +8,14 @@ pub mod layout {
 }
 
 mod code;
+mod descr;
 mod eval;
 mod frame;
 mod gen;
 mod tstate;
 
 pub use code::*;
+pub use descr::*;
 pub use eval::*;
 pub use frame::*;
 pub use gen::*;
