@@ -134,7 +134,9 @@ fn _in_main_interpreter(_py: Python<'_>) -> bool {
 /// count), `denied`, `code_bytes` (alive), `code_bytes_emitted`, `code_bytes_per_compiled`,
 /// `compile_ns`, `compiled_instructions`, `compile_ns_per_instruction`, `deopts`,
 /// `interpreted` (cause -> entries of compiled code run in the interpreter),
-/// `inline_cache_hit_rates` (None: not counted yet), `most_entered` (up to ten dicts:
+/// `direct_entries` (of `entries`, the frames compiled code started directly),
+/// `inline_cache_hit_rates` (None unless counting is on: `LOAD_GLOBAL`, `LOAD_ATTR`,
+/// `LOAD_METHOD`, `STORE_ATTR` -> `executions`, `misses`, `hit_rate`), `most_entered` (up to ten dicts:
 /// `name`, `file`, `line`, `entries`, `state`, `alive`), `dict_layout_verified`.
 #[pyfunction]
 fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
@@ -163,8 +165,21 @@ fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
         interpreted.set_item(cause.key(), *count)?;
     }
     dict.set_item("interpreted", interpreted)?;
-    // Hit rates by cache kind need counters in machine code; the key is kept for them.
-    dict.set_item("inline_cache_hit_rates", py.None())?;
+    dict.set_item("direct_entries", s.direct_entries)?;
+    match &s.caches {
+        None => dict.set_item("inline_cache_hit_rates", py.None())?,
+        Some(caches) => {
+            let rates = PyDict::new(py);
+            for cache in caches {
+                let kind = PyDict::new(py);
+                kind.set_item("executions", cache.executions)?;
+                kind.set_item("misses", cache.misses)?;
+                kind.set_item("hit_rate", cache.hit_rate())?;
+                rates.set_item(cache.name, kind)?;
+            }
+            dict.set_item("inline_cache_hit_rates", rates)?;
+        }
+    }
     let most_entered = PyList::empty(py);
     for top in &s.most_entered {
         let entry = PyDict::new(py);

@@ -129,6 +129,7 @@ pub fn enable(options: &Options) -> Result<(), EnableError> {
     jit::set_inline_caches(options.inline_caches);
     MAX_CODE_BYTES.store(options.max_code_bytes, Relaxed);
     crate::perf_map::set_enabled(options.perf_map);
+    interp::ops::cache_counts::set_counting(options.print_stats_at_exit || options.stats_file.is_some());
     crate::deny::set(options.deny_patterns());
     ACTIVE.store(true, Relaxed);
     interp::direct::publish_evaluator(Some((eval_frame, fallback())));

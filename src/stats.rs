@@ -161,7 +161,36 @@ pub struct Snapshot {
     pub deopts: u64,
     /// Entries of compiled code that ran in the interpreter, by cause.
     pub interpreted: Vec<(Interpreted, u64)>,
+    /// Of `entries`, the frames that calls and resumptions in compiled code started in
+    /// machine code directly (`interp::direct`).
+    pub direct_entries: u64,
+    /// Per kind of inline cache (`interp::ops::cache_counts::NAMES`): executions counted
+    /// and misses; `None` when counting was never on.
+    pub caches: Option<[CacheCount; 4]>,
     pub most_entered: Vec<TopEntry>,
+}
+
+/// Executions of one kind of cached instruction and how many of them missed.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheCount {
+    pub name: &'static str,
+    pub executions: u64,
+    pub misses: u64,
+}
+
+impl CacheCount {
+    /// Hits per execution, `None` before any execution was counted.
+    pub fn hit_rate(&self) -> Option<f64> {
+        (self.executions > 0).then(|| self.executions.saturating_sub(self.misses) as f64 / self.executions as f64)
+    }
+}
+
+/// The inline-cache counts, when counting was on at some point.
+fn cache_counts() -> Option<[CacheCount; 4]> {
+    use interp::ops::cache_counts::{EXECUTIONS, MISSES, NAMES};
+    let counts: [CacheCount; 4] =
+        std::array::from_fn(|k| CacheCount { name: NAMES[k], executions: EXECUTIONS[k].load(Relaxed), misses: MISSES[k].load(Relaxed) });
+    (interp::ops::cache_counts::counting() || counts.iter().any(|c| c.executions > 0)).then_some(counts)
 }
 
 /// The counters now, with the most entered code objects.
@@ -182,6 +211,8 @@ pub unsafe fn snapshot() -> Snapshot {
         compiled_instructions: COMPILED_INSTRUCTIONS.load(Relaxed),
         deopts: deopts(),
         interpreted: Interpreted::ALL.iter().map(|&cause| (cause, INTERPRETED[cause as usize].load(Relaxed))).collect(),
+        direct_entries: interp::direct::DIRECT_ENTRIES.load(Relaxed),
+        caches: cache_counts(),
         // SAFETY: GIL held (caller).
         most_entered: unsafe { crate::code_state::most_entered() },
     }
@@ -290,14 +321,29 @@ impl fmt::Display for Snapshot {
                 grouped(self.compiled_instructions)
             ),
         )?;
-        row(f, "frame entries", &format!("{} through the hook", grouped(self.entries)))?;
+        row(
+            f,
+            "frame entries",
+            &format!("{} ({} started by compiled code directly)", grouped(self.entries), grouped(self.direct_entries)),
+        )?;
         let mut causes = String::new();
         for (i, (cause, n)) in self.interpreted.iter().enumerate() {
             let _ = write!(causes, "{}{} {}", if i > 0 { ", " } else { "" }, cause.label(), grouped(*n));
         }
         row(f, "interpreted", &format!("although compiled: {causes}"))?;
         row(f, "left machine code", &format!("tracing started {}", grouped(self.deopts)))?;
-        row(f, "inline caches", "hit rates not counted yet")?;
+        match &self.caches {
+            None => row(f, "inline caches", "hit rates not counted (counting is on with PYSTON_LITE_STATS)")?,
+            Some(caches) => {
+                for (i, cache) in caches.iter().enumerate() {
+                    // Rounded down, so that 100.0% means no miss at all.
+                    let rate = cache.hit_rate().map_or("-".to_string(), |r| format!("{:.1}%", (r * 1000.0).floor() / 10.0));
+                    let text =
+                        format!("{:<12} {:>7} hits of {} ({} misses)", cache.name, rate, grouped(cache.executions), grouped(cache.misses));
+                    row(f, if i == 0 { "inline caches" } else { "" }, &text)?;
+                }
+            }
+        }
         if self.most_entered.is_empty() {
             return row(f, "most entered", "none");
         }
@@ -337,6 +383,13 @@ mod tests {
             compiled_instructions: 1000,
             deopts: 3,
             interpreted: Interpreted::ALL.iter().map(|&c| (c, c as u64)).collect(),
+            direct_entries: 1000,
+            caches: Some([
+                CacheCount { name: "LOAD_GLOBAL", executions: 2000, misses: 1 },
+                CacheCount { name: "LOAD_ATTR", executions: 400, misses: 100 },
+                CacheCount { name: "LOAD_METHOD", executions: 0, misses: 0 },
+                CacheCount { name: "STORE_ATTR", executions: 10, misses: 10 },
+            ]),
             most_entered: vec![TopEntry { entries: 1200, name: "f".into(), file: "a.py".into(), line: 3, state: "compiled", alive: false }],
         };
         let text = snapshot.to_string();
@@ -349,15 +402,18 @@ mod tests {
         assert_eq!(lines[2], "  failed by reason   code_memory_full 2");
         assert_eq!(lines[3], "  machine code       4,000 bytes alive; 4,800 bytes compiled, 600 per compiled code object");
         assert_eq!(lines[4], "  compile time       2.0 ms for 10 compiles: 200.0 us each, 2.000 us per bytecode instruction (1,000)");
-        assert_eq!(lines[5], "  frame entries      1,500 through the hook");
+        assert_eq!(lines[5], "  frame entries      1,500 (1,000 started by compiled code directly)");
         assert_eq!(
             lines[6],
             "  interpreted        although compiled: tracing 0, throw 1, globals not dicts 2, recursion limit 3, no resume point 4"
         );
         assert_eq!(lines[7], "  left machine code  tracing started 3");
-        assert_eq!(lines[8], "  inline caches      hit rates not counted yet");
-        assert_eq!(lines[9], "  most entered             entries  state     code");
-        assert_eq!(lines[10], "                             1,200  compiled  f (a.py:3, freed)");
-        assert_eq!(lines.len(), 11);
+        assert_eq!(lines[8], "  inline caches      LOAD_GLOBAL    99.9% hits of 2,000 (1 misses)");
+        assert_eq!(lines[9], "                     LOAD_ATTR      75.0% hits of 400 (100 misses)");
+        assert_eq!(lines[10], "                     LOAD_METHOD        - hits of 0 (0 misses)");
+        assert_eq!(lines[11], "                     STORE_ATTR      0.0% hits of 10 (10 misses)");
+        assert_eq!(lines[12], "  most entered             entries  state     code");
+        assert_eq!(lines[13], "                             1,200  compiled  f (a.py:3, freed)");
+        assert_eq!(lines.len(), 14);
     }
 }

@@ -55,7 +55,7 @@ def test_stats_counts_frames_entered_through_the_hook(stock_env):
     assert during == 25  # exactly the 25 calls of f (no other frame ran in between)
     assert after_disable == 0
     keys = ("['code_bytes', 'code_bytes_emitted', 'code_bytes_per_compiled', 'code_objects', 'compile_ns', "
-            "'compile_ns_per_instruction', 'compiled', 'compiled_instructions', 'denied', 'deopts', 'dict_layout_verified', "
+            "'compile_ns_per_instruction', 'compiled', 'compiled_instructions', 'denied', 'deopts', 'dict_layout_verified', 'direct_entries', "
             "'entries', 'failed', 'inline_cache_hit_rates', 'interpreted', 'live_code_states', 'most_entered']")
     assert second == keys + " True"
 

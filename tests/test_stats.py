@@ -135,8 +135,9 @@ def test_exit_report_is_a_table(tmp_path):
     lines = result.stderr.splitlines()
     assert re.match(r"pyston_lite stats: entries=\d+ code_objects=\d+ compiled=\d+ .* failed=\{\} denied=1$", lines[0])
     labels = [line[2:21].strip() for line in lines[1:]]
-    assert labels[:9] == ["code objects", "failed by reason", "machine code", "compile time", "frame entries",
-                          "interpreted", "left machine code", "inline caches", "most entered"]
+    assert [label for label in labels if label][:9] == ["code objects", "failed by reason", "machine code", "compile time",
+                                                        "frame entries", "interpreted", "left machine code",
+                                                        "inline caches", "most entered"]
     rows = dict(zip(labels, (line[21:] for line in lines[1:])))
     assert re.match(r"[\d,]+ seen \([\d,]+ alive\): [\d,]+ compiled, 0 failed, 1 denied$", rows["code objects"])
     assert rows["failed by reason"] == "none"
@@ -146,7 +147,11 @@ def test_exit_report_is_a_table(tmp_path):
     assert re.match(r"although compiled: tracing 0, throw \d+, globals not dicts 0, recursion limit 0, no resume point 0$",
                     rows["interpreted"]), rows["interpreted"]
     assert rows["left machine code"] == "tracing started 0"
-    assert rows["inline caches"] == "hit rates not counted yet"
+    # Counting is on with the report (numbers checked in test_inline_cache_hit_rates).
+    cache_rows = lines[labels.index("inline caches") + 1:labels.index("inline caches") + 5]
+    assert [row[21:].split()[0] for row in cache_rows] == ["LOAD_GLOBAL", "LOAD_ATTR", "LOAD_METHOD", "STORE_ATTR"]
+    rate, executions, misses = re.match(r"LOAD_GLOBAL +([\d.]+)% hits of ([\d,]+) \(([\d,]+) misses\)$", cache_rows[0][21:]).groups()
+    assert int(executions.replace(",", "")) >= 2 * 986 > int(misses.replace(",", "")) and 0 < float(rate) <= 100
     assert rows["most entered"].split() == ["entries", "state", "code"]
     # fib(15) enters fib 1973 times: the most entered code object, listed first.
     first = lines[labels.index("most entered") + 2]
@@ -175,3 +180,42 @@ def test_a_file_name_that_is_not_utf8_shows_as_a_question_mark(stock_env):
     live, freed = json.loads(out)
     assert [(e["file"], e["entries"], e["alive"]) for e in live] == [("?", 4000, True)]
     assert [(e["file"], e["entries"], e["alive"]) for e in freed] == [("?", 4000, False)]
+
+
+def test_inline_cache_hit_rates(stock_env):
+    # Counting is on while the exit report is: every cached instruction compiled meanwhile
+    # counts its executions, and the generic lookups it falls back to count as misses.
+    out = check_python(
+        """
+        import json, pyston_lite as p
+        p.enable(threshold=0, stats=True)
+        class Box:
+            def __init__(self, v):
+                self.v = v
+            def get(self):
+                return self.v
+        def fib(n):
+            return n if n < 2 else fib(n - 1) + fib(n - 2)
+        def use(n):
+            b = Box(n)
+            for _ in range(n):
+                b.v = b.get() + b.v
+            return b
+        fib(2); use(1)
+        before = p.stats()["inline_cache_hit_rates"]
+        fib(15); use(100)
+        after = p.stats()["inline_cache_hit_rates"]
+        print(json.dumps({k: [after[k][m] - before[k][m] for m in ("executions", "misses")] + [after[k]["hit_rate"]]
+                          for k in after}))
+        """,
+        env=stock_env,
+    )
+    counts = json.loads(out.splitlines()[0])
+    # fib(15): 986 calls that look fib up twice; use(100): Box and range once, then per
+    # iteration b.get (method), b.v (load), b.v = (store), and self.v in get. Storing
+    # `before` changed the module's dict, so each of the four LOAD_GLOBAL sites misses once.
+    assert counts["LOAD_GLOBAL"][:2] == [2 * 986 + 2, 4]
+    assert counts["LOAD_METHOD"][:2] == [100, 0]
+    assert counts["LOAD_ATTR"][:2] == [200, 0]
+    assert counts["STORE_ATTR"][:2] == [101, 0]
+    assert all(0 < rate <= 1 for _, _, rate in counts.values())

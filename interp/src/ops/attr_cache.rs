@@ -765,6 +765,7 @@ pub unsafe extern "C" fn load_attr_cached(frame: *mut PyFrameObject, sp: *mut *m
             }
         };
         if found.is_null() {
+            super::cache_counts::miss(super::cache_counts::LOAD_ATTR);
             return load_attr(frame, sp, namei);
         }
         Py_INCREF(found);
@@ -813,6 +814,7 @@ pub unsafe extern "C" fn load_method_cached(frame: *mut PyFrameObject, sp: *mut 
             Some(_) => {}
             None => refill(cache, obj, name(frame, namei), true, false),
         }
+        super::cache_counts::miss(super::cache_counts::LOAD_METHOD);
         load_method(frame, sp, namei)
     }
 }
@@ -884,6 +886,7 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
             Some(_) => {}
             None => refill(cache, owner, name(frame, namei), false, true),
         }
+        super::cache_counts::miss(super::cache_counts::STORE_ATTR);
         store_attr(frame, sp, namei)
     }
 }

@@ -29,6 +29,7 @@ mod blocks;
 mod blocks_py37;
 mod breaker;
 mod build;
+pub mod cache_counts;
 pub mod dict_keys;
 mod generators;
 pub use dict_keys::NEXT_PRIVATE_VERSION;

@@ -103,6 +103,7 @@ unsafe fn dict_version(dict: *mut PyObject) -> u64 {
 /// # Safety
 /// As [`load_global`]; `cache` points at this instruction's cache.
 pub unsafe extern "C" fn load_global_cached(frame: *mut PyFrameObject, sp: *mut *mut PyObject, namei: u32, cache: *mut GlobalCache) -> i32 {
+    super::cache_counts::miss(super::cache_counts::LOAD_GLOBAL);
     // SAFETY: as the contract; the dicts are exact dicts (the driver checks).
     unsafe {
         let globals_version = dict_version((*frame).f_globals);

@@ -163,6 +163,8 @@ struct Emitter<'a> {
     next_attr_cache: usize,
     /// [`crate::inline_caches`] when compilation started.
     inline_caches: crate::InlineCaches,
+    /// Count executions of cached instructions (`ops::cache_counts`).
+    count_caches: bool,
     /// Code kept out of the hot path (slow paths, error exits, deallocation calls), emitted
     /// after the last instruction so the instructions' common cases sit densely together.
     cold: crate::codegen::notes::ColdQueue<ColdBlock>,
@@ -442,6 +444,7 @@ pub fn assemble(
         attr_caches,
         next_attr_cache: 0,
         inline_caches: crate::inline_caches(),
+        count_caches: ops::cache_counts::counting(),
         cold: Default::default(),
         notes: Default::default(),
         error_exits: Vec::new(),
@@ -583,6 +586,16 @@ impl Emitter<'_> {
             self.ops.push_i32(0);
         } else {
             dynasm!(self.ops ; .arch x64 ; mov rax, QWORD target as i64 ; call rax);
+        }
+    }
+
+    /// With cache counting on (`PYSTON_LITE_STATS`), counts one execution of a cached
+    /// instruction of `kind`. Uses r11 and the flags only, so whatever the instruction
+    /// finds in rax (the top of the stack, after a load) is still there.
+    fn count_cache_execution(&mut self, kind: usize) {
+        if self.count_caches {
+            let counter = ops::cache_counts::EXECUTIONS[kind].as_ptr() as i64;
+            dynasm!(self.ops ; .arch x64 ; mov r11, QWORD counter ; inc QWORD [r11]);
         }
     }
 
@@ -881,6 +894,7 @@ fn emit_load_global(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     }
     let cache = e.global_caches.get(e.next_global_cache).ok_or(CompileFailure::MalformedBytecode)?.get();
     e.next_global_cache += 1;
+    e.count_cache_execution(ops::cache_counts::LOAD_GLOBAL);
     e.cached_load_global(instr, cache, e.borrow_load, below);
     Ok(())
 }
@@ -904,6 +918,11 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     }
     let cache = e.attr_caches.get(e.next_attr_cache).ok_or(CompileFailure::MalformedBytecode)?.get();
     e.next_attr_cache += 1;
+    e.count_cache_execution(match instr.opcode {
+        op::LOAD_ATTR => ops::cache_counts::LOAD_ATTR,
+        op::LOAD_METHOD => ops::cache_counts::LOAD_METHOD,
+        _ => ops::cache_counts::STORE_ATTR,
+    });
     let (helper, effect, error_effect) = match instr.opcode {
         op::LOAD_ATTR => (ops::load_attr_cached as *const (), 0, 0),
         op::LOAD_METHOD => (ops::load_method_cached as *const (), 1, 0),
