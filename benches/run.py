@@ -37,9 +37,13 @@ import os
 import platform
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chart  # noqa: E402  (the SVG chart and its JSON, written at the end of a run)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAMS_DIR = os.path.join(REPO, "benches", "programs")
@@ -663,6 +667,7 @@ def load_result(path, name=None):
     std = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1)) \
         if len(values) > 1 else 0.0
     return {"mean": mean, "std": std, "n": len(values), "run_means": run_means,
+            "median": statistics.median(values), "values": values,
             "rss": max(rss) if rss else None}
 
 
@@ -744,8 +749,12 @@ def pool_rounds(rounds):
     squares = sum((r["n"] - 1) * r["std"] ** 2 + r["n"] * (r["mean"] - mean) ** 2
                   for r in rounds)
     rss = [r["rss"] for r in rounds if r["rss"] is not None]
+    # the median of every value of every round (None when a result came without its values)
+    values = [v for r in rounds for v in r["values"]] \
+        if all(r.get("values") for r in rounds) else []
     return {"mean": mean, "std": math.sqrt(squares / (n - 1)) if n > 1 else 0.0, "n": n,
             "run_means": [m for r in rounds for m in r["run_means"]],
+            "median": statistics.median(values) if values else None,
             "rss": max(rss) if rss else None, "json": rounds[0]["json"],
             "round_means": [r["mean"] for r in rounds]}
 
@@ -765,7 +774,8 @@ def summarize(interp, configs, benchmarks, results):
         for c in configs:
             r = cell[c]
             row["results"][c] = None if r is None or r.get("error") else {
-                "mean": r["mean"], "std": r["std"], "values": r["n"],
+                "mean": r["mean"], "std": r["std"], "median": r.get("median"),
+                "values": r["n"],
                 "processes": len(r["run_means"]), "mem_max_rss": r["rss"], "json": r["json"]}
             if r is not None and r.get("error"):
                 row.setdefault("errors", {})[c] = r["error"]
@@ -897,6 +907,39 @@ def table_lines(configs, rows, geo):
 
 
 # --------------------------------------------------------------------------- running
+
+def fmt_duration(seconds):
+    """'42 s', '3 min 05 s', '1 h 02 min': a duration as a person reads it."""
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return "%d s" % seconds
+    if seconds < 3600:
+        return "%d min %02d s" % divmod(seconds, 60)
+    return "%d h %02d min" % (seconds // 3600, seconds % 3600 // 60)
+
+
+def progress_status(number, total, run_seconds, elapsed_seconds):
+    """The end of the progress line of run `number` of `total` (counted from 1): that run's
+    time, the time since the first run began, how many runs are left and, from the average run
+    so far, roughly how long they will take."""
+    left = total - number
+    text = "(%.1f s; %s elapsed, " % (run_seconds, fmt_duration(elapsed_seconds))
+    if left == 0:
+        return text + "all %d runs done)" % total
+    estimate = elapsed_seconds / number * left
+    return text + "%d of %d runs left, about %s more)" % (left, total, fmt_duration(estimate))
+
+
+def run_outcome(job, by_row):
+    """What one finished run gave, for its progress line: the mean ± std of each row, or
+    FAILED with the reason."""
+    first = by_row[job.row_names()[0]]
+    if first.get("error"):
+        return "FAILED: %s" % first["error"]
+    if job.row_names() == [job.name]:
+        return fmt_mean_std(first)
+    return ", ".join("%s %s" % (row, fmt_mean_std(by_row[row])) for row in job.row_names())
+
 
 def error_summary(text):
     """The most telling line of a failed run's output (an exception line if there is one)."""
@@ -1074,18 +1117,14 @@ def main(argv=None):
             sys.stderr.flush()
             t0 = time.time()
             by_row = run_one(venv, job, json_path, mode_args, args.timeout)
-            elapsed = time.time() - t0
+            now = time.time()
             for row in job.row_names():
                 results.setdefault((interp["short"], config, row), []).append(by_row[row])
             first = by_row[job.row_names()[0]]
             if first.get("error"):
                 failures.append((interp["short"], config, job.name, first))
-                log("FAILED (%.1f s): %s" % (elapsed, first["error"]))
-            elif job.row_names() == [job.name]:
-                log("%s (%.1f s)" % (fmt_mean_std(first), elapsed))
-            else:
-                log("%s (%.1f s)" % (", ".join("%s %s" % (row, fmt_mean_std(by_row[row]))
-                                               for row in job.row_names()), elapsed))
+            log(run_outcome(job, by_row) + " "
+                + progress_status(number, len(schedule), now - t0, now - started))
     except KeyboardInterrupt:
         log("\ninterrupted")
         return 130
@@ -1107,26 +1146,7 @@ def main(argv=None):
     }
     pooled = {key: pool_rounds(rounds) for key, rounds in results.items()}
     for interp in interps:
-        tables = []
-        entry = {
-            "python": interp["path"], "version": interp["full"],
-            "venvs": {c: {"name": venvs[(interp["short"], c)].name,
-                          "path": venvs[(interp["short"], c)].path,
-                          "packages": venvs[(interp["short"], c)].info.get("versions", {})}
-                      for c in args.configs},
-            "benchmarks": [], "suites": {},
-        }
-        for suite in SUITES:
-            names = [row for job in args.jobs if job.suite == suite for row in job.row_names()]
-            if not names:
-                continue
-            rows, geo = summarize(interp, args.configs, names, pooled)
-            tables.append((SUITE_TITLES[suite], rows, geo))
-            for row in rows:
-                row["suite"] = suite
-            entry["benchmarks"] += rows
-            entry["suites"][suite] = {"title": SUITE_TITLES[suite], "benchmarks": names,
-                                      "geomean": geo}
+        entry, tables = interpreter_summary(interp, args.configs, args.jobs, venvs, pooled)
         sections.append(render_section(interp, args.configs, venvs, tables, args.rounds))
         summary["interpreters"].append(entry)
 
@@ -1142,15 +1162,48 @@ def main(argv=None):
         f.write(markdown)
     with open(os.path.join(args.output, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
+    chart_json, chart_svg, not_drawn = chart.write_chart(summary, args.output)
     print(markdown)
     log("results: %s/{summary.md,summary.json} and %s/3.X/<venv>/<bench>.json"
         % (args.output, args.output))
+    if chart_svg:
+        log("chart: %s, drawn from %s (redraw: python3 benches/chart.py %s -o CHART.svg)"
+            % (chart_svg, chart_json, shown_path(chart_json)))
+    else:
+        log("chart: not drawn (%s); its data: %s" % (not_drawn, chart_json))
     if failures:
         log("%d run(s) FAILED:" % len(failures))
         for short, config, bench, result in failures:
             log("  %s %s %s: %s (see %s)" % (short, config, bench, result["error"], result["log"]))
         return 1
     return 0
+
+
+def interpreter_summary(interp, configs, jobs, venvs, pooled):
+    """One interpreter's part of summary.json, and its tables as render_section takes them
+    (title, rows, geometric means), one per suite. `pooled` maps (version, config, row) to the
+    result of pool_rounds."""
+    tables = []
+    entry = {
+        "python": interp["path"], "version": interp["full"],
+        "venvs": {c: {"name": venvs[(interp["short"], c)].name,
+                      "path": venvs[(interp["short"], c)].path,
+                      "packages": venvs[(interp["short"], c)].info.get("versions", {})}
+                  for c in configs},
+        "benchmarks": [], "suites": {},
+    }
+    for suite in SUITES:
+        names = [row for job in jobs if job.suite == suite for row in job.row_names()]
+        if not names:
+            continue
+        rows, geo = summarize(interp, configs, names, pooled)
+        tables.append((SUITE_TITLES[suite], rows, geo))
+        for row in rows:
+            row["suite"] = suite
+        entry["benchmarks"] += rows
+        entry["suites"][suite] = {"title": SUITE_TITLES[suite], "benchmarks": names,
+                                  "geomean": geo}
+    return entry, tables
 
 
 def build_schedule(jobs, interps, configs, rounds):

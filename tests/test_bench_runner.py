@@ -29,7 +29,9 @@ def result(values_per_process, rss=1000):
     std = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
     return {"mean": mean, "std": std, "n": len(values),
             "run_means": [sum(p) / len(p) for p in values_per_process],
-            "rss": rss, "json": "x.json"}
+            "median": sorted(values)[len(values) // 2] if len(values) % 2 else
+            sum(sorted(values)[len(values) // 2 - 1:len(values) // 2 + 1]) / 2,
+            "values": values, "rss": rss, "json": "x.json"}
 
 
 def test_pooling_two_rounds_equals_one_result_with_every_value():
@@ -450,3 +452,259 @@ def test_function_table_orders_by_the_largest_cost_in_any_column():
     lines = text.splitlines()
     assert lines[0].endswith("  a") and lines[1].endswith("  b") and len(lines) == 3
     assert lines[2].split() == ["51", "92", "(total)"]
+
+
+# --------------------------------------------------------------------------- chart and progress
+
+sys.path.insert(0, os.path.join(ROOT, "benches"))
+import chart  # noqa: E402  (run.py imports it the same way)
+
+
+def test_pooled_median_is_the_median_of_every_value_of_every_round():
+    pooled = run.pool_rounds([result([[1.0, 9.0]]), result([[2.0, 3.0], [4.0, 100.0]])])
+    assert pooled["median"] == 3.5
+    without_values = dict(result([[1.0, 2.0]]), values=None)
+    assert run.pool_rounds([without_values])["median"] is None
+
+
+class ChartVenv:
+    def __init__(self, short, config):
+        self.name = "bench-%s-%s" % (short, config)
+        self.path = "/venvs/" + self.name
+        self.info = {"versions": {"pyperf": "2.7.0"}}
+
+    def describe(self):
+        return "pyperf 2.7.0"
+
+
+def fake_summary(rounds_of, configs=("stock", "ours", "pyston"), only="nbody,closures,pp_chaos",
+                 versions=(("3.8", "3.8.18"),), rounds=1):
+    """A summary as main() builds it, from results rounds_of(short, config, row) gives: a list
+    of per-round per-process value lists, or a failure dict."""
+    jobs = parsed("--only", only).jobs
+    summary = {"date": "2024-05-01T12:00:00", "mode": "fast", "rounds": rounds,
+               "interpreters": []}
+    for short, full in versions:
+        interp = {"short": short, "full": full, "path": "/usr/bin/python" + short}
+        pooled = {}
+        for job in jobs:
+            for row in job.row_names():
+                for config in configs:
+                    given = rounds_of(short, config, row)
+                    pooled[(short, config, row)] = given if isinstance(given, dict) else \
+                        run.pool_rounds([result(r) for r in given])
+        venvs = {(short, c): ChartVenv(short, c) for c in configs}
+        entry, _ = run.interpreter_summary(interp, list(configs), jobs, venvs, pooled)
+        summary["interpreters"].append(entry)
+    return json.loads(json.dumps(summary))      # as read back from summary.json
+
+
+# stock 4 s, ours 2 s, pyston 1 s per value; each with a standard deviation of sqrt(2)
+SIMPLE = {"stock": [[[3.0, 5.0]]], "ours": [[[1.0, 3.0]]], "pyston": [[[0.0, 2.0]]]}
+
+
+def test_chart_json_has_times_ratios_spreads_and_geomeans():
+    def rounds_of(short, config, row):
+        if row == "pp_chaos" and config == "pyston":
+            return {"error": "AssertionError: self-check failed", "log": "x.log"}
+        return SIMPLE[config]
+    data = chart.chart_data(fake_summary(rounds_of))
+    assert data["format"] == chart.FORMAT and data["configs"] == ["stock", "ours", "pyston"]
+    assert data["mode"] == "fast" and data["rounds"] == 1
+    (version,) = data["versions"]
+    assert version["version"] == "3.8.18"
+    names = [b["benchmark"] for b in version["benchmarks"]]
+    assert names == ["bm_nbody", "bm_closures", "pp_chaos"]
+    nbody = version["benchmarks"][0]
+    assert nbody["suite"] == "ours"
+    assert nbody["times"]["stock"] == {"mean": 4.0, "std": pytest.approx(math.sqrt(2)),
+                                       "median": 4.0, "values": 2, "processes": 1, "rss": 1000}
+    assert nbody["times"]["ours"]["median"] == 2.0
+    ours = nbody["speedups"]["ours"]
+    r = math.sqrt((math.sqrt(2) / 4) ** 2 + (math.sqrt(2) / 2) ** 2)
+    assert ours["value"] == 2.0 and ours["rounds"] == [2.0]
+    assert (ours["low"], ours["high"]) == (pytest.approx(2 * math.exp(-r)),
+                                           pytest.approx(2 * math.exp(r)))
+    assert nbody["speedups"]["pyston"]["value"] == 4.0
+    assert nbody["speedups"]["ours_vs_pyston"]["value"] == 0.5
+    assert nbody["failed"] == {}
+    chaos = version["benchmarks"][2]
+    assert chaos["times"]["pyston"] is None
+    assert chaos["failed"] == {"pyston": "AssertionError: self-check failed"}
+    assert sorted(chaos["speedups"]) == ["ours"]
+    suites = {s["suite"]: s for s in version["suites"]}
+    assert suites["ours"]["benchmarks"] == ["bm_nbody", "bm_closures"]
+    geo = suites["ours"]["geomean"]["ours"]
+    assert geo["value"] == pytest.approx(2.0) and geo["benchmarks"] == 2
+    # two benchmarks with the same r: sqrt(2 r^2) / 2
+    assert geo["high"] == pytest.approx(2.0 * math.exp(r / math.sqrt(2)))
+    assert suites["pyperformance"]["geomean"]["ours"]["benchmarks"] == 1
+    assert "pyston" not in suites["pyperformance"]["geomean"]
+
+
+def test_with_rounds_the_spread_is_the_per_round_range():
+    per_round = {"stock": [[[4.0, 4.0]], [[6.0, 6.0]]], "ours": [[[2.0, 2.0]], [[4.0, 4.0]]]}
+    data = chart.chart_data(fake_summary(lambda s, c, r: per_round[c], configs=("stock", "ours"),
+                                         only="nbody", rounds=2))
+    ours = data["versions"][0]["benchmarks"][0]["speedups"]["ours"]
+    assert ours["value"] == pytest.approx(10.0 / 6.0)
+    assert (ours["low"], ours["high"], ours["rounds"]) == (1.5, 2.0, [2.0, 1.5])
+    geo = data["versions"][0]["suites"][0]["geomean"]["ours"]
+    assert (geo["low"], geo["high"]) == (1.5, 2.0)
+
+
+def parse_svg(text):
+    import xml.etree.ElementTree as ET
+    return ET.fromstring(text.encode("utf-8"))    # raises on XML that is not well-formed
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def bars(root, cls="bar"):
+    return [(panel.get("data-version"), rect.get("data-benchmark"), rect.get("data-config"),
+             float(rect.get("data-value")))
+            for panel in root.iter(SVG + "g") for rect in panel.iter(SVG + "rect")
+            if rect.get("class") == cls]
+
+
+def test_svg_has_one_bar_per_benchmark_and_configuration_per_version():
+    def rounds_of(short, config, row):
+        if (short, row, config) == ("3.10", "pp_chaos", "ours"):
+            return {"error": "boom", "log": "x.log"}
+        return SIMPLE[config]
+    data = chart.chart_data(fake_summary(rounds_of, versions=(("3.8", "3.8.18"),
+                                                              ("3.10", "3.10.13"))))
+    root = parse_svg(chart.render_svg(data))
+    assert [g.get("data-version") for g in root.iter(SVG + "g")] == ["3.8.18", "3.10.13"]
+    expected = [(v, b, c, {"ours": 2.0, "pyston": 4.0}[c])
+                for v in ("3.8.18", "3.10.13")
+                for b in ("bm_nbody", "bm_closures", "pp_chaos") for c in ("ours", "pyston")
+                if (v, b, c) != ("3.10.13", "pp_chaos", "ours")]
+    assert bars(root) == expected
+    # a geometric mean per suite, version and configuration, but none of no benchmark
+    geomeans = bars(root, "geomean")
+    assert len(geomeans) == 2 * 2 * 2 - 1
+    assert ("3.10.13", "geometric mean", "ours", 2.0) in geomeans
+    text = "".join(root.itertext())
+    assert "FAILED" in text and "Python 3.10.13" in text and "geometric mean" in text
+    # an error bar for every bar; the line at 1.0x in each panel
+    spreads = [p for p in root.iter(SVG + "path") if p.get("class") == "spread"]
+    assert len(spreads) == len(expected) + len(geomeans)
+    assert len([l for l in root.iter(SVG + "line") if l.get("class") == "baseline"]) == 2
+
+
+def test_svg_escapes_names_and_draws_only_the_configurations_run():
+    data = chart.chart_data(fake_summary(lambda s, c, r: SIMPLE[c], configs=("stock", "pyston"),
+                                         only="nbody"))
+    data["versions"][0]["benchmarks"][0]["benchmark"] = "a<b&c"
+    data["versions"][0]["suites"][0]["benchmarks"] = ["a<b&c"]
+    root = parse_svg(chart.render_svg(data))
+    assert [(b, c) for _, b, c, _ in bars(root)] == [("a<b&c", "pyston")]
+    assert "Pyston-lite 2.3.5" in "".join(root.itertext())
+    nothing = chart.chart_data(fake_summary(lambda s, c, r: SIMPLE[c], configs=("stock",),
+                                            only="nbody"))
+    with pytest.raises(chart.ChartError, match="neither ours nor pyston"):
+        chart.render_svg(nothing)
+
+
+def run_chart_cli(*argv):
+    import subprocess
+    return subprocess.run([sys.executable, os.path.join(ROOT, "benches", "chart.py")]
+                          + list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+
+
+def test_chart_cli_redraws_from_chart_json_or_summary_json(tmp_path):
+    summary = fake_summary(lambda s, c, r: SIMPLE[c])
+    json_path, svg_path, problem = chart.write_chart(summary, str(tmp_path))
+    assert problem is None
+    with open(svg_path) as f:
+        written = f.read()
+    out = tmp_path / "again.svg"
+    proc = run_chart_cli(json_path, "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(out)
+    assert out.read_text() == written
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    proc = run_chart_cli(str(tmp_path / "summary.json"), "-o", str(tmp_path / "from_summary.svg"))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "from_summary.svg").read_text() == written
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "cannot read"),
+    ("{not json", "is not JSON"),
+    ('{"benchmarks": []}', "neither chart data nor a runner summary"),
+    ('{"format": "pyston-lite-bench-chart", "format_version": 99}', "format version 99"),
+    ('{"interpreters": [{"venvs": {"stock": {}, "ours": {}}, "benchmarks": [], "suites": {}}]}',
+     "no benchmark in the results"),
+])
+def test_chart_cli_reports_bad_input_in_one_line(tmp_path, content, message):
+    path = tmp_path / "results.json"
+    if content is not None:
+        path.write_text(content)
+    proc = run_chart_cli(str(path), "-o", str(tmp_path / "x.svg"))
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.svg").exists()
+
+
+def test_progress_status_counts_the_runs_left_and_estimates_their_time():
+    assert run.progress_status(7, 120, 22.94, 151.0) == \
+        "(22.9 s; 2 min 31 s elapsed, 113 of 120 runs left, about 40 min 38 s more)"
+    assert run.progress_status(1, 3, 5.0, 3700.0) == \
+        "(5.0 s; 1 h 01 min elapsed, 2 of 3 runs left, about 2 h 03 min more)"
+    assert run.progress_status(120, 120, 1.0, 42.0) == "(1.0 s; 42 s elapsed, all 120 runs done)"
+
+
+def test_run_outcome_shows_each_row_or_the_failure():
+    nbody, deepcopy = parsed("--only", "nbody,pp_deepcopy").jobs
+    assert run.run_outcome(nbody, {"bm_nbody": result([[0.02, 0.03]])}) == "25.0 ms ± 7.1 ms"
+    rows = {row: result([[1e-6, 1e-6]]) for row in deepcopy.row_names()}
+    assert run.run_outcome(deepcopy, rows) == \
+        "pp_deepcopy 1.00 us ± 0.00 us, pp_deepcopy_reduce 1.00 us ± 0.00 us, " \
+        "pp_deepcopy_memo 1.00 us ± 0.00 us"
+    failed = {"error": "AssertionError", "log": "x.log"}
+    assert run.run_outcome(deepcopy, {row: failed for row in rows}) == "FAILED: AssertionError"
+
+
+def test_main_prints_a_progress_line_per_run_and_writes_the_chart(tmp_path, monkeypatch, capsys):
+    """The whole of main() with the interpreter probe, the venvs and the runs replaced."""
+    monkeypatch.setattr(run, "probe_python", lambda path: (path, "3.10", "3.10.13"))
+    monkeypatch.setattr(run, "wheel_files", lambda directory, short: [])
+
+    def ensure(self, base_python, full_version, wheels):
+        self.info = {"versions": {"pyperf": "2.7.0"}}
+    monkeypatch.setattr(run.Venv, "ensure", ensure)
+    times = {"stock": 4.0, "ours": 2.0, "pyston": 1.0}
+
+    def run_one(venv, job, json_path, mode_args, timeout):
+        if (venv.config, job.name) == ("pyston", "bm_closures"):
+            return {row: {"error": "boom", "log": "x.log"} for row in job.row_names()}
+        value = times[venv.config]
+        return {row: result([[value, value]]) for row in job.row_names()}
+    monkeypatch.setattr(run, "run_one", run_one)
+    out = tmp_path / "results"
+    status = run.main(["--python", "python3.10", "--wheels", str(tmp_path), "--fast",
+                       "--only", "nbody,closures", "-o", str(out),
+                       "--venv-root", str(tmp_path / "venvs")])
+    assert status == 1                  # one run failed
+    captured = capsys.readouterr()
+    lines = [l for l in captured.err.splitlines() if l.startswith("[")]
+    assert len(lines) == 6
+    for number, line in enumerate(lines, 1):
+        assert line.startswith("[%d/6] 3.10 " % number)
+        left = 6 - number
+        assert line.endswith("all 6 runs done)" if left == 0 else "more)")
+        if left:
+            assert " elapsed, %d of 6 runs left, about " % left in line
+    assert sum("FAILED: boom" in l for l in lines) == 1
+    assert "| bm_nbody |" in captured.out          # the tables are still printed
+    assert "chart: %s, drawn from %s" % (out / "chart.svg", out / "chart.json") in captured.err
+    data = json.loads((out / "chart.json").read_text())
+    nbody = data["versions"][0]["benchmarks"][0]
+    assert nbody["speedups"]["ours"]["value"] == 2.0 and nbody["speedups"]["pyston"]["value"] == 4.0
+    assert data["versions"][0]["benchmarks"][1]["failed"] == {"pyston": "boom"}
+    assert len(bars(parse_svg((out / "chart.svg").read_text()))) == 3
