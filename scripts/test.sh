@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything CI runs, for each interpreter in $VERSIONS (default 3.7 3.8 3.9 3.10):
-# rustfmt (once), cargo test, the wheels, and pytest (API, autoload, differential corpus, CPython regression
+# rustfmt (once), cargo test, cargo clippy (the workspace lints in Cargo.toml), the wheels, and pytest (API, autoload, differential corpus, CPython regression
 # list) in a venv with both wheels installed. Stops at the first failure.
 source "$(dirname "$0")/common.sh"
 
@@ -17,6 +17,9 @@ for v in $VERSIONS; do
   step "Python $v: cargo test"
   PYO3_PYTHON="$python" CARGO_TARGET_DIR="$ROOT/target/py${v//./}" \
     cargo test --workspace --quiet --manifest-path "$ROOT/Cargo.toml"
+  step "Python $v: cargo clippy"
+  PYO3_PYTHON="$python" CARGO_TARGET_DIR="$ROOT/target/py${v//./}" \
+    cargo clippy --workspace --all-targets --release --quiet --manifest-path "$ROOT/Cargo.toml" -- -D warnings
   step "Python $v: wheels"
   build_wheels "$v" "$python"
   step "Python $v: test venv"

@@ -242,7 +242,7 @@ fn info<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
 /// The machine code of a compiled function, for tools: `(address, length, [(bytecode
 /// offset, native offset), ...])`, or None when it has none.
 #[pyfunction]
-fn _code_map(obj: &Bound<'_, PyAny>) -> PyResult<Option<(usize, usize, Vec<(usize, usize)>)>> {
+fn _code_map(obj: &Bound<'_, PyAny>) -> PyResult<Option<jit::CodeMap>> {
     let code = code_of(obj)?;
     // SAFETY: `code` is a live code object (we hold a reference) and the GIL is held.
     let state = unsafe { code_state::get(code.as_ptr().cast::<PyCodeObject>()) };

@@ -178,7 +178,7 @@ mod registry {
             .collect();
         drop(live);
         entries.extend(FREED.lock().iter().cloned());
-        entries.sort_by(|a, b| b.entries.cmp(&a.entries));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.entries));
         entries.truncate(TOP);
         entries
     }

@@ -277,7 +277,7 @@ unsafe fn matching_pattern(frame: *mut PyFrameObject) -> Option<Arc<str>> {
     let qualname = unsafe {
         let globals = (*frame).f_globals;
         let mut below = (*frame).f_back;
-        while !below.is_null() && !((*below).f_globals == globals && is_module_body(below)) {
+        while !below.is_null() && ((*below).f_globals != globals || !is_module_body(below)) {
             below = (*below).f_back;
         }
         let module_body = (!below.is_null()).then(|| (*below).f_code);

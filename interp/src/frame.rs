@@ -485,8 +485,8 @@ unsafe fn unwind_blocks(
     exit_status: u64,
 ) -> (*mut *mut PyObject, Unwound) {
     use crate::ops::{push_exception_for_handler, unwind_except_handler, EXCEPT_HANDLER};
-    // SAFETY: live frame (caller).
     let raised_at = match exit_status >> status::JUMP_TARGET_SHIFT {
+        // SAFETY: live frame (caller).
         0 => unsafe { (*frame).f_lasti },
         at => at as i32 - 1,
     };

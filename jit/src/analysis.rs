@@ -39,7 +39,7 @@ impl Analysis {
 /// Analyses `co_code`. Fails on bytecode this version's evaluator could not run either:
 /// unknown opcodes, jumps outside the code or into the middle of an `EXTENDED_ARG` run.
 pub fn analyze(co_code: &[u8]) -> Result<Analysis, CompileFailure> {
-    if co_code.is_empty() || co_code.len() % CODE_UNIT_BYTES != 0 {
+    if co_code.is_empty() || !co_code.len().is_multiple_of(CODE_UNIT_BYTES) {
         return Err(CompileFailure::MalformedBytecode);
     }
     let instructions = bytecode::decode(co_code);

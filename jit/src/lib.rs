@@ -91,9 +91,13 @@ pub fn has_backward_jump(co_code: &[u8]) -> bool {
     interp::bytecode::Instructions::new(co_code).any(|i| i.jump_target().is_some_and(|t| t <= i.offset))
 }
 
+/// A compiled function's machine code for tools: its address, its length, and `(bytecode
+/// offset, native offset)` for each instruction that has an entry.
+pub type CodeMap = (usize, usize, Vec<(usize, usize)>);
+
 impl CompiledCode {
     /// See [`compiled::MachineCode::code_map`]; `None` on versions without a code generator.
-    pub fn code_map(&self) -> Option<(usize, usize, Vec<(usize, usize)>)> {
+    pub fn code_map(&self) -> Option<CodeMap> {
         #[cfg(codegen)]
         return self.machine.as_ref().map(|m| m.code_map());
         #[cfg(not(codegen))]

@@ -258,7 +258,7 @@ fn run_compiled_raw<'py>(
         }
         let address_of = |offset| machine.address_of(offset);
         let start = machine.entry_address(-1).expect("a fresh frame enters at the start");
-        let result = run_compiled_frame(tstate, frame, machine.entry(), start, &address_of, interp::cpython::_PyEval_EvalFrameDefault);
+        let result = run_compiled_frame(tstate, frame, machine.entry(), start, address_of, interp::cpython::_PyEval_EvalFrameDefault);
         ffi::Py_DECREF(frame.cast());
         Bound::from_owned_ptr_or_err(py, result)
     };
@@ -350,15 +350,19 @@ fn recursion_limit_is_enforced_at_entry() {
         let _ = <pyo3::panic::PanicException as pyo3::PyTypeInfo>::type_object(py);
         // SAFETY: GIL held; pretend the thread is already `limit` frames deep, then restore.
         let tstate = unsafe { PyThreadState_Get() };
-        let saved = unsafe { (*tstate).recursion_depth }; // SAFETY: as above.
-        unsafe { (*tstate).recursion_depth = limit }; // SAFETY: as above.
+        // SAFETY: as above.
+        let saved = unsafe { (*tstate).recursion_depth };
+        // SAFETY: as above.
+        unsafe { (*tstate).recursion_depth = limit };
         let outcome = run_compiled_raw(py, &globals, "f", &args);
-        unsafe { (*tstate).recursion_depth = saved }; // SAFETY: as above.
+        // SAFETY: as above.
+        unsafe { (*tstate).recursion_depth = saved };
         let outcome = render(py, outcome);
         assert!(outcome.contains("RecursionError: maximum recursion depth exceeded"), "{outcome}");
         // The failed check undid its increment, and the next call runs normally.
-        assert_eq!(unsafe { (*tstate).recursion_depth }, saved); // SAFETY: as above.
-                                                                 // SAFETY: as above (3.10 has no `overflowed`).
+        // SAFETY: as above.
+        assert_eq!(unsafe { (*tstate).recursion_depth }, saved);
+        // SAFETY: as above (3.10 has no `overflowed`).
         #[cfg(not(py310))]
         unsafe {
             (*tstate).overflowed = 0

@@ -366,7 +366,9 @@ unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObjec
     }
     // The owner's own entry if it has one (its type changed), so that an owner never has
     // two; else an empty one; else round robin.
-    let owner_key = if Py_TYPE(owner) == std::ptr::addr_of_mut!(PyModule_Type) { owner as usize } else { Py_TYPE(owner) as usize };
+    // SAFETY: live owner (caller).
+    let owner_type = unsafe { Py_TYPE(owner) };
+    let owner_key = if owner_type == std::ptr::addr_of_mut!(PyModule_Type) { owner as usize } else { owner_type as usize };
     let own = cache.entries.iter().position(|e| e.kind != kind::EMPTY && e.owner == owner_key);
     let victim = match own.or_else(|| cache.entries.iter().position(|e| e.kind == kind::EMPTY)) {
         Some(index) => index,

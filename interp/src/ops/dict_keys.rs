@@ -78,18 +78,27 @@ pub unsafe fn release_keys(keys: *mut u8) {
 }
 
 /// `dict->ma_keys`.
+///
+/// # Safety
+/// `dict` is a live dict.
 pub unsafe fn keys_of(dict: *mut PyObject) -> *mut u8 {
     // SAFETY: live dict (caller); the offset is probed.
     unsafe { *dict.cast::<u8>().add(layout::DICT_MA_KEYS).cast::<*mut u8>() }
 }
 
 /// `dict->ma_values` (NULL for a combined dict).
+///
+/// # Safety
+/// `dict` is a live dict.
 pub unsafe fn values_of(dict: *mut PyObject) -> *mut *mut PyObject {
     // SAFETY: live dict (caller); the offset is probed.
     unsafe { *dict.cast::<u8>().add(layout::DICT_MA_VALUES).cast::<*mut *mut PyObject>() }
 }
 
 /// Reads the `isize` at `offset` ([`DK_SIZE`], [`DK_NENTRIES`]) in a keys object.
+///
+/// # Safety
+/// `keys` is a live dict-keys object; `offset` one of its header fields.
 pub unsafe fn keys_field(keys: *mut u8, offset: usize) -> isize {
     // SAFETY: live keys object (caller), offset inside its header.
     unsafe { *keys.add(offset).cast::<isize>() }
@@ -99,8 +108,8 @@ pub unsafe fn keys_field(keys: *mut u8, offset: usize) -> isize {
 fn entry_offset_for(dk_size: isize, index: isize) -> usize {
     let width = match dk_size {
         ..=0xff => 1,
-        ..=0xffff => 2,
-        ..=0xffff_ffff => 4,
+        0x100..=0xffff => 2,
+        0x1_0000..=0xffff_ffff => 4,
         _ => 8,
     };
     DK_INDICES + dk_size as usize * width + index as usize * ENTRY_SIZE
@@ -113,8 +122,8 @@ unsafe fn index_at(keys: *mut u8, dk_size: isize, slot: usize) -> isize {
         let indices = keys.add(DK_INDICES);
         match dk_size {
             ..=0xff => *indices.cast::<i8>().add(slot) as isize,
-            ..=0xffff => *indices.cast::<i16>().add(slot) as isize,
-            ..=0xffff_ffff => *indices.cast::<i32>().add(slot) as isize,
+            0x100..=0xffff => *indices.cast::<i16>().add(slot) as isize,
+            0x1_0000..=0xffff_ffff => *indices.cast::<i32>().add(slot) as isize,
             _ => *indices.cast::<i64>().add(slot) as isize,
         }
     }

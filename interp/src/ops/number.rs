@@ -29,12 +29,18 @@ pub unsafe extern "C" fn binary_op(sp: *mut *mut PyObject, op: BinaryFn) -> i32 
 }
 
 /// `BINARY_POWER`: `PyNumber_Power(a, b, None)`.
+///
+/// # Safety
+/// GIL held; `a` and `b` live.
 pub unsafe extern "C" fn number_power(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded operands are live (binary_op's caller owns them).
     unsafe { pyo3_ffi::PyNumber_Power(a, b, pyo3_ffi::Py_None()) }
 }
 
 /// `INPLACE_POWER`: `PyNumber_InPlacePower(a, b, None)`.
+///
+/// # Safety
+/// GIL held; `a` and `b` live.
 pub unsafe extern "C" fn number_inplace_power(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
     // SAFETY: as number_power.
     unsafe { pyo3_ffi::PyNumber_InPlacePower(a, b, pyo3_ffi::Py_None()) }
