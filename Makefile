@@ -10,5 +10,8 @@ bench:  ## build, install into venvs and run the benchmark suite on every interp
 count:  ## the same venvs, counted under callgrind instead of timed (needs valgrind)
 	BENCH_SCRIPT=count.py scripts/bench.sh $(COUNT_ARGS)
 
+wheels:  ## manylinux wheels into dist/, checked with auditwheel and installed offline into fresh venvs
+	scripts/wheels.sh
+
 fork-soak:  ## tests/test_fork.py ROUNDS times (default 100) per interpreter, after make test
 	scripts/fork_soak.sh

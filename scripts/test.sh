@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything CI runs, for each interpreter in $VERSIONS (default 3.7 3.8 3.9 3.10):
-# rustfmt (once), cargo test, cargo clippy (the workspace lints in Cargo.toml), the wheels, and pytest (API, autoload, differential corpus, CPython regression
-# list) in a venv with both wheels installed. Stops at the first failure.
+# rustfmt (once), cargo test, cargo clippy (the workspace lints in Cargo.toml), the wheels, and
+# pytest (API, autoload, differential corpus, CPython regression list, auditwheel policy of the
+# wheel) in a venv with both wheels installed. Stops at the first failure.
 source "$(dirname "$0")/common.sh"
 
 declare -A PY
@@ -23,7 +24,7 @@ for v in $VERSIONS; do
   step "Python $v: wheels"
   build_wheels "$v" "$python"
   step "Python $v: test venv"
-  venv_python="$(make_venv "test-$v" "$python" pytest "coverage>=6,<8")"
+  venv_python="$(make_venv "test-$v" "$python" pytest "coverage>=6,<8" auditwheel)"
   step "Python $v: pytest"
   (cd "$ROOT" && PYSTON_LITE_WHEELHOUSE="$DIST" "$venv_python" -m pytest tests ${PYTEST_ARGS:-})
 done

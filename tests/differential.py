@@ -15,6 +15,13 @@ Every run gets the same environment apart from those variables: any inherited
 The working directory is the program's directory and argv is
 ``[python, <file name relative to that directory>]``.
 
+The JIT runs must also really compile: each writes its exit statistics to a file
+(``PYSTON_LITE_STATS_FILE``), and the threshold-0 run its compiled code objects to a perf map
+(``PYSTON_LITE_PERF_MAP``). A program fails when, at threshold 0, no code object of its own
+file was compiled (code of the start-up, ``site`` and the standard library compiles in every
+run, so a count above zero alone proves nothing), or when any JIT run had a compile failure,
+unless ``EXPECTED_COMPILE_FAILURES`` lists that program and reason with why.
+
 A program named ``something_pyXY.py`` uses syntax of Python X.Y and is skipped on older
 interpreters (see ``skip_reason``).
 
@@ -28,8 +35,9 @@ Command line::
 
     python tests/differential.py [--python PYTHON] [--timeout S] [programs...]
 
-prints one line per program (PASS / DIFF / SKIP) and a unified diff for every difference;
-exit status 1 when any program differs. Without arguments it runs all of tests/programs/.
+prints one line per program (PASS / DIFF / FAIL / SKIP) and a unified diff for every
+difference; FAIL is a program whose output agrees but whose compile check does not. Exit
+status 1 when any program differs or fails. Without arguments it runs all of tests/programs/.
 """
 
 import argparse
@@ -40,8 +48,10 @@ import glob
 import os
 import re
 import signal
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -65,6 +75,16 @@ MODE_ENV = {
     "threshold0": {"PYSTON_LITE_THRESHOLD": "0"},
     "default": {},
 }
+
+# The JIT modes, whose runs report what they compiled; in the first, every code object is
+# compiled at its first entry, so the program's own code must be among the compiled.
+JIT_MODES = ("threshold0", "default")
+OWN_CODE_MODE = "threshold0"
+
+# Corpus programs allowed a compile failure: {program file name: {failure reason: why the
+# reason is expected there}}. Empty: every code object that any corpus program runs compiles,
+# on every supported version. An entry whose failure no longer happens is reported too.
+EXPECTED_COMPILE_FAILURES = {}
 
 VERSION_SUFFIX = re.compile(r"_py(\d)(\d+)\.py$")
 
@@ -112,12 +132,57 @@ def programs(directory=PROGRAMS_DIR):
     return sorted(glob.glob(os.path.join(directory, "*.py")))
 
 
-class Result(collections.namedtuple("Result", "stdout stderr returncode timed_out seconds")):
+class Result(collections.namedtuple("Result", "stdout stderr returncode timed_out seconds jit")):
     """The outcome of one run: stdout and stderr as bytes, the exit status (negative: killed
-    by that signal; None when the run timed out)."""
+    by that signal; None when the run timed out), and what the JIT compiled (a JitReport,
+    None when not asked for)."""
 
-    def __new__(cls, stdout, stderr, returncode, timed_out=False, seconds=0.0):
-        return super().__new__(cls, stdout, stderr, returncode, timed_out, seconds)
+    def __new__(cls, stdout, stderr, returncode, timed_out=False, seconds=0.0, jit=None):
+        return super().__new__(cls, stdout, stderr, returncode, timed_out, seconds, jit)
+
+
+class JitReport(collections.namedtuple("JitReport", "reports compiled failed own_compiled")):
+    """What the JIT did in one run: the number of exit statistics reports written (one per
+    process that had pyston_lite enabled), code objects compiled and {reason: count} of
+    compile failures summed over them, and the number of the program's own code objects in
+    the perf map (None when there was none asked for)."""
+
+
+SUMMARY = re.compile(r"^pyston_lite stats: entries=\d+ code_objects=\d+ compiled=(\d+) .*failed=\{([^}]*)\}", re.M)
+
+
+def parse_stats(text):
+    """(reports, compiled, {reason: count}) from the text of a PYSTON_LITE_STATS_FILE,
+    summed over the summary lines of all the reports in it."""
+    reports, compiled, failed = 0, 0, collections.Counter()
+    for match in SUMMARY.finditer(text):
+        reports += 1
+        compiled += int(match.group(1))
+        for item in filter(None, (part.strip() for part in match.group(2).split(","))):
+            reason, count = item.rsplit(":", 1)
+            failed[reason.strip()] += int(count)
+    return reports, compiled, dict(failed)
+
+
+def own_code_in_perf_map(text, program, cwd):
+    """The names of the code objects of the file `program` among the perf map lines
+    `text` ('START SIZE py::<name>:<file>:<line>'; a relative file is relative to `cwd`)."""
+    target = os.path.realpath(program)
+    names = []
+    for line in text.splitlines():
+        parts = line.split(" ", 2)
+        if len(parts) != 3 or not parts[2].startswith("py::"):
+            continue
+        name_and_file = parts[2][len("py::"):].rsplit(":", 1)[0]
+        name, _, filename = name_and_file.partition(":")
+        if os.path.realpath(os.path.join(cwd, filename)) == target:
+            names.append(name)
+    return names
+
+
+def perf_map_path(pid):
+    """Where the JIT writes the perf map of process `pid` (src/perf_map.rs)."""
+    return "/tmp/perf-%d.map" % pid
 
 
 class Difference(collections.namedtuple("Difference", "program mode what detail")):
@@ -130,6 +195,62 @@ class Difference(collections.namedtuple("Difference", "program mode what detail"
             os.path.basename(self.program), self.what, self.mode, REFERENCE, self.detail)
 
 
+class CompileProblem(collections.namedtuple("CompileProblem", "program mode what detail")):
+    """A JIT run whose output may agree with the reference but which did not compile as it
+    must. `what` is 'stats' (no statistics were written), 'failed' (compile failures),
+    'compiled' (none of the program's own code compiled at threshold 0) or 'expected' (an
+    EXPECTED_COMPILE_FAILURES entry that no longer happens)."""
+
+    def __str__(self):
+        return "%s: compile check '%s' fails in mode %s\n%s" % (
+            os.path.basename(self.program), self.what, self.mode, self.detail)
+
+
+def _reasons(failed):
+    return ", ".join("%s: %d" % (reason, failed[reason]) for reason in sorted(failed))
+
+
+def compile_problems(path, results, expected=None):
+    """The CompileProblems of the runs `results` ({mode: Result}) of program `path`: every
+    JIT run with a report must have written statistics and have no compile failure other
+    than those `expected` ({reason: why}; default: EXPECTED_COMPILE_FAILURES for the
+    program), and the OWN_CODE_MODE run must have compiled code of the program's file."""
+    name = os.path.basename(path)
+    expected = EXPECTED_COMPILE_FAILURES.get(name, {}) if expected is None else expected
+    how = ("to see them: PYSTON_LITE_THRESHOLD=0 PYSTON_LITE_STATS=1 python %s (the table "
+           "at exit), or pyston_lite.info(function)['reason']" % name)
+    found = []
+    seen = set()
+    for mode, result in results.items():
+        jit = result.jit
+        if jit is None or result.timed_out:
+            continue
+        if jit.reports == 0:
+            found.append(CompileProblem(path, mode, "stats", (
+                "the run wrote no pyston_lite statistics (PYSTON_LITE_STATS_FILE): pyston_lite "
+                "was not enabled, or the process ended without running atexit (exit status %s)"
+                % describe_status(result.returncode))))
+            continue
+        seen.update(jit.failed)
+        unexpected = {r: n for r, n in jit.failed.items() if r not in expected}
+        if unexpected:
+            found.append(CompileProblem(path, mode, "failed", (
+                "code objects failed to compile: %s (%d compiled); %s. A failure that is right "
+                "belongs in differential.EXPECTED_COMPILE_FAILURES with the reason why"
+                % (_reasons(unexpected), jit.compiled, how))))
+        if mode == OWN_CODE_MODE and jit.own_compiled == 0:
+            found.append(CompileProblem(path, mode, "compiled", (
+                "no code object of %s was compiled at threshold 0 (%d code objects compiled, "
+                "none of them from it; failures: %s)" % (name, jit.compiled, _reasons(jit.failed) or "none"))))
+    checked = any(r.jit is not None and r.jit.reports and not r.timed_out for r in results.values())
+    stale = sorted(set(expected) - seen)
+    if checked and stale:
+        found.append(CompileProblem(path, OWN_CODE_MODE, "expected", (
+            "EXPECTED_COMPILE_FAILURES lists %s for %s, but no run failed so: remove the entry"
+            % (", ".join(stale), name))))
+    return found
+
+
 def kill_group(process):
     """Kills `process` and everything it started (it leads its own session)."""
     try:
@@ -138,24 +259,63 @@ def kill_group(process):
         process.kill()
 
 
-def run_program(path, mode, python=None, timeout=TIMEOUT, extra_env=None):
+def run_program(path, mode, python=None, timeout=TIMEOUT, extra_env=None, jit_report=False):
     """Runs the program `path` once in `mode`; returns a Result. The child runs in the
     program's directory with argv [python, file name]; after `timeout` seconds it is killed
-    and the Result has timed_out=True, returncode None."""
+    and the Result has timed_out=True, returncode None. With `jit_report` (a JIT mode only),
+    the run writes its statistics to a temporary file (and in OWN_CODE_MODE its perf map),
+    read into Result.jit and then removed."""
     path = os.path.abspath(path)
     cwd, name = os.path.split(path)
     argv = [python or sys.executable, name]
+    env_extra, report_dir = {}, None
+    if jit_report:
+        if mode not in JIT_MODES:
+            raise ValueError("mode %r runs without the JIT: no report to collect" % mode)
+        report_dir = tempfile.mkdtemp(prefix="differential-")
+        env_extra["PYSTON_LITE_STATS_FILE"] = os.path.join(report_dir, "stats.txt")
+        if mode == OWN_CODE_MODE:
+            env_extra["PYSTON_LITE_PERF_MAP"] = "1"
+    env_extra.update(extra_env or {})
     start = time.monotonic()
     process = subprocess.Popen(
-        argv, cwd=cwd, env=mode_env(mode, extra=extra_env), stdin=subprocess.DEVNULL,
+        argv, cwd=cwd, env=mode_env(mode, extra=env_extra), stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    timed_out = False
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         kill_group(process)
         stdout, stderr = process.communicate()
-        return Result(stdout, stderr, None, True, time.monotonic() - start)
-    return Result(stdout, stderr, process.returncode, False, time.monotonic() - start)
+        timed_out = True
+    seconds = time.monotonic() - start
+    jit = _collect_report(report_dir, process.pid, path, cwd, mode) if report_dir else None
+    return Result(stdout, stderr, None if timed_out else process.returncode, timed_out, seconds, jit)
+
+
+def _collect_report(report_dir, pid, path, cwd, mode):
+    """The JitReport of the finished run `pid`; removes its stats file and perf map."""
+    try:
+        stats_path = os.path.join(report_dir, "stats.txt")
+        text = ""
+        if os.path.exists(stats_path):
+            with open(stats_path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        reports, compiled, failed = parse_stats(text)
+    finally:
+        shutil.rmtree(report_dir, ignore_errors=True)
+    own = None
+    if mode == OWN_CODE_MODE:
+        map_path = perf_map_path(pid)
+        own = []
+        if os.path.exists(map_path):
+            try:
+                with open(map_path, encoding="utf-8", errors="replace") as f:
+                    own = own_code_in_perf_map(f.read(), path, cwd)
+            finally:
+                os.unlink(map_path)
+        own = len(own)
+    return JitReport(reports, compiled, failed, own)
 
 
 def describe_status(returncode):
@@ -210,19 +370,23 @@ def differences(path, results):
 
 
 def run_all_modes(path, python=None, timeout=TIMEOUT, modes=MODES, extra_env=None):
-    """{mode: Result} for every mode, the runs done concurrently. `extra_env` maps a mode
-    to additional environment variables for that mode's run only."""
+    """{mode: Result} for every mode, the runs done concurrently, the JIT modes with a
+    JitReport. `extra_env` maps a mode to additional environment variables for that mode's
+    run only."""
     extra_env = extra_env or {}
     with concurrent.futures.ThreadPoolExecutor(len(modes)) as pool:
-        futures = {mode: pool.submit(run_program, path, mode, python, timeout, extra_env.get(mode))
+        futures = {mode: pool.submit(run_program, path, mode, python, timeout, extra_env.get(mode),
+                                     mode in JIT_MODES)
                    for mode in modes}
         return {mode: futures[mode].result() for mode in modes}
 
 
 def compare(path, python=None, timeout=TIMEOUT, extra_env=None):
     """Runs `path` in every mode; returns the list of Differences with the disabled
-    (stock) run, empty when all runs agree byte for byte."""
-    return differences(path, run_all_modes(path, python, timeout, extra_env=extra_env))
+    (stock) run followed by the CompileProblems of the JIT runs, empty when all runs agree
+    byte for byte and compiled as they must."""
+    results = run_all_modes(path, python, timeout, extra_env=extra_env)
+    return differences(path, results) + compile_problems(path, results)
 
 
 def main(argv=None):
@@ -254,15 +418,19 @@ def main(argv=None):
         results = run_all_modes(path, args.python, args.timeout)
         found = differences(path, results)
         status = "DIFF" if found else "PASS"
+        problems = compile_problems(path, results)
+        if problems and not found:
+            status = "FAIL"
+        found += problems
         counts[status] += 1
         times = " ".join("%s %.2fs" % (mode, results[mode].seconds) for mode in MODES)
         print("%s %-*s  exit %s  %s" % (status, width, name, results[REFERENCE].returncode, times),
               flush=True)
         for difference in found:
             print(str(difference).rstrip("\n"), flush=True)
-    print("differential: %d passed, %d differ, %d skipped" % (
-        counts["PASS"], counts["DIFF"], counts["SKIP"]))
-    return 1 if counts["DIFF"] else 0
+    print("differential: %d passed, %d differ, %d fail the compile check, %d skipped" % (
+        counts["PASS"], counts["DIFF"], counts["FAIL"], counts["SKIP"]))
+    return 1 if counts["DIFF"] or counts["FAIL"] else 0
 
 
 if __name__ == "__main__":
