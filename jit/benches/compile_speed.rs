@@ -1,6 +1,6 @@
 //! Compile speed (criterion): analysis + x86-64 code generation + install into the arena,
-//! over every compilable function of a few stdlib modules, on an embedded 3.8 interpreter.
-//! Run: `PYO3_PYTHON=$(pyenv root)/versions/3.8.18/bin/python cargo bench -p pyston_lite_jit`.
+//! over every compilable function of a few stdlib modules, on the embedded interpreter `PYO3_PYTHON` names.
+//! Run, e.g. for 3.8: `PYO3_PYTHON=$(pyenv root)/versions/3.8.18/bin/python cargo bench -p pyston_lite_jit`.
 //! The time per iteration divided by the instruction count printed at start gives µs per
 //! bytecode instruction.
 

@@ -1,4 +1,4 @@
-//! End to end on an embedded 3.8 interpreter: compile a function's code object to x86-64,
+//! End to end on an embedded interpreter (the one `PYO3_PYTHON` names, 3.7–3.10): compile a function's code object to x86-64,
 //! run a fresh frame of it through the driver, and compare with what CPython computes —
 //! results, exceptions and tracebacks.
 #![cfg(codegen)]
