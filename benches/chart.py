@@ -240,14 +240,7 @@ def render_svg(data):
     width = label_width + len(data["versions"]) * (panel_width + PANEL_GAP) + 10
     height = plot_bottom + 34
 
-    out = []
-    add = out.append
-    add('<?xml version="1.0" encoding="UTF-8"?>')
-    add('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" %s '
-        'font-size="11">' % (width, height, width, height, FONT))
-    add('<rect x="0" y="0" width="%d" height="%d" fill="white"/>' % (width, height))
     title = "Speedup over stock CPython (stock mean time / mean time; higher is faster)"
-    add('<text x="10" y="20" font-size="15" font-weight="bold">%s</text>' % escape(title))
     details = "mode: %s" % data.get("mode", "?")
     if data.get("rounds", 1) > 1:
         details += ", %d rounds pooled; error bars: lowest to highest per-round ratio" \
@@ -259,6 +252,16 @@ def render_svg(data):
     details += "; pale bar: not significant (Welch t-test, 95%)"
     if data.get("date"):
         details = "%s, %s" % (data["date"], details)
+    # Wide enough for the title (15 px bold) and the details line (11 px) as well.
+    width = max(width, int(20 + 9 * len(title)), int(20 + 6.2 * len(details)))
+
+    out = []
+    add = out.append
+    add('<?xml version="1.0" encoding="UTF-8"?>')
+    add('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" %s '
+        'font-size="11">' % (width, height, width, height, FONT))
+    add('<rect x="0" y="0" width="%d" height="%d" fill="white"/>' % (width, height))
+    add('<text x="10" y="20" font-size="15" font-weight="bold">%s</text>' % escape(title))
     add('<text x="10" y="38" fill="#444">%s</text>' % escape(details))
     # legend
     x = 10
