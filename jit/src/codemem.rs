@@ -1649,6 +1649,15 @@ mod tests {
         use std::sync::atomic::{AtomicBool, AtomicU64};
         use std::time::{Duration, Instant};
 
+        /// Held by the tests that pretend a fork (every arena of the process then makes a
+        /// private copy at its next write) and by the test that measures what is resident,
+        /// which such a copy in the middle would upset: cargo runs tests in parallel threads.
+        static PRETENDED_FORKS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+        fn no_pretended_fork_meanwhile() -> std::sync::MutexGuard<'static, ()> {
+            PRETENDED_FORKS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        }
+
         /// `mov eax, imm32; ret`
         fn return_const(value: i32) -> Vec<u8> {
             let mut code = vec![0xB8];
@@ -1736,6 +1745,7 @@ mod tests {
 
         #[test]
         fn codemem_default_backing_looks_anonymous_to_perf() {
+            let _serial = no_pretended_fork_meanwhile();
             // perf reads /tmp/perf-PID.map only for mappings named `//anon`, `/dev/zero…` or
             // `/anon_hugepage…`: the RX view must be one, also after a private copy.
             let mut arena = CodeMemory::new(MIB).unwrap();
@@ -1770,6 +1780,7 @@ mod tests {
 
         #[test]
         fn codemem_code_pages_are_resident_once() {
+            let _serial = no_pretended_fork_meanwhile();
             for backing in Backing::ALL {
                 let mut arena = arena_on(backing, 100 * MIB);
                 // Enough code and trap fill to pass the batch that triggers a drop, then one
@@ -1930,6 +1941,7 @@ mod tests {
 
         #[test]
         fn codemem_code_keeps_running_while_the_views_are_replaced() {
+            let _serial = no_pretended_fork_meanwhile();
             // A private copy replaces both views under code that another thread is running:
             // that thread must never find its page missing or different.
             for backing in Backing::ALL {
