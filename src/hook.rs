@@ -218,7 +218,7 @@ unsafe fn on_frame_entry(
     // the evaluator (its error path), then comes back here at its next resume; so does a
     // frame at the recursion limit (see `would_run_at_recursion_limit`).
     unsafe {
-        if throwflag != 0 || (*tstate).use_tracing() || !exact_dicts(frame) || interp::frame::would_run_at_recursion_limit(tstate) {
+        if throwflag != 0 || !interp::direct::may_run_compiled(tstate, frame) {
             count_interpreted(tstate, frame, throwflag);
             return None;
         }
@@ -248,7 +248,7 @@ unsafe fn count_interpreted(tstate: *mut PyThreadState, frame: *mut PyFrameObjec
             Interpreted::Throw
         } else if (*tstate).use_tracing() {
             Interpreted::Tracing
-        } else if !exact_dicts(frame) {
+        } else if !interp::direct::exact_dicts(frame) {
             Interpreted::GlobalsNotDict
         } else {
             Interpreted::RecursionLimit
@@ -293,12 +293,6 @@ pub unsafe fn compile_if_cold(state: &mut code_state::CodeState, code: *mut inte
         unsafe { compile_now(state, code) };
     }
     matches!(state.compile, CompileState::Compiled)
-}
-
-/// `f_globals` and `f_builtins` are exact dicts (what compiled name lookups assume).
-unsafe fn exact_dicts(frame: *mut PyFrameObject) -> bool {
-    // SAFETY: live frame (caller).
-    unsafe { pyo3::ffi::PyDict_CheckExact((*frame).f_globals) != 0 && pyo3::ffi::PyDict_CheckExact((*frame).f_builtins) != 0 }
 }
 
 /// Entries after which the code of `frame` is compiled: `loop_threshold` for code that

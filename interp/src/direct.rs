@@ -144,7 +144,7 @@ pub unsafe fn run_fresh_frame(
     unsafe {
         let direct = entry_of(code)?;
         let machine = direct.machine.as_ref()?;
-        if (*tstate).use_tracing() || crate::frame::would_run_at_recursion_limit(tstate) || !exact_dicts(frame) {
+        if !may_run_compiled(tstate, frame) {
             return None;
         }
         direct.entries += 1;
@@ -154,9 +154,24 @@ pub unsafe fn run_fresh_frame(
     }
 }
 
-/// `f_globals` and `f_builtins` are exact dicts (what compiled name lookups assume).
+/// Whether `frame`, which has machine code to run, may run it now: tracing is off, its
+/// globals and builtins are exact dicts, and it would not run at the recursion limit
+/// (the hook's test too, where a thrown-into generator is also excluded).
+///
+/// # Safety
+/// GIL held; `tstate` current; `frame` live.
 #[inline]
-unsafe fn exact_dicts(frame: *mut PyFrameObject) -> bool {
+pub unsafe fn may_run_compiled(tstate: *mut PyThreadState, frame: *mut PyFrameObject) -> bool {
+    // SAFETY: as the contract.
+    unsafe { !(*tstate).use_tracing() && exact_dicts(frame) && !crate::frame::would_run_at_recursion_limit(tstate) }
+}
+
+/// `f_globals` and `f_builtins` are exact dicts (what compiled name lookups assume).
+///
+/// # Safety
+/// `frame` live.
+#[inline]
+pub unsafe fn exact_dicts(frame: *mut PyFrameObject) -> bool {
     // SAFETY: live frame (caller).
     unsafe { pyo3_ffi::PyDict_CheckExact((*frame).f_globals) != 0 && pyo3_ffi::PyDict_CheckExact((*frame).f_builtins) != 0 }
 }
@@ -211,7 +226,7 @@ pub unsafe fn send_to_generator(gen: *mut PyObject, arg: *mut PyObject) -> Optio
         let direct = entry_of((*frame).f_code)?;
         let machine = direct.machine.as_ref()?;
         let target = machine.resume_address((*frame).f_lasti)?;
-        if (*tstate).use_tracing() || crate::frame::would_run_at_recursion_limit(tstate) || !exact_dicts(frame) {
+        if !may_run_compiled(tstate, frame) {
             return None;
         }
         direct.entries += 1;
