@@ -44,6 +44,20 @@ def run_python(code, env=None, args=(), python=None, cwd=None, timeout=120):
     )
 
 
+def run_cli(args, cwd, timeout=60):
+    """Runs `python ARGS...` (this interpreter) in `cwd` with the autoload off; the
+    CompletedProcess (text)."""
+    return subprocess.run(
+        [sys.executable] + list(args),
+        env=clean_env(DISABLE_PYSTON="1"),
+        cwd=str(cwd),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        universal_newlines=True,
+        timeout=timeout,
+    )
+
+
 def check_python(code, **kwargs):
     """run_python that must succeed; returns stdout."""
     result = run_python(code, **kwargs)

@@ -2,12 +2,11 @@
 would: same argv, same __main__, same traceback and exit status."""
 
 import os
-import subprocess
 import sys
 
 import pytest
 
-from conftest import clean_env
+from conftest import run_cli
 
 SCRIPT = """\
 import sys
@@ -23,15 +22,7 @@ if sys.argv[1:] == ["exit"]:
 
 
 def run(args, cwd):
-    return subprocess.run(
-        [sys.executable] + args,
-        env=clean_env(DISABLE_PYSTON="1"),
-        cwd=str(cwd),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        universal_newlines=True,
-        timeout=60,
-    )
+    return run_cli(args, cwd)
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ its first entry unless a pattern denies it, so each test checks both halves: the
 stays out of the compiler, everything else is compiled."""
 
 import json
-import subprocess
 import sys
 
 import pytest
 
-from conftest import COMPILES, check_python, clean_env, run_python
+from conftest import COMPILES, check_python, clean_env, run_cli, run_python
 
 pytestmark = pytest.mark.skipif(not COMPILES, reason="no code generator for this version: nothing compiles")
 
@@ -368,16 +367,8 @@ def test_bad_deny_file(tmp_path):
     ]
 
 
-def run_cli(args, cwd):
-    return subprocess.run(
-        [sys.executable, "-m", "pyston_lite"] + args,
-        env=clean_env(DISABLE_PYSTON="1"),
-        cwd=str(cwd),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        universal_newlines=True,
-        timeout=60,
-    )
+def run_pyston_cli(args, cwd):
+    return run_cli(["-m", "pyston_lite"] + args, cwd)
 
 
 def test_command_line_flags(tmp_path):
@@ -391,11 +382,11 @@ def test_command_line_flags(tmp_path):
         "print(*(p.info(fn)['state'] for fn in (f, g, h, k)))\n"
     )
     (tmp_path / "deny.txt").write_text("__main__:h\n")
-    result = run_cli(["--threshold", "0", "--deny", "__main__:f", "--deny", "__main__:k", "--deny-file", "deny.txt",
+    result = run_pyston_cli(["--threshold", "0", "--deny", "__main__:f", "--deny", "__main__:k", "--deny-file", "deny.txt",
                       "prog.py"], tmp_path)
     assert (result.returncode, result.stdout, result.stderr) == (0, "denied compiled denied denied\n", "")
-    bad = run_cli(["--deny", "a:b:c", "prog.py"], tmp_path)
+    bad = run_pyston_cli(["--deny", "a:b:c", "prog.py"], tmp_path)
     assert bad.returncode == 2 and 'invalid value "a:b:c" for deny' in bad.stderr, bad.stderr
-    assert run_cli(["--deny"], tmp_path).returncode == 2
-    help_text = run_cli(["--help"], tmp_path).stdout
+    assert run_pyston_cli(["--deny"], tmp_path).returncode == 2
+    help_text = run_pyston_cli(["--help"], tmp_path).stdout
     assert "--deny PATTERNS" in help_text and "PYSTON_LITE_DENY_FILE" in help_text
