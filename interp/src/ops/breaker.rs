@@ -14,10 +14,12 @@ use std::sync::atomic::{AtomicI32, Ordering::Relaxed};
 pub unsafe extern "C" fn handle_eval_breaker(tstate: *mut PyThreadState) -> i32 {
     // SAFETY: GIL held by this thread (caller); every address is probed for this version.
     unsafe {
-        // Signals, then pending calls (both gated inside; main thread only) — the exported
-        // equivalent of ceval's static handle_signals + make_pending_calls; only when their
-        // flags are up, as ceval does (not on every GIL hand-off).
-        if calls_or_signals_pending() && Py_MakePendingCalls() < 0 {
+        // Signals, then pending calls, each only when its own flag is up, as ceval does.
+        #[cfg(not(py37))]
+        if signals_pending().load(Relaxed) != 0 && handle_signals(tstate) < 0 {
+            return -1;
+        }
+        if pending_calls_to_do(tstate).load(Relaxed) != 0 && Py_MakePendingCalls() < 0 {
             return -1;
         }
         let drop_request = &*(gil_drop_request_addr((*tstate).interp) as *const AtomicI32);
@@ -39,42 +41,89 @@ pub unsafe extern "C" fn handle_eval_breaker(tstate: *mut PyThreadState) -> i32 
     }
 }
 
-/// A relaxed view of an `int` word of `_PyRuntime.ceval` (3.7/3.8).
-#[cfg(any(py37, py38))]
+/// ceval's static `handle_signals` (3.8+), through exported API: on the thread that handles
+/// signals, lower `signals_pending`, recompute the breaker, then run the Python handlers of
+/// the signals that arrived (raising again later if one raised).
+///
+/// Signals must not be handled through `Py_MakePendingCalls` when no pending call is due: it
+/// runs `make_pending_calls` after the handlers, which recomputes `eval_breaker` once more.
+/// A signal that lands in the few instructions of that recomputation (a handler that arms a
+/// short timer makes this likely) leaves `signals_pending` and `is_tripped` set but the
+/// breaker clear; nothing checks it again until some other event sets the breaker, so the
+/// handler runs late or never (CPython's `test_signal` stress tests lose signals that way).
+/// Here the last recomputation comes before `PyErr_CheckSignals`, as in ceval, so such a
+/// signal is still seen.
+///
+/// # Safety
+/// `tstate` is the current thread's state and holds the GIL.
+#[cfg(not(py37))]
+unsafe fn handle_signals(tstate: *mut PyThreadState) -> i32 {
+    // SAFETY: GIL held (caller); both functions are exported for this use.
+    unsafe {
+        // 3.8: main thread of the main interpreter; 3.9+: `_Py_ThreadCanHandleSignals`.
+        if _PyOS_IsMainThread() == 0 {
+            return 0;
+        }
+        signals_pending().store(0, Relaxed);
+        compute_eval_breaker(tstate);
+        if pyo3_ffi::PyErr_CheckSignals() < 0 {
+            signals_pending().store(1, Relaxed);
+            compute_eval_breaker(tstate);
+            return -1;
+        }
+        0
+    }
+}
+
+extern "C" {
+    /// Exported by signalmodule.c on 3.7–3.10: whether this thread handles signals.
+    #[cfg(not(py37))]
+    fn _PyOS_IsMainThread() -> std::os::raw::c_int;
+}
+
+/// A relaxed view of an `int` word of `_PyRuntime` at a probed offset.
 fn runtime_flag(offset: usize) -> &'static AtomicI32 {
     // SAFETY: the offset is probed for an int field of the static `_PyRuntime`, which ceval
     // itself reads and writes with relaxed atomics.
     unsafe { &*(crate::cpython::runtime_int_field(offset) as *const AtomicI32) }
 }
 
-/// ceval's gate for its signal and pending-call steps: 3.7 signals through `calls_to_do`;
-/// 3.8 has `signals_pending` too.
-#[cfg(any(py37, py38))]
-fn calls_or_signals_pending() -> bool {
-    use crate::cpython::layout;
-    #[cfg(py38)]
-    if runtime_flag(layout::RUNTIME_SIGNALS_PENDING).load(Relaxed) != 0 {
-        return true;
-    }
-    runtime_flag(layout::RUNTIME_PENDING_CALLS_TO_DO).load(Relaxed) != 0
-}
-
-/// 3.9+: the flags live per interpreter; `Py_MakePendingCalls` gates itself.
+/// A relaxed view of an `int` word of `tstate`'s interpreter at a probed offset (3.9+).
 #[cfg(not(any(py37, py38)))]
-fn calls_or_signals_pending() -> bool {
-    true
+fn interp_flag(tstate: *mut PyThreadState, offset: usize) -> &'static AtomicI32 {
+    // SAFETY: the current thread's interpreter outlives this call; the offset is a probed
+    // `int` field of it, which ceval accesses with relaxed atomics.
+    unsafe { &*((*tstate).interp.cast::<u8>().add(offset) as *const AtomicI32) }
 }
 
-/// ceval's `UNSIGNAL_ASYNC_EXC` (no exported function does it): clear the request and
-/// recompute `eval_breaker` from the words it summarises, so the breaker does not stay set.
+/// `_PyRuntime.ceval.signals_pending` (3.8+; 3.7 signals through pending calls).
+#[cfg(not(py37))]
+fn signals_pending() -> &'static AtomicI32 {
+    runtime_flag(crate::cpython::layout::RUNTIME_SIGNALS_PENDING)
+}
+
+/// The pending-call flag ceval gates `make_pending_calls` on (3.7: signals come this way too).
 #[cfg(any(py37, py38))]
-fn unsignal_async_exc(_: *mut PyThreadState) {
+fn pending_calls_to_do(_: *mut PyThreadState) -> &'static AtomicI32 {
+    runtime_flag(crate::cpython::layout::RUNTIME_PENDING_CALLS_TO_DO)
+}
+
+#[cfg(not(any(py37, py38)))]
+fn pending_calls_to_do(tstate: *mut PyThreadState) -> &'static AtomicI32 {
+    interp_flag(tstate, crate::cpython::layout::INTERP_PENDING_CALLS_TO_DO)
+}
+
+/// ceval's `COMPUTE_EVAL_BREAKER`, for the thread that handles signals and pending calls
+/// (the only one that calls it here, so ceval's "can this thread handle them" terms are true;
+/// from another thread this can only keep the breaker set longer, which makes the next check
+/// take the slow path and changes nothing else).
+#[cfg(any(py37, py38))]
+fn compute_eval_breaker(_: *mut PyThreadState) {
     use crate::cpython::layout;
-    runtime_flag(layout::RUNTIME_PENDING_ASYNC_EXC).store(0, Relaxed);
     #[cfg(py37)]
     let signals = 0;
     #[cfg(py38)]
-    let signals = runtime_flag(layout::RUNTIME_SIGNALS_PENDING).load(Relaxed);
+    let signals = signals_pending().load(Relaxed);
     let any = signals
         | runtime_flag(layout::RUNTIME_GIL_DROP_REQUEST).load(Relaxed)
         | runtime_flag(layout::RUNTIME_PENDING_CALLS_TO_DO).load(Relaxed)
@@ -82,24 +131,24 @@ fn unsignal_async_exc(_: *mut PyThreadState) {
     runtime_flag(layout::RUNTIME_EVAL_BREAKER).store((any != 0) as i32, Relaxed);
 }
 
-/// 3.9+: `UNSIGNAL_ASYNC_EXC(interp)`: clear the interpreter's request and recompute its
-/// `eval_breaker`. ceval leaves out signals and pending calls that this thread may not
-/// handle (not the main thread); counting them here can only keep the breaker set longer,
-/// which makes the next check take the slow path and changes nothing else.
 #[cfg(not(any(py37, py38)))]
+fn compute_eval_breaker(tstate: *mut PyThreadState) {
+    use crate::cpython::layout;
+    let word = |offset| interp_flag(tstate, offset);
+    let any = word(layout::INTERP_GIL_DROP_REQUEST).load(Relaxed)
+        | signals_pending().load(Relaxed)
+        | word(layout::INTERP_PENDING_CALLS_TO_DO).load(Relaxed)
+        | word(layout::INTERP_PENDING_ASYNC_EXC).load(Relaxed);
+    word(layout::INTERP_EVAL_BREAKER).store((any != 0) as i32, Relaxed);
+}
+
+/// ceval's `UNSIGNAL_ASYNC_EXC` (no exported function does it): clear the request and
+/// recompute `eval_breaker`, so the breaker does not stay set.
 fn unsignal_async_exc(tstate: *mut PyThreadState) {
     use crate::cpython::layout;
-    // SAFETY: the current thread's interpreter is alive; the offsets are probed `int`
-    // fields of it and of `_PyRuntime`, which ceval accesses with relaxed atomics.
-    unsafe {
-        let interp = (*tstate).interp.cast::<u8>();
-        let word = |offset: usize| &*(interp.add(offset) as *const AtomicI32);
-        let signals = &*(crate::cpython::runtime_int_field(layout::RUNTIME_SIGNALS_PENDING) as *const AtomicI32);
-        word(layout::INTERP_PENDING_ASYNC_EXC).store(0, Relaxed);
-        let any = word(layout::INTERP_GIL_DROP_REQUEST).load(Relaxed)
-            | signals.load(Relaxed)
-            | word(layout::INTERP_PENDING_CALLS_TO_DO).load(Relaxed)
-            | word(layout::INTERP_PENDING_ASYNC_EXC).load(Relaxed);
-        word(layout::INTERP_EVAL_BREAKER).store((any != 0) as i32, Relaxed);
-    }
+    #[cfg(any(py37, py38))]
+    runtime_flag(layout::RUNTIME_PENDING_ASYNC_EXC).store(0, Relaxed);
+    #[cfg(not(any(py37, py38)))]
+    interp_flag(tstate, layout::INTERP_PENDING_ASYNC_EXC).store(0, Relaxed);
+    compute_eval_breaker(tstate);
 }
