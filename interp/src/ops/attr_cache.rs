@@ -60,12 +60,13 @@ impl Entry {
 
     /// `INSTANCE_DICT`, after a store the cache did not do itself (the name new in the dict,
     /// or the dict just created): where the name now is, so that the next store to a dict
-    /// sharing these keys (the next instance, built in the same order) is done in place.
+    /// sharing these keys (the next instance, built in the same order), or to this combined
+    /// dict again, is done in place.
     unsafe fn learn_after_store(&mut self, owner: *mut PyObject, name: *mut PyObject) {
         // SAFETY: live object (caller); its dict, if any, is a live dict.
         unsafe {
             let dict = instance_dict(owner);
-            if dict.is_null() || PyDict_CheckExact(dict) == 0 || super::dict_keys::values_of(dict).is_null() {
+            if dict.is_null() || PyDict_CheckExact(dict) == 0 {
                 return;
             }
             if self.split_value(owner).is_some_and(|v| !v.is_null()) {
@@ -619,7 +620,7 @@ impl Entry {
             if self.offset > 0 {
                 let dict = *obj.cast::<u8>().offset(self.offset).cast::<*mut PyObject>();
                 if !dict.is_null() && !self.keys_known_lacking(Py_TYPE(obj), dict) {
-                    if !split_dict_lacks(dict, self.name as *mut PyObject) {
+                    if !instance_dict_lacks(dict, self.name as *mut PyObject) {
                         return std::ptr::null_mut();
                     }
                     self.remember_lacking_keys(Py_TYPE(obj), dict);
@@ -634,19 +635,25 @@ impl Entry {
     }
 }
 
-/// Whether `dict` is a split dict (exact, string keys only) without `name`; false when
-/// that cannot be told without running code.
-unsafe fn split_dict_lacks(dict: *mut PyObject, name: *mut PyObject) -> bool {
+/// Whether the exact `dict` lacks `name`, decided without running code: a split dict (string
+/// keys only) by its probe or, failing that, a lookup; a combined dict by its probe alone
+/// (a lookup there may call a key's `__eq__`, which the generic path would call again).
+/// False when that cannot be told.
+unsafe fn instance_dict_lacks(dict: *mut PyObject, name: *mut PyObject) -> bool {
+    use super::dict_keys;
     // SAFETY: live dict and str (caller); a split dict's lookup compares str keys only.
     unsafe {
-        if PyDict_CheckExact(dict) == 0 || super::dict_keys::values_of(dict).is_null() {
+        if PyDict_CheckExact(dict) == 0 {
             return false;
         }
         let hash = *name.cast::<u8>().add(layout::ASCII_OBJECT_HASH).cast::<Py_hash_t>();
         if hash == -1 {
             return false;
         }
-        if let Some(lacks) = super::dict_keys::split_dict_lacks(dict, name, hash) {
+        if dict_keys::values_of(dict).is_null() {
+            return dict_keys::combined_dict_lacks(dict, name, hash) == Some(true);
+        }
+        if let Some(lacks) = dict_keys::split_dict_lacks(dict, name, hash) {
             return lacks;
         }
         _PyDict_GetItem_KnownHash(dict, name, hash).is_null() && PyErr_Occurred().is_null()
@@ -862,7 +869,9 @@ pub unsafe extern "C" fn store_attr_cached(frame: *mut PyFrameObject, sp: *mut *
                         if entry.dk_size == 0 {
                             entry.remember_entry(dict);
                         }
-                        if super::dict_keys::replace_split_value(dict, entry.hint, value) {
+                        if super::dict_keys::replace_split_value(dict, entry.hint, value)
+                            || super::dict_keys::replace_combined_value(dict, entry.hint, name, value)
+                        {
                             Py_DECREF(owner);
                             return 0;
                         }

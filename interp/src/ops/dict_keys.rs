@@ -173,6 +173,25 @@ pub unsafe fn split_dict_lacks(dict: *mut PyObject, name: *mut PyObject, hash: P
     }
 }
 
+/// Whether the combined `dict` (one whose values live in its entries) lacks `name` (an
+/// exact str whose `hash` is known), by the same probe as [`split_dict_lacks`]: an empty
+/// slot ends it, the name's own entry (a live key: deletion clears an entry's key) settles
+/// it. `None` when only a full lookup can decide, which may run a key's `__eq__`.
+///
+/// # Safety
+/// Live combined dict (`ma_values` NULL), GIL held.
+#[inline]
+pub unsafe fn combined_dict_lacks(dict: *mut PyObject, name: *mut PyObject, hash: Py_hash_t) -> Option<bool> {
+    // SAFETY: a live dict's keys object (caller).
+    unsafe {
+        match probe(keys_of(dict), name, hash) {
+            Probe::Absent => Some(true),
+            Probe::Found(_) => Some(false),
+            Probe::Undecided => None,
+        }
+    }
+}
+
 /// What `lookdict`'s probe sequence for `name` finds in `keys`, keys compared by identity.
 enum Probe {
     /// An empty slot ends the sequence: the name is not a key.
@@ -185,7 +204,8 @@ enum Probe {
 }
 
 /// # Safety
-/// Live keys object of string keys, GIL held; `hash` is the name's hash.
+/// Live keys object, GIL held; `hash` is the hash of `name`, an exact str. Keys of other
+/// types are only compared by identity and hash, as `lookdict` does before calling `__eq__`.
 unsafe fn probe(keys: *mut u8, name: *mut PyObject, hash: Py_hash_t) -> Probe {
     if !VERIFIED.load(Relaxed) {
         return Probe::Undecided;
@@ -311,6 +331,37 @@ pub unsafe fn replace_split_value(dict: *mut PyObject, index: isize, value: *mut
             return false;
         }
         if store_needs_tracking(dict, value) {
+            return false;
+        }
+        *slot = value;
+        *dict.cast::<u8>().add(layout::DICT_MA_VERSION_TAG).cast::<u64>() = next_private_version();
+        Py_DECREF(old);
+        true
+    }
+}
+
+/// Replaces the value of entry `index` of the combined `dict` by `value` (whose reference
+/// it takes) when that entry holds `name` with a value, as `insertdict` does for a key that
+/// is there: new value, new version tag, old value released last (its finalizer may run
+/// code). `false`, with nothing done, when that is not the case, when the layout is not
+/// verified or when storing `value` would have to start GC tracking of the dict.
+///
+/// # Safety
+/// Live exact dict, GIL held.
+pub unsafe fn replace_combined_value(dict: *mut PyObject, index: isize, name: *mut PyObject, value: *mut PyObject) -> bool {
+    // SAFETY: `entry_offset` checked `index < dk_nentries` of the verified layout; the
+    // version tag's offset is probed.
+    unsafe {
+        if !values_of(dict).is_null() {
+            return false;
+        }
+        let Some((_, offset)) = entry_offset(dict, index) else {
+            return false;
+        };
+        let entry = keys_of(dict).add(offset);
+        let slot = entry.add(ME_VALUE).cast::<*mut PyObject>();
+        let old = *slot;
+        if *entry.add(ME_KEY).cast::<*mut PyObject>() != name || old.is_null() || store_needs_tracking(dict, value) {
             return false;
         }
         *slot = value;
