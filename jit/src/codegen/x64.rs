@@ -56,6 +56,7 @@ mod d8 {
     pub const DK_SIZE: i8 = disp8(interp::ops::dict_keys::DK_SIZE);
     pub const DK_NENTRIES: i8 = disp8(interp::ops::dict_keys::DK_NENTRIES);
     pub const ME_KEY: i8 = disp8(interp::ops::dict_keys::ME_KEY);
+    pub const ME_VALUE: i8 = disp8(interp::ops::dict_keys::ME_VALUE);
     /// The first attribute-cache entry's fields (`ops::first_entry`).
     pub mod e0 {
         use super::disp8;
@@ -986,7 +987,7 @@ fn emit_cached_attr(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
                 call_helper(e);
                 dynasm!(e.ops ; .arch x64 ; jmp =>done);
             });
-            e.split_dict_attr_store(cache, slow, borrowed);
+            e.instance_dict_attr_store(cache, slow, borrowed);
             dynasm!(e.ops ; .arch x64 ; =>done);
             e.check_tracing();
         }

@@ -603,7 +603,7 @@ impl Emitter<'_> {
     /// may have run code) and falls through. Jumps to `miss` on a miss, nothing changed.
     pub(super) fn cached_attr_load(&mut self, cache: *mut AttrCache, miss: DynamicLabel, borrowed: Borrowed) {
         let (call_hit, got) = (self.new_label(), self.new_label());
-        self.split_dict_attr_load(cache, call_hit, got);
+        self.instance_dict_attr_load(cache, call_hit, got);
         // The guards leave the owner in rdi and the cache in rsi.
         dynasm!(self.ops ; .arch x64 ; =>call_hit);
         self.call_cache_hit(ops::load_attr_hit as *const () as usize, miss);
@@ -614,12 +614,12 @@ impl Emitter<'_> {
     }
 
     /// The commonest `LOAD_ATTR` hit inline: the cache's first entry is `INSTANCE_DICT` for
-    /// the owner's type (version tag valid and equal), and the owner's split dict has the
-    /// name where the entry remembers it ([`Self::split_value_slot`]), with a value. On
+    /// the owner's type (version tag valid and equal), and the owner's instance dict (split
+    /// or combined) has the name where the entry remembers it ([`Self::instance_value_slot`]), with a value. On
     /// success jumps to `got` with the value (new reference) in rax and the owner in rdi;
     /// else to `fallback`, nothing changed.
-    fn split_dict_attr_load(&mut self, cache: *mut AttrCache, fallback: DynamicLabel, got: DynamicLabel) {
-        self.split_value_slot(cache, fallback);
+    fn instance_dict_attr_load(&mut self, cache: *mut AttrCache, fallback: DynamicLabel, got: DynamicLabel) {
+        self.instance_value_slot(cache, fallback);
         dynasm!(self.ops
             ; .arch x64
             ; mov rax, [rax]
@@ -662,11 +662,13 @@ impl Emitter<'_> {
     /// The guards of the inline attribute hits, on the owner at the top of the stack (left
     /// in rdi) and the cache's first entry (its address left in rsi): the entry is
     /// `INSTANCE_DICT` for the owner's type, whose version tag is valid and equal; the owner
-    /// has an exact split dict (left in rdx) whose keys have the entry's `dk_size`, more than
-    /// `hint` entries and the name at `entry_offset` (the entry's `split_value` in `ops`).
-    /// Leaves the address of the value slot `ma_values[hint]` in rax; jumps to `fallback`
+    /// has an exact dict (left in rdx) whose keys have the entry's `dk_size`, more than
+    /// `hint` entries and the name at `entry_offset` (the entry's `split_value` and
+    /// `instance_dict_entry` in `ops`). Leaves the address of the value slot in rax: a split
+    /// dict's `ma_values[hint]`, or the entry's own `me_value` in a combined dict (there a
+    /// key is only kept with its value: deletion clears both). Jumps to `fallback`
     /// otherwise. Uses rcx, r8, r10.
-    fn split_value_slot(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
+    fn instance_value_slot(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
         use d8::e0;
         self.entry_type_guard(cache, ops::attr_kind::INSTANCE_DICT, fallback);
         dynasm!(self.ops
@@ -680,9 +682,6 @@ impl Emitter<'_> {
             ; mov r10, QWORD std::ptr::addr_of!(pyo3_ffi::PyDict_Type) as i64
             ; cmp r10, [BYTE rdx + d8::OBJECT_OB_TYPE]
             ; jne =>fallback
-            ; mov rax, [BYTE rdx + d8::DICT_MA_VALUES]
-            ; test rax, rax
-            ; jz =>fallback
             ; mov rcx, [BYTE rdx + d8::DICT_MA_KEYS]
             ; mov r8, [BYTE rsi + e0::DK_SIZE]
             ; cmp r8, [BYTE rcx + d8::DK_SIZE]
@@ -694,26 +693,33 @@ impl Emitter<'_> {
             ; mov r10, [BYTE rsi + e0::NAME]
             ; cmp r10, [BYTE rcx + d8::ME_KEY]
             ; jne =>fallback
+            ; mov rax, [BYTE rdx + d8::DICT_MA_VALUES]
+            ; test rax, rax
+            ; jz >combined
             ; lea rax, [rax + r8 * 8]
+            ; jmp >slot
+            ; combined:
+            ; lea rax, [BYTE rcx + d8::ME_VALUE]
+            ; slot:
         );
     }
 
-    /// The commonest `STORE_ATTR` hits inline: [`Self::split_value_slot`]'s guards, and the
+    /// The commonest `STORE_ATTR` hits inline: [`Self::instance_value_slot`]'s guards, and the
     /// new value is not a GC object or the dict is already tracked (so the dict's GC
     /// tracking cannot have to change). When the attribute has a value, the value slot is
     /// replaced, the dict gets a new version tag from the private counter, and the old
     /// value then the owner are released (the order of `insertdict` and `STORE_ATTR`).
-    /// When it has none yet and it is the next one in the keys' order (`ma_used == hint`,
-    /// as `__init__` fills a new instance), the value goes in, `ma_used` grows and the dict
+    /// When it has none yet (only in a split dict) and it is the next one in the keys' order
+    /// (`ma_used == hint`, as `__init__` fills a new instance), the value goes in, `ma_used` grows and the dict
     /// gets a new version tag (in the cold section: few sites do this). Falls through when
     /// done; jumps to `fallback` with nothing changed otherwise.
-    pub(super) fn split_dict_attr_store(&mut self, cache: *mut AttrCache, fallback: DynamicLabel, borrowed: Borrowed) {
+    pub(super) fn instance_dict_attr_store(&mut self, cache: *mut AttrCache, fallback: DynamicLabel, borrowed: Borrowed) {
         const GC_BYTE: i32 = (layout::TPFLAGS_HAVE_GC.trailing_zeros() / 8) as i32;
         const GC_BIT: i8 = (layout::TPFLAGS_HAVE_GC >> (8 * GC_BYTE)) as i8;
         const _: () = assert!(layout::TPFLAGS_HAVE_GC.count_ones() == 1 && GC_BYTE < 4);
         let stored = self.new_label();
         // The slot's address in rax, the hint in r8, the dict in rdx, the owner in rdi.
-        self.split_value_slot(cache, fallback);
+        self.instance_value_slot(cache, fallback);
         dynasm!(self.ops
             ; .arch x64
             ; mov r10, [r13 - 16]
