@@ -45,13 +45,16 @@ spin()
 
 
 def interrupt_spin(program=SPIN, **env):
-    """Starts `program`, sends SIGINT once it spins; returns (exit status, stderr)."""
+    """Starts `program`, sends SIGINT once it spins; returns (exit status, stderr). The
+    child starts with SIGINT's default action even when this process ignores it (a shell
+    without job control starts background jobs that way; Python then installs no handler)."""
     proc = subprocess.Popen(
         [sys.executable, "-c", program],
         env=clean_env(**env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         universal_newlines=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     proc.stdout.readline()  # the function is about to run
     time.sleep(0.3)
