@@ -147,16 +147,45 @@ const MAX_REFILLS: u32 = 16;
 
 /// One attribute instruction's cache: up to [`WAYS`] entries, one per owner type seen
 /// (polymorphic sites: a method called on instances of several subclasses). The machine
-/// code asks [`load_attr_hit`] and [`load_method_hit`] first, which check them all, as do
-/// the helpers.
+/// code checks the first inline and asks [`load_attr_hit`] and [`load_method_hit`], which
+/// check them all, as do the helpers. Most sites only ever see one owner type, so the
+/// other entries are allocated when a second one is filled (an entry is 96 bytes, and
+/// code has one cache per attribute instruction).
 #[repr(C)]
 #[derive(Debug, Default)]
 pub struct AttrCache {
-    entries: [Entry; WAYS],
+    /// Entry 0, at the offsets [`first_entry`] gives the machine code.
+    first: Entry,
+    /// Entries 1.., once one was filled.
+    more: Option<Box<[Entry; WAYS - 1]>>,
     /// How often an entry was refilled; past [`MAX_REFILLS`] the site is megamorphic.
     refills: u32,
     /// The entry the next refill replaces when none is empty (round robin).
     next_victim: u32,
+}
+
+impl AttrCache {
+    /// The entries in order (entry 0 first); the unallocated ones are left out (empty).
+    fn entries_mut(&mut self) -> impl Iterator<Item = &mut Entry> {
+        std::iter::once(&mut self.first).chain(self.more.iter_mut().flat_map(|more| more.iter_mut()))
+    }
+
+    /// `(kind, owner)` of entry `index` (`< WAYS`), an unallocated one reading as empty.
+    fn kind_and_owner(&self, index: usize) -> (u32, usize) {
+        let entry = match index {
+            0 => Some(&self.first),
+            _ => self.more.as_ref().map(|more| &more[index - 1]),
+        };
+        entry.map_or((kind::EMPTY, 0), |e| (e.kind, e.owner))
+    }
+
+    /// Entry `index` (`< WAYS`), allocating entries 1.. when it is one of them.
+    fn entry_mut(&mut self, index: usize) -> &mut Entry {
+        match index {
+            0 => &mut self.first,
+            _ => &mut self.more.get_or_insert_with(Default::default)[index - 1],
+        }
+    }
 }
 
 /// Entries per attribute cache.
@@ -167,7 +196,7 @@ pub const WAYS: usize = 4;
 pub mod first_entry {
     use super::{AttrCache, Entry};
     use std::mem::offset_of;
-    const BASE: usize = offset_of!(AttrCache, entries);
+    const BASE: usize = offset_of!(AttrCache, first);
     pub const OWNER: usize = BASE + offset_of!(Entry, owner);
     pub const VERSION: usize = BASE + offset_of!(Entry, version);
     pub const KIND: usize = BASE + offset_of!(Entry, kind);
@@ -349,20 +378,21 @@ unsafe fn plain_slot_offset(descr: *mut PyObject) -> Option<isize> {
 /// The entry of `cache` valid for `owner`, with its kind.
 unsafe fn lookup(cache: &mut AttrCache, owner: *mut PyObject) -> Option<(&mut Entry, u32)> {
     // SAFETY: live object (caller).
-    cache.entries.iter_mut().find_map(|entry| unsafe { valid_for(entry, owner) }.map(|k| (entry, k)))
+    cache.entries_mut().find_map(|entry| unsafe { valid_for(entry, owner) }.map(|k| (entry, k)))
 }
 
 /// After a miss: refills an entry of `cache` (an empty one, else round robin) from how the
 /// generic lookup finds `name` on `owner`, unless the site is megamorphic (then the first
 /// entry says so and the others stay empty).
 unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObject, for_method: bool, for_store: bool) {
-    if cache.entries[0].kind == kind::MEGAMORPHIC {
+    if cache.first.kind == kind::MEGAMORPHIC {
         return;
     }
     cache.refills += 1;
     if cache.refills > MAX_REFILLS {
-        cache.entries = Default::default();
-        cache.entries[0].kind = kind::MEGAMORPHIC;
+        cache.first = Entry::default();
+        cache.more = None;
+        cache.first.kind = kind::MEGAMORPHIC;
         return;
     }
     // The owner's own entry if it has one (its type changed), so that an owner never has
@@ -370,8 +400,8 @@ unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObjec
     // SAFETY: live owner (caller).
     let owner_type = unsafe { Py_TYPE(owner) };
     let owner_key = if owner_type == std::ptr::addr_of_mut!(PyModule_Type) { owner as usize } else { owner_type as usize };
-    let own = cache.entries.iter().position(|e| e.kind != kind::EMPTY && e.owner == owner_key);
-    let victim = match own.or_else(|| cache.entries.iter().position(|e| e.kind == kind::EMPTY)) {
+    let own = (0..WAYS).find(|&i| matches!(cache.kind_and_owner(i), (k, o) if k != kind::EMPTY && o == owner_key));
+    let victim = match own.or_else(|| (0..WAYS).find(|&i| cache.kind_and_owner(i).0 == kind::EMPTY)) {
         Some(index) => index,
         None => {
             cache.next_victim = (cache.next_victim + 1) % WAYS as u32;
@@ -379,7 +409,7 @@ unsafe fn refill(cache: &mut AttrCache, owner: *mut PyObject, name: *mut PyObjec
         }
     };
     // SAFETY: forwarded from the caller.
-    unsafe { fill(&mut cache.entries[victim], owner, name, for_method, for_store) }
+    unsafe { fill(cache.entry_mut(victim), owner, name, for_method, for_store) }
 }
 
 /// Fills `cache` from how the generic lookup would find `name` on `owner` (`for_method`:
@@ -506,7 +536,7 @@ pub unsafe extern "C" fn load_attr_hit(owner: *mut PyObject, cache: *mut AttrCac
     // decides.
     unsafe {
         let ty = Py_TYPE(owner);
-        for entry in (*cache).entries.iter_mut() {
+        for entry in (*cache).entries_mut() {
             let found = if entry.owner == ty as usize {
                 if !type_version_is(ty, entry.version) {
                     return std::ptr::null_mut();
@@ -546,7 +576,7 @@ pub unsafe extern "C" fn load_method_hit(obj: *mut PyObject, cache: *mut AttrCac
     // SAFETY: live object and cache (caller); the dict is read only after its type's guard.
     unsafe {
         let ty = Py_TYPE(obj);
-        let Some(entry) = (*cache).entries.iter_mut().find(|e| e.kind == kind::METHOD && e.owner == ty as usize) else {
+        let Some(entry) = (*cache).entries_mut().find(|e| e.kind == kind::METHOD && e.owner == ty as usize) else {
             return std::ptr::null_mut();
         };
         if !type_version_is(ty, entry.version) || entry.offset < 0 {
