@@ -165,9 +165,14 @@ pub struct AttrCache {
 }
 
 impl AttrCache {
-    /// The entries in order (entry 0 first); the unallocated ones are left out (empty).
-    fn entries_mut(&mut self) -> impl Iterator<Item = &mut Entry> {
-        std::iter::once(&mut self.first).chain(self.more.iter_mut().flat_map(|more| more.iter_mut()))
+    /// The entry filled for `key` (an owner type, or a module object), if any: an owner has
+    /// at most one (refill replaces it).
+    #[inline]
+    fn entry_of(&mut self, key: usize) -> Option<&mut Entry> {
+        if self.first.owner == key {
+            return Some(&mut self.first);
+        }
+        self.more.as_mut()?.iter_mut().find(|e| e.owner == key)
     }
 
     /// `(kind, owner)` of entry `index` (`< WAYS`), an unallocated one reading as empty.
@@ -377,8 +382,13 @@ unsafe fn plain_slot_offset(descr: *mut PyObject) -> Option<isize> {
 
 /// The entry of `cache` valid for `owner`, with its kind.
 unsafe fn lookup(cache: &mut AttrCache, owner: *mut PyObject) -> Option<(&mut Entry, u32)> {
+    // Entry 0 first, on its own: it answers most lookups.
     // SAFETY: live object (caller).
-    cache.entries_mut().find_map(|entry| unsafe { valid_for(entry, owner) }.map(|k| (entry, k)))
+    if let Some(k) = unsafe { valid_for(&cache.first, owner) } {
+        return Some((&mut cache.first, k));
+    }
+    // SAFETY: live object (caller).
+    cache.more.as_mut()?.iter_mut().find_map(|entry| unsafe { valid_for(entry, owner) }.map(|k| (entry, k)))
 }
 
 /// After a miss: refills an entry of `cache` (an empty one, else round robin) from how the
@@ -532,35 +542,33 @@ unsafe fn entry_index(dict: *mut PyObject, name: *mut PyObject) -> isize {
 /// GIL held; `owner` live; `cache` is the instruction's cache.
 pub unsafe extern "C" fn load_attr_hit(owner: *mut PyObject, cache: *mut AttrCache) -> *mut PyObject {
     // SAFETY: live object and cache (caller); entries are read only after their guards.
-    // An owner has at most one entry (refill replaces it), so the first whose owner matches
-    // decides.
     unsafe {
         let ty = Py_TYPE(owner);
-        for entry in (*cache).entries_mut() {
-            let found = if entry.owner == ty as usize {
-                if !type_version_is(ty, entry.version) {
-                    return std::ptr::null_mut();
-                }
-                match entry.kind {
-                    kind::SLOT => *owner.cast::<u8>().offset(entry.offset).cast::<*mut PyObject>(),
-                    kind::INSTANCE_DICT => instance_dict_entry(owner, entry),
-                    kind::CLASS_VALUE => entry.unshadowed_value(owner),
-                    _ => return std::ptr::null_mut(),
-                }
-            } else if entry.owner == owner as usize && entry.kind == kind::MODULE && ty == std::ptr::addr_of_mut!(PyModule_Type) {
-                if module_dict_version(owner) != Some(entry.version) {
-                    return std::ptr::null_mut();
-                }
-                entry.value as *mut PyObject
-            } else {
-                continue;
-            };
-            if !found.is_null() {
-                Py_INCREF(found);
+        let found = if let Some(entry) = (*cache).entry_of(ty as usize) {
+            if !type_version_is(ty, entry.version) {
+                return std::ptr::null_mut();
             }
-            return found;
+            match entry.kind {
+                kind::SLOT => *owner.cast::<u8>().offset(entry.offset).cast::<*mut PyObject>(),
+                kind::INSTANCE_DICT => instance_dict_entry(owner, entry),
+                kind::CLASS_VALUE => entry.unshadowed_value(owner),
+                _ => return std::ptr::null_mut(),
+            }
+        } else if let Some(entry) = (*cache).entry_of(owner as usize) {
+            if entry.kind != kind::MODULE
+                || ty != std::ptr::addr_of_mut!(PyModule_Type)
+                || module_dict_version(owner) != Some(entry.version)
+            {
+                return std::ptr::null_mut();
+            }
+            entry.value as *mut PyObject
+        } else {
+            return std::ptr::null_mut();
+        };
+        if !found.is_null() {
+            Py_INCREF(found);
         }
-        std::ptr::null_mut()
+        found
     }
 }
 
@@ -576,10 +584,10 @@ pub unsafe extern "C" fn load_method_hit(obj: *mut PyObject, cache: *mut AttrCac
     // SAFETY: live object and cache (caller); the dict is read only after its type's guard.
     unsafe {
         let ty = Py_TYPE(obj);
-        let Some(entry) = (*cache).entries_mut().find(|e| e.kind == kind::METHOD && e.owner == ty as usize) else {
+        let Some(entry) = (*cache).entry_of(ty as usize) else {
             return std::ptr::null_mut();
         };
-        if !type_version_is(ty, entry.version) || entry.offset < 0 {
+        if entry.kind != kind::METHOD || !type_version_is(ty, entry.version) || entry.offset < 0 {
             return std::ptr::null_mut();
         }
         entry.unshadowed_value(obj)
