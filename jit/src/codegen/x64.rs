@@ -521,6 +521,9 @@ fn leaves_lasti_alone(opcode: u8, caches: crate::InlineCaches) -> bool {
         op::LOAD_FAST | op::LOAD_CONST | op::NOP | op::ROT_TWO | op::ROT_THREE | op::DUP_TOP | op::DUP_TOP_TWO => true,
         // Only the release of a value can run code there; it stores f_lasti first.
         op::STORE_FAST | op::POP_TOP => true,
+        // An exact bool decides at once; the truth test of anything else and the eval
+        // breaker of a backward branch store f_lasti first (in the cold section).
+        op::POP_JUMP_IF_FALSE | op::POP_JUMP_IF_TRUE => true,
         op::LOAD_GLOBAL => caches != crate::InlineCaches::None,
         op::LOAD_METHOD => caches == crate::InlineCaches::All,
         _ => false,
@@ -1207,6 +1210,7 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
     let offset = instr.offset;
     let borrowed = e.take_borrowed().at(1);
     let slow = e.cold(move |e| {
+        e.store_lasti(offset);
         if borrowed {
             dynasm!(e.ops ; .arch x64 ; inc QWORD [rdi]);
         }
@@ -1264,6 +1268,7 @@ fn emit_pop_jump_if(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
         // In the cold section: the taken back-edge checks the eval breaker, then loops.
         e.cold.push(Box::new(move |e: &mut Emitter<'_>| {
             dynasm!(e.ops ; .arch x64 ; =>target);
+            e.store_lasti(offset);
             e.check_eval_breaker(target_offset);
             dynasm!(e.ops ; .arch x64 ; jmp =>target_label);
         }));
