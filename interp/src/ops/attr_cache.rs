@@ -172,7 +172,17 @@ impl AttrCache {
         if self.first.owner == key {
             return Some(&mut self.first);
         }
-        self.more.as_mut()?.iter_mut().find(|e| e.owner == key)
+        // Unrolled: polymorphic sites hit here on every call.
+        let [a, b, c] = self.more.as_deref_mut()?;
+        if a.owner == key {
+            Some(a)
+        } else if b.owner == key {
+            Some(b)
+        } else if c.owner == key {
+            Some(c)
+        } else {
+            None
+        }
     }
 
     /// `(kind, owner)` of entry `index` (`< WAYS`), an unallocated one reading as empty.
@@ -195,6 +205,7 @@ impl AttrCache {
 
 /// Entries per attribute cache.
 pub const WAYS: usize = 4;
+const _: () = assert!(WAYS == 4, "AttrCache::entry_of checks entries 1-3 one by one");
 
 /// Byte offsets of the first entry's fields in an [`AttrCache`], for machine code that
 /// reads them (the `INSTANCE_DICT` split-dict hit, see [`Entry::split_value`]).

@@ -670,6 +670,9 @@ impl Emitter<'_> {
     /// otherwise. Uses rcx, r8, r10.
     fn instance_value_slot(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
         use d8::e0;
+        let slot = self.new_label();
+        // Combined dicts are the rarer kind: their slot is computed in the cold section.
+        let combined = self.cold(move |e| dynasm!(e.ops ; .arch x64 ; lea rax, [BYTE rcx + d8::ME_VALUE] ; jmp =>slot));
         self.entry_type_guard(cache, ops::attr_kind::INSTANCE_DICT, fallback);
         dynasm!(self.ops
             ; .arch x64
@@ -695,12 +698,9 @@ impl Emitter<'_> {
             ; jne =>fallback
             ; mov rax, [BYTE rdx + d8::DICT_MA_VALUES]
             ; test rax, rax
-            ; jz >combined
+            ; jz =>combined
             ; lea rax, [rax + r8 * 8]
-            ; jmp >slot
-            ; combined:
-            ; lea rax, [BYTE rcx + d8::ME_VALUE]
-            ; slot:
+            ; =>slot
         );
     }
 
