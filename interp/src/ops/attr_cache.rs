@@ -699,13 +699,11 @@ unsafe fn instance_dict_lacks(dict: *mut PyObject, name: *mut PyObject) -> bool 
         if hash == -1 {
             return false;
         }
-        if dict_keys::values_of(dict).is_null() {
-            return dict_keys::combined_dict_lacks(dict, name, hash) == Some(true);
+        match dict_keys::dict_lacks(dict, name, hash) {
+            Some(lacks) => lacks,
+            None if dict_keys::values_of(dict).is_null() => false,
+            None => _PyDict_GetItem_KnownHash(dict, name, hash).is_null() && PyErr_Occurred().is_null(),
         }
-        if let Some(lacks) = dict_keys::split_dict_lacks(dict, name, hash) {
-            return lacks;
-        }
-        _PyDict_GetItem_KnownHash(dict, name, hash).is_null() && PyErr_Occurred().is_null()
     }
 }
 

@@ -7,7 +7,7 @@
 //! layout against live dicts — small and large combined dicts and a class instance's
 //! split dict — before anything relies on it, index table included (every key is reached by
 //! the probe sequence `lookdict` follows); until it has passed, [`entry_offset`] and
-//! [`split_dict_lacks`] answer `None` and the caches read entries only
+//! [`dict_lacks`] answer `None` and the caches read entries only
 //! through `PyDict_Next` and `PyDict_GetItem`.
 
 use crate::cpython::layout;
@@ -152,41 +152,27 @@ unsafe fn probe_reaches(keys: *mut u8, hash: Py_hash_t, index: isize) -> bool {
     }
 }
 
-/// Whether the split `dict` holds no value for `name` (an exact str whose `hash` is known),
-/// found by following `lookdict`'s probe sequence and comparing keys by identity: an empty
-/// slot ends it (the name is not a key), the name's own entry settles it (its value slot
-/// tells). `None` when only a full lookup can decide: a key with the same hash that is
-/// another object (it may compare equal), or the layout is not verified.
+/// Whether `dict` holds no value for `name` (an exact str whose `hash` is known), found by
+/// following `lookdict`'s probe sequence and comparing keys by identity: an empty slot ends
+/// it (the name is not a key), the name's own entry settles it (a split dict's value slot
+/// tells; a combined dict keeps a key only with its value, deletion clears both). `None`
+/// when only a full lookup can decide: a key with the same hash that is another object (it
+/// may compare equal, and in a combined dict its `__eq__` may run code), or the layout is
+/// not verified.
 ///
 /// # Safety
-/// Live split dict (`ma_values` not NULL), GIL held.
+/// Live dict, GIL held.
 #[inline]
-pub unsafe fn split_dict_lacks(dict: *mut PyObject, name: *mut PyObject, hash: Py_hash_t) -> Option<bool> {
-    // SAFETY: a split dict's keys have `dk_nentries` entries whose values are in
-    // `ma_values` (caller); a found index is one of them.
+pub unsafe fn dict_lacks(dict: *mut PyObject, name: *mut PyObject, hash: Py_hash_t) -> Option<bool> {
+    // SAFETY: a live dict's keys object (caller); a split dict's keys have `dk_nentries`
+    // entries whose values are in `ma_values`, and a found index is one of them.
     unsafe {
         match probe(keys_of(dict), name, hash) {
             Probe::Absent => Some(true),
-            Probe::Found(index) => Some((*values_of(dict).add(index as usize)).is_null()),
-            Probe::Undecided => None,
-        }
-    }
-}
-
-/// Whether the combined `dict` (one whose values live in its entries) lacks `name` (an
-/// exact str whose `hash` is known), by the same probe as [`split_dict_lacks`]: an empty
-/// slot ends it, the name's own entry (a live key: deletion clears an entry's key) settles
-/// it. `None` when only a full lookup can decide, which may run a key's `__eq__`.
-///
-/// # Safety
-/// Live combined dict (`ma_values` NULL), GIL held.
-#[inline]
-pub unsafe fn combined_dict_lacks(dict: *mut PyObject, name: *mut PyObject, hash: Py_hash_t) -> Option<bool> {
-    // SAFETY: a live dict's keys object (caller).
-    unsafe {
-        match probe(keys_of(dict), name, hash) {
-            Probe::Absent => Some(true),
-            Probe::Found(_) => Some(false),
+            Probe::Found(index) => {
+                let values = values_of(dict);
+                Some(!values.is_null() && (*values.add(index as usize)).is_null())
+            }
             Probe::Undecided => None,
         }
     }
