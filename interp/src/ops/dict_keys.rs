@@ -305,18 +305,27 @@ pub unsafe fn insert_pending_split_value(dict: *mut PyObject, index: isize, valu
 /// # Safety
 /// Live exact dict, GIL held; when `ma_values` is not NULL, `index < dk_nentries`.
 pub unsafe fn replace_split_value(dict: *mut PyObject, index: isize, value: *mut PyObject) -> bool {
-    // SAFETY: as the contract; the version tag's offset is probed.
+    // SAFETY: as the contract: `index` is one of the split dict's entries.
     unsafe {
         let values = values_of(dict);
         if values.is_null() || index < 0 {
             return false;
         }
-        let slot = values.add(index as usize);
+        replace_in_slot(dict, values.add(index as usize), value)
+    }
+}
+
+/// The store both replacements share, on the value slot `slot` of `dict`: when it holds a
+/// value and `value` needs no GC tracking to start, `insertdict`'s order — new value, new
+/// version tag, old value released last. `false`, with nothing done, otherwise.
+///
+/// # Safety
+/// Live exact dict, GIL held; `slot` is one of its value slots.
+unsafe fn replace_in_slot(dict: *mut PyObject, slot: *mut *mut PyObject, value: *mut PyObject) -> bool {
+    // SAFETY: as the contract; the version tag's offset is probed.
+    unsafe {
         let old = *slot;
-        if old.is_null() {
-            return false;
-        }
-        if store_needs_tracking(dict, value) {
+        if old.is_null() || store_needs_tracking(dict, value) {
             return false;
         }
         *slot = value;
@@ -345,15 +354,7 @@ pub unsafe fn replace_combined_value(dict: *mut PyObject, index: isize, name: *m
             return false;
         };
         let entry = keys_of(dict).add(offset);
-        let slot = entry.add(ME_VALUE).cast::<*mut PyObject>();
-        let old = *slot;
-        if *entry.add(ME_KEY).cast::<*mut PyObject>() != name || old.is_null() || store_needs_tracking(dict, value) {
-            return false;
-        }
-        *slot = value;
-        *dict.cast::<u8>().add(layout::DICT_MA_VERSION_TAG).cast::<u64>() = next_private_version();
-        Py_DECREF(old);
-        true
+        *entry.add(ME_KEY).cast::<*mut PyObject>() == name && replace_in_slot(dict, entry.add(ME_VALUE).cast(), value)
     }
 }
 
