@@ -126,6 +126,14 @@ int main(void) {
     P(TPFLAGS_VALID_VERSION_TAG, Py_TPFLAGS_VALID_VERSION_TAG);
     P(TPFLAGS_HAVE_GC, Py_TPFLAGS_HAVE_GC);
     OFF(TYPE_TP_ITERNEXT, PyTypeObject, tp_iternext);
+    /* Calls of plain classes (ops/class_call.rs). */
+    OFF(TYPE_TP_INIT, PyTypeObject, tp_init);
+    OFF(TYPE_TP_ALLOC, PyTypeObject, tp_alloc);
+    OFF(TYPE_TP_NEW, PyTypeObject, tp_new);
+    P(TPFLAGS_IS_ABSTRACT, Py_TPFLAGS_IS_ABSTRACT);
+#if PY_VERSION_HEX >= 0x03080000
+    OFF(TYPE_TP_VECTORCALL, PyTypeObject, tp_vectorcall);
+#endif
     OFF(HEAPTYPE_HT_CACHED_KEYS, PyHeapTypeObject, ht_cached_keys);
     P(TPFLAGS_HEAPTYPE, Py_TPFLAGS_HEAPTYPE);
 
@@ -190,6 +198,9 @@ int main(void) {
     /* Direct calls of C functions and method descriptors (ops/c_call.rs). */
     OFF(DESCR_D_TYPE, PyDescrObject, d_type);
     OFF(METHOD_DESCR_D_METHOD, PyMethodDescrObject, d_method);
+    /* object.__init__'s slot wrapper: its wrapperbase names slot_tp_init (ops/class_call.rs). */
+    OFF(WRAPPER_DESCR_D_BASE, PyWrapperDescrObject, d_base);
+    OFF(WRAPPERBASE_FUNCTION, struct wrapperbase, function);
     OFF(CFUNCTION_M_ML, PyCFunctionObject, m_ml);
     OFF(CFUNCTION_M_SELF, PyCFunctionObject, m_self);
     OFF(METHOD_DEF_ML_METH, PyMethodDef, ml_meth);

@@ -110,7 +110,7 @@ pub(crate) unsafe fn call(callable: *mut PyObject, args: *const *mut PyObject, n
 /// (the generic path then makes the check itself, and may raise) when the depth is at the
 /// limit or one below it.
 #[inline]
-unsafe fn enter_call(tstate: *mut PyThreadState) -> Option<()> {
+pub(super) unsafe fn enter_call(tstate: *mut PyThreadState) -> Option<()> {
     // SAFETY: current thread state (caller).
     unsafe {
         if crate::frame::would_run_at_recursion_limit(tstate) {

@@ -66,7 +66,12 @@ unsafe fn _Py_CheckFunctionResult(callable: *mut PyObject, result: *mut PyObject
 /// GIL held; `callable` live; `args` has `nargsf`'s count of live references.
 #[cfg(not(py37))]
 #[inline(never)]
-unsafe fn vectorcall_generic(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize, kwnames: *mut PyObject) -> *mut PyObject {
+pub(super) unsafe fn vectorcall_generic(
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: type fields at probed offsets; the vectorcall slot is read as the type declares.
     unsafe {
         let tp = (*callable).ob_type.cast::<u8>();
@@ -94,7 +99,12 @@ unsafe fn vectorcall_generic(callable: *mut PyObject, args: *const *mut PyObject
 /// counted among them as in vectorcall); with `ARGUMENTS_OFFSET`, `args[-1]` is writable.
 #[cfg(py37)]
 #[inline(never)]
-unsafe fn vectorcall_generic(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize, kwnames: *mut PyObject) -> *mut PyObject {
+pub(super) unsafe fn vectorcall_generic(
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
     use pyo3_ffi::*;
     extern "C" {
         fn _PyCFunction_FastCallKeywords(f: *mut PyObject, a: *const *mut PyObject, n: Py_ssize_t, k: *mut PyObject) -> *mut PyObject;
@@ -143,7 +153,8 @@ unsafe fn vectorcall_generic(callable: *mut PyObject, args: *const *mut PyObject
 
 /// Calls `callable` as vectorcall would: a plain Python function (or a bound method of one)
 /// in place ([`call_python_function`]), a C function or method descriptor of a simple
-/// convention straight ([`super::c_call`]), anything else through [`vectorcall_generic`].
+/// convention straight ([`super::c_call`]), a plain class without the argument tuple
+/// ([`super::class_call`]), anything else through [`vectorcall_generic`].
 ///
 /// # Safety
 /// GIL held; `callable` live; `args` has `nargsf`'s count of live references (`kwnames`
@@ -162,6 +173,9 @@ pub(crate) unsafe fn vectorcall(
                 return result;
             }
             if let Some(result) = super::c_call::call(callable, args, nargsf & !ARGUMENTS_OFFSET) {
+                return result;
+            }
+            if let Some(result) = super::class_call::call(callable, args, nargsf) {
                 return result;
             }
         }

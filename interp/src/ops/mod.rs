@@ -35,6 +35,7 @@ mod generators;
 pub use dict_keys::NEXT_PRIVATE_VERSION;
 mod c_call;
 mod call;
+mod class_call;
 mod imports;
 mod iter;
 #[cfg(py310)]
