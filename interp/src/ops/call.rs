@@ -168,10 +168,10 @@ pub(crate) unsafe fn vectorcall(
 ) -> *mut PyObject {
     // SAFETY: forwarded from the caller.
     unsafe {
+        if let Some(result) = call_python_function(callable, args, nargsf, kwnames) {
+            return result;
+        }
         if kwnames.is_null() {
-            if let Some(result) = call_python_function(callable, args, nargsf) {
-                return result;
-            }
             if let Some(result) = super::c_call::call(callable, args, nargsf & !ARGUMENTS_OFFSET) {
                 return result;
             }
@@ -183,15 +183,20 @@ pub(crate) unsafe fn vectorcall(
     }
 }
 
-/// The fast case of calling a plain Python function ([`super::python_call`]) with positional
-/// arguments: `callable` itself, or the function of a bound method with its `self` put in
-/// `args[-1]` (as `method_vectorcall` does, when `ARGUMENTS_OFFSET` allows). `None` when the
-/// call is not that case; nothing was done then.
+/// The fast case of calling a plain Python function ([`super::python_call`]): `callable`
+/// itself, or the function of a bound method with its `self` put in `args[-1]` (as
+/// `method_vectorcall` does, when `ARGUMENTS_OFFSET` allows). `None` when the call is not
+/// that case; nothing was done then.
 ///
 /// # Safety
-/// As [`vectorcall`] without keywords.
+/// As [`vectorcall`].
 #[inline]
-unsafe fn call_python_function(callable: *mut PyObject, args: *const *mut PyObject, nargsf: usize) -> Option<*mut PyObject> {
+unsafe fn call_python_function(
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> Option<*mut PyObject> {
     use pyo3_ffi::PyFunction_Type;
     extern "C" {
         static mut PyMethod_Type: pyo3_ffi::PyTypeObject;
@@ -202,7 +207,7 @@ unsafe fn call_python_function(callable: *mut PyObject, args: *const *mut PyObje
         let nargs = nargsf & !ARGUMENTS_OFFSET;
         let ty = (*callable).ob_type;
         if ty == std::ptr::addr_of_mut!(PyFunction_Type) {
-            return super::python_call::call(callable, args, nargs);
+            return super::python_call::call_with_keywords(callable, args, nargs, kwnames);
         }
         if ty != std::ptr::addr_of_mut!(PyMethod_Type) || nargsf & ARGUMENTS_OFFSET == 0 {
             return None;
@@ -215,7 +220,7 @@ unsafe fn call_python_function(callable: *mut PyObject, args: *const *mut PyObje
         let this = *method.add(layout::METHOD_IM_SELF).cast::<*mut PyObject>();
         let slot = args.cast_mut().sub(1);
         let saved = std::mem::replace(&mut *slot, this);
-        let result = super::python_call::call(func, slot, nargs + 1);
+        let result = super::python_call::call_with_keywords(func, slot, nargs + 1, kwnames);
         *slot = saved;
         result
     }

@@ -48,7 +48,7 @@ pub(crate) unsafe fn call(func: *mut PyObject, args: *const *mut PyObject, nargs
         let fields = func.cast::<u8>();
         let code = *fields.add(layout::FUNCTION_FUNC_CODE).cast::<*mut PyCodeObject>();
         if (*code).co_kwonlyargcount != 0 || (*code).co_flags & !IGNORED_FLAGS != FAST_FLAGS {
-            return call_binding_extras(func, code, args, nargs);
+            return call_binding_extras(func, code, args, nargs, std::ptr::null_mut());
         }
         // The parameters `args` does not give come from the end of the defaults, as
         // `_PyEval_EvalCodeWithName` fills missing positional parameters.
@@ -92,23 +92,118 @@ const EXTRA_FLAGS: c_int = pyo3_ffi::CO_VARARGS | pyo3_ffi::CO_VARKEYWORDS | pyo
 
 /// Keyword-only parameters [`call_binding_extras`] fills from `__kwdefaults__` at most.
 const MAX_KWONLY: usize = 8;
+/// Keyword arguments [`call_binding_extras`] binds at most.
+const MAX_KEYWORDS: usize = 16;
 
-/// [`call`] for functions that need more than positional parameters and defaults: a
-/// `*args` tuple, a `**kwargs` dict, keyword-only parameters filled from `__kwdefaults__`,
-/// cells (an argument's cell made from the argument, as `co_cell2arg` says) and free
-/// variables copied from the closure — what `_PyEval_EvalCodeWithName` (3.7–3.9) and
-/// `_PyEval_MakeFrameVector` (3.10) do for a call with positional arguments only, in their
-/// order. `None`, with nothing done, when the call would raise (too many or too few
-/// arguments, a keyword-only parameter without a default) or is not a plain frame.
+/// [`call`] with keyword arguments too: `kwnames` (NULL for none) names the last of the
+/// `nargs + len(kwnames)` values at `args`, as vectorcall passes them.
 ///
 /// # Safety
-/// As [`call`]; `code` is `func`'s code.
+/// As [`call`]; `kwnames` is NULL or a tuple of the keyword names, `args` holds their values
+/// after the `nargs` positional ones.
+#[inline]
+pub(crate) unsafe fn call_with_keywords(
+    func: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: usize,
+    kwnames: *mut PyObject,
+) -> Option<*mut PyObject> {
+    // SAFETY: as the contract; a function holds its code.
+    unsafe {
+        if kwnames.is_null() {
+            return call(func, args, nargs);
+        }
+        let code = *func.cast::<u8>().add(layout::FUNCTION_FUNC_CODE).cast::<*mut PyCodeObject>();
+        call_binding_extras(func, code, args, nargs, kwnames)
+    }
+}
+
+/// Where a keyword argument goes.
+#[derive(Clone, Copy)]
+enum KeywordTarget {
+    /// The parameter in this slot of the locals.
+    Parameter(usize),
+    /// The `**kwargs` dict.
+    Extra,
+}
+
+/// What [`call_binding_extras`] learns about a call before it builds the frame.
+struct KeywordBinding {
+    /// Bit `i`: parameter slot `i` is given by a keyword.
+    given: u64,
+    targets: [KeywordTarget; MAX_KEYWORDS],
+}
+
+/// Where each keyword of `kwnames` binds, as `_PyEval_EvalCodeWithName` (3.10:
+/// `_PyEval_MakeFrameVector`) finds it: a parameter after the positional-only ones whose name
+/// is the keyword itself or equal to it, else `**kwargs`. `None` when binding would raise (a
+/// keyword that is not an exact str, that is unexpected, or that gives a parameter a second
+/// value) or there are more keywords or parameters than handled here.
+///
+/// # Safety
+/// GIL held; `code` a code object of `total` named parameters; `kwnames` a tuple.
+unsafe fn bind_keywords(
+    code: *mut PyCodeObject,
+    kwnames: *mut PyObject,
+    positional: usize,
+    total: usize,
+    varkeywords: bool,
+) -> Option<KeywordBinding> {
+    // SAFETY: as the contract; co_varnames is a tuple of at least `total` exact strs.
+    unsafe {
+        let count = pyo3_ffi::PyTuple_GET_SIZE(kwnames) as usize;
+        if count > MAX_KEYWORDS || total > 64 {
+            return None;
+        }
+        #[cfg(py37)]
+        let posonly = 0;
+        #[cfg(not(py37))]
+        let posonly = (*code).co_posonlyargcount as usize;
+        let names = tuple_items((*code).co_varnames);
+        let keywords = tuple_items(kwnames);
+        let mut binding = KeywordBinding { given: 0, targets: [KeywordTarget::Extra; MAX_KEYWORDS] };
+        for k in 0..count {
+            let keyword = *keywords.add(k);
+            if pyo3_ffi::PyUnicode_CheckExact(keyword) == 0 {
+                return None;
+            }
+            // The compiler interns parameter names and keyword names alike: identity first,
+            // then equality (of two exact strs, which runs no Python code).
+            let found = (posonly..total)
+                .find(|&j| *names.add(j) == keyword)
+                .or_else(|| (posonly..total).find(|&j| pyo3_ffi::PyUnicode_Compare(keyword, *names.add(j)) == 0));
+            match found {
+                Some(j) if j >= positional && binding.given & (1 << j) == 0 => {
+                    binding.given |= 1 << j;
+                    binding.targets[k] = KeywordTarget::Parameter(j);
+                }
+                Some(_) => return None,
+                None if varkeywords => {}
+                None => return None,
+            }
+        }
+        Some(binding)
+    }
+}
+
+/// [`call`] for calls that need more than positional parameters and defaults: a
+/// `*args` tuple, a `**kwargs` dict, keyword arguments (`kwnames`, NULL for none),
+/// keyword-only parameters filled from `__kwdefaults__`, cells (an argument's cell made from
+/// the argument, as `co_cell2arg` says) and free variables copied from the closure — what
+/// `_PyEval_EvalCodeWithName` (3.10: `_PyEval_MakeFrameVector`) does, in its order. `None`,
+/// with nothing done, when the call would raise (too many or too few arguments, an
+/// unexpected keyword or a second value for a parameter, a keyword-only parameter without a
+/// value) or is not a plain frame.
+///
+/// # Safety
+/// As [`call_with_keywords`]; `code` is `func`'s code.
 #[inline(never)]
 unsafe fn call_binding_extras(
     func: *mut PyObject,
     code: *mut PyCodeObject,
     args: *const *mut PyObject,
     nargs: usize,
+    kwnames: *mut PyObject,
 ) -> Option<*mut PyObject> {
     // SAFETY: function and code fields at probed offsets; defaults a tuple or NULL,
     // kwdefaults a dict or NULL, the closure a tuple of cells when the code has free
@@ -123,22 +218,27 @@ unsafe fn call_binding_extras(
         let kwonly = (*code).co_kwonlyargcount as usize;
         let total = argcount + kwonly;
         let varargs = flags & pyo3_ffi::CO_VARARGS != 0;
+        let varkeywords = flags & pyo3_ffi::CO_VARKEYWORDS != 0;
         if nargs > argcount && !varargs {
             return None;
         }
-        let (defaults, missing) = if nargs >= argcount {
-            (std::ptr::null(), 0)
+        let positional = nargs.min(argcount);
+        let binding = if kwnames.is_null() {
+            KeywordBinding { given: 0, targets: [KeywordTarget::Extra; MAX_KEYWORDS] }
         } else {
-            let defaults = *fields.add(layout::FUNCTION_FUNC_DEFAULTS).cast::<*mut PyObject>();
-            let missing = argcount - nargs;
-            let given = if defaults.is_null() { 0 } else { pyo3_ffi::PyTuple_GET_SIZE(defaults) as usize };
-            if missing > given {
-                return None;
-            }
-            (tuple_items(defaults).add(given - missing), missing)
+            bind_keywords(code, kwnames, positional, total, varkeywords)?
         };
+        let given = |slot: usize| slot < 64 && binding.given & (1 << slot) != 0;
+        // Parameter `slot` past the positional arguments takes `defaults[slot - first_default]`
+        // (a negative index: no default, the call raises).
+        let defaults = *fields.add(layout::FUNCTION_FUNC_DEFAULTS).cast::<*mut PyObject>();
+        let defcount = if defaults.is_null() { 0 } else { pyo3_ffi::PyTuple_GET_SIZE(defaults) as isize };
+        let first_default = argcount as isize - defcount;
+        if (nargs..argcount).any(|slot| !given(slot) && (slot as isize) < first_default) {
+            return None;
+        }
         let mut kw_defaults = [std::ptr::null_mut::<PyObject>(); MAX_KWONLY];
-        if kwonly > 0 && !kwonly_defaults(func, code, &mut kw_defaults, kwonly)? {
+        if kwonly > 0 && !kwonly_defaults(func, code, &mut kw_defaults, kwonly, binding.given)? {
             return None;
         }
         let tstate = current_tstate();
@@ -148,15 +248,15 @@ unsafe fn call_binding_extras(
             return None;
         };
         let locals = (*frame).f_localsplus.as_mut_ptr();
-        if flags & pyo3_ffi::CO_VARKEYWORDS != 0 {
-            let kwdict = pyo3_ffi::PyDict_New();
+        let mut kwdict = std::ptr::null_mut();
+        if varkeywords {
+            kwdict = pyo3_ffi::PyDict_New();
             if kwdict.is_null() {
                 release_all(&kw_defaults[..kwonly]);
                 return Some(fail(tstate, frame));
             }
             *locals.add(total + varargs as usize) = kwdict;
         }
-        let positional = nargs.min(argcount);
         for i in 0..positional {
             let arg = *args.add(i);
             Py_INCREF(arg);
@@ -175,13 +275,35 @@ unsafe fn call_binding_extras(
             }
             *locals.add(total) = extra;
         }
-        for i in 0..missing {
-            let default = *defaults.add(i);
-            Py_INCREF(default);
-            *locals.add(nargs + i) = default;
+        if !kwnames.is_null() {
+            let keywords = tuple_items(kwnames);
+            for (k, target) in binding.targets[..pyo3_ffi::PyTuple_GET_SIZE(kwnames) as usize].iter().enumerate() {
+                let value = *args.add(nargs + k);
+                match *target {
+                    KeywordTarget::Parameter(slot) => {
+                        Py_INCREF(value);
+                        *locals.add(slot) = value;
+                    }
+                    KeywordTarget::Extra => {
+                        if pyo3_ffi::PyDict_SetItem(kwdict, *keywords.add(k), value) < 0 {
+                            release_all(&kw_defaults[..kwonly]);
+                            return Some(fail(tstate, frame));
+                        }
+                    }
+                }
+            }
+        }
+        for slot in nargs..argcount {
+            if !given(slot) {
+                let default = *tuple_items(defaults).offset(slot as isize - first_default);
+                Py_INCREF(default);
+                *locals.add(slot) = default;
+            }
         }
         for (i, &default) in kw_defaults[..kwonly].iter().enumerate() {
-            *locals.add(argcount + i) = default;
+            if !default.is_null() {
+                *locals.add(argcount + i) = default;
+            }
         }
         if !fill_cells_and_free_variables(func, code, locals) {
             return Some(fail(tstate, frame));
@@ -193,22 +315,35 @@ unsafe fn call_binding_extras(
 }
 
 /// Looks up the `kwonly` keyword-only parameters of `code` (after the positional ones in
-/// `co_varnames`) in `func.__kwdefaults__`, storing new references in `found`: `Some(true)`
-/// when all have one, `Some(false)` (nothing kept) when one lacks a default or there are
-/// more than `found` holds, `None` (nothing kept, no exception left) when a lookup failed.
+/// `co_varnames`) that no keyword gives (bit `slot` of `given`) in `func.__kwdefaults__`,
+/// storing new references in `found` (NULL for those given): `Some(true)` when all have a
+/// value, `Some(false)` (nothing kept) when one lacks a default or there are more than
+/// `found` holds, `None` (nothing kept, no exception left) when a lookup failed.
 ///
 /// # Safety
 /// GIL held; `code` is `func`'s code.
-unsafe fn kwonly_defaults(func: *mut PyObject, code: *mut PyCodeObject, found: &mut [*mut PyObject], kwonly: usize) -> Option<bool> {
+unsafe fn kwonly_defaults(
+    func: *mut PyObject,
+    code: *mut PyCodeObject,
+    found: &mut [*mut PyObject],
+    kwonly: usize,
+    given: u64,
+) -> Option<bool> {
     // SAFETY: as the contract; co_varnames is a tuple of at least argcount + kwonly names.
     unsafe {
-        let kwdefaults = *func.cast::<u8>().add(layout::FUNCTION_FUNC_KWDEFAULTS).cast::<*mut PyObject>();
-        if kwdefaults.is_null() || kwonly > found.len() {
+        if kwonly > found.len() {
             return Some(false);
         }
-        let names = tuple_items((*code).co_varnames).add((*code).co_argcount as usize);
+        let kwdefaults = *func.cast::<u8>().add(layout::FUNCTION_FUNC_KWDEFAULTS).cast::<*mut PyObject>();
+        let argcount = (*code).co_argcount as usize;
+        let names = tuple_items((*code).co_varnames);
         for i in 0..kwonly {
-            let default = pyo3_ffi::PyDict_GetItemWithError(kwdefaults, *names.add(i));
+            let slot = argcount + i;
+            if slot < 64 && given & (1 << slot) != 0 {
+                continue;
+            }
+            let default =
+                if kwdefaults.is_null() { std::ptr::null_mut() } else { pyo3_ffi::PyDict_GetItemWithError(kwdefaults, *names.add(slot)) };
             if default.is_null() {
                 release_all(&found[..i]);
                 if !pyo3_ffi::PyErr_Occurred().is_null() {
@@ -224,11 +359,11 @@ unsafe fn kwonly_defaults(func: *mut PyObject, code: *mut PyCodeObject, found: &
     }
 }
 
-/// Drops the references in `values`.
+/// Drops the references in `values` (NULL entries skipped).
 unsafe fn release_all(values: &[*mut PyObject]) {
     for &value in values {
-        // SAFETY: owned references (caller).
-        unsafe { Py_DECREF(value) };
+        // SAFETY: owned references or NULL (caller).
+        unsafe { Py_XDECREF(value) };
     }
 }
 

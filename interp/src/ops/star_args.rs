@@ -221,7 +221,10 @@ pub unsafe extern "C" fn call_function_ex(sp: *mut *mut PyObject, flags: u32) ->
         }
         // ceval's do_call_core: only differs from PyObject_Call while tracing (C_TRACE),
         // which compiled code never does.
-        let result = PyObject_Call(func, callargs, kwargs);
+        let result = match call_python_unpacked(func, callargs, kwargs) {
+            Some(result) => result,
+            None => PyObject_Call(func, callargs, kwargs),
+        };
         Py_DECREF(func);
         Py_DECREF(callargs);
         Py_XDECREF(kwargs);
@@ -231,6 +234,65 @@ pub unsafe extern "C" fn call_function_ex(sp: *mut *mut PyObject, flags: u32) ->
         } else {
             0
         }
+    }
+}
+
+/// Bound-method calls [`call_python_unpacked`] makes with `self` and at most this many
+/// arguments (copied into a buffer on the stack).
+const MAX_UNPACKED_METHOD_ARGS: usize = 15;
+
+/// `PyObject_Call(func, callargs, kwargs)` when `func` is a Python function, or a bound
+/// method of one, and `kwargs` is NULL or empty: the function called with the tuple's items
+/// (after `self`) by [`super::python_call`], as `PyObject_Call` ends up calling it
+/// (`_PyFunction_Vectorcall` / 3.7's `_PyFunction_FastCallDict`; 3.7 calls a bound method
+/// through `method_call`, inside `PyObject_Call`'s recursion check). `None`, with nothing
+/// done, for any other call.
+///
+/// # Safety
+/// GIL held; `func` live, `callargs` an exact tuple, `kwargs` NULL or an exact dict.
+#[inline]
+unsafe fn call_python_unpacked(func: *mut PyObject, callargs: *mut PyObject, kwargs: *mut PyObject) -> Option<*mut PyObject> {
+    use crate::cpython::layout;
+    extern "C" {
+        static mut PyMethod_Type: PyTypeObject;
+    }
+    // SAFETY: as the contract; a bound method holds its function and self, the tuple its
+    // items, while the caller holds them.
+    unsafe {
+        if !kwargs.is_null() && *kwargs.cast::<u8>().add(layout::DICT_MA_USED).cast::<isize>() != 0 {
+            return None;
+        }
+        let nargs = PyTuple_GET_SIZE(callargs) as usize;
+        let items = callargs.cast::<u8>().add(layout::TUPLE_OB_ITEM).cast::<*mut PyObject>();
+        let ty = Py_TYPE(func);
+        if ty == std::ptr::addr_of_mut!(PyFunction_Type) {
+            return super::python_call::call(func, items, nargs);
+        }
+        if ty != std::ptr::addr_of_mut!(PyMethod_Type) || nargs > MAX_UNPACKED_METHOD_ARGS {
+            return None;
+        }
+        let function = *func.cast::<u8>().add(layout::METHOD_IM_FUNC).cast::<*mut PyObject>();
+        if Py_TYPE(function) != std::ptr::addr_of_mut!(PyFunction_Type) {
+            return None;
+        }
+        let mut stack = [null_mut::<PyObject>(); MAX_UNPACKED_METHOD_ARGS + 1];
+        stack[0] = *func.cast::<u8>().add(layout::METHOD_IM_SELF).cast::<*mut PyObject>();
+        std::ptr::copy_nonoverlapping(items, stack.as_mut_ptr().add(1), nargs);
+        #[cfg(py37)]
+        let tstate = {
+            let tstate = crate::cpython::current_tstate();
+            super::c_call::enter_call(tstate)?;
+            tstate
+        };
+        let result = super::python_call::call(function, stack.as_ptr(), nargs + 1);
+        #[cfg(py37)]
+        {
+            crate::frame::leave_recursive_call(tstate);
+            if result.is_none() {
+                return None;
+            }
+        }
+        result
     }
 }
 
