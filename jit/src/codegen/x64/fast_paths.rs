@@ -613,15 +613,22 @@ impl Emitter<'_> {
         }
     }
 
-    /// The commonest `LOAD_ATTR` hit inline: the cache's first entry is `INSTANCE_DICT` for
-    /// the owner's type (version tag valid and equal), and the owner's instance dict (split
-    /// or combined) has the name where the entry remembers it ([`Self::instance_value_slot`]), with a value. On
-    /// success jumps to `got` with the value (new reference) in rax and the owner in rdi;
-    /// else to `fallback`, nothing changed.
+    /// The commonest `LOAD_ATTR` hits inline: the cache's first entry is for the owner's
+    /// type (version tag valid and equal) and either `INSTANCE_DICT`, the owner's instance
+    /// dict (split or combined) having the name where the entry remembers it
+    /// ([`Self::instance_value_slot`]), or `SLOT` (checked in the cold section); and there is
+    /// a value. On success jumps to `got` with the value (new reference) in rax and the owner
+    /// in rdi; else to `fallback`, nothing changed.
     fn instance_dict_attr_load(&mut self, cache: *mut AttrCache, fallback: DynamicLabel, got: DynamicLabel) {
-        self.instance_value_slot(cache, fallback);
+        let value_at_rax = self.new_label();
+        let slot_load = self.cold(move |e| {
+            e.slot_entry_address(fallback);
+            dynasm!(e.ops ; .arch x64 ; jmp =>value_at_rax);
+        });
+        self.instance_value_slot(cache, fallback, slot_load);
         dynasm!(self.ops
             ; .arch x64
+            ; =>value_at_rax
             ; mov rax, [rax]
             ; test rax, rax
             ; jz =>fallback
@@ -632,9 +639,10 @@ impl Emitter<'_> {
 
     /// The type guard of an inline attribute hit: the owner at the top of the stack (left
     /// in rdi) has the type of the cache's first entry (the cache's address left in rsi,
-    /// the type in rcx), whose version tag is valid and equal to the entry's, and the
-    /// entry has kind `kind`. Jumps to `fallback` otherwise. Uses rdx.
-    fn entry_type_guard(&mut self, cache: *mut AttrCache, kind: u32, fallback: DynamicLabel) {
+    /// the type in rcx), whose version tag is valid and equal to the entry's; jumps to
+    /// `fallback` otherwise. Then the entry has kind `kind`, else jumps to `other_kind` (the
+    /// type guard passed). Uses rdx.
+    fn entry_type_guard(&mut self, cache: *mut AttrCache, kind: u32, fallback: DynamicLabel, other_kind: DynamicLabel) {
         use d8::e0;
         // The version tag is read as a zero-extended dword, and the valid-tag flag tested
         // in its byte of `tp_flags`.
@@ -649,31 +657,46 @@ impl Emitter<'_> {
             ; mov rcx, [BYTE rdi + d8::OBJECT_OB_TYPE]
             ; cmp rcx, [BYTE rsi + e0::OWNER]
             ; jne =>fallback
-            ; cmp DWORD [BYTE rsi + e0::KIND], BYTE kind as i32
-            ; jne =>fallback
             ; mov edx, DWORD [rcx + layout::TYPE_TP_VERSION_TAG as i32]
             ; cmp rdx, [BYTE rsi + e0::VERSION]
             ; jne =>fallback
             ; test BYTE [rcx + layout::TYPE_TP_FLAGS as i32 + FLAG_BYTE], BYTE FLAG_BIT
             ; jz =>fallback
+            ; cmp DWORD [BYTE rsi + e0::KIND], BYTE kind as i32
+            ; jne =>other_kind
+        );
+    }
+
+    /// After [`Self::entry_type_guard`] passed for an entry of another kind (owner in rdi,
+    /// cache in rsi): the entry is `SLOT` (a `__slots__` member read and written at its
+    /// offset), else jumps to `fallback`. Leaves the slot's address in rax.
+    fn slot_entry_address(&mut self, fallback: DynamicLabel) {
+        use d8::e0;
+        dynasm!(self.ops
+            ; .arch x64
+            ; cmp DWORD [BYTE rsi + e0::KIND], BYTE ops::attr_kind::SLOT as i32
+            ; jne =>fallback
+            ; mov rax, [BYTE rsi + e0::OFFSET]
+            ; add rax, rdi
         );
     }
 
     /// The guards of the inline attribute hits, on the owner at the top of the stack (left
     /// in rdi) and the cache's first entry (its address left in rsi): the entry is
-    /// `INSTANCE_DICT` for the owner's type, whose version tag is valid and equal; the owner
+    /// `INSTANCE_DICT` (another kind jumps to `other_kind`, see [`Self::entry_type_guard`])
+    /// for the owner's type, whose version tag is valid and equal; the owner
     /// has an exact dict (left in rdx) whose keys have the entry's `dk_size`, more than
     /// `hint` entries and the name at `entry_offset` (the entry's `split_value` and
     /// `instance_dict_entry` in `ops`). Leaves the address of the value slot in rax: a split
     /// dict's `ma_values[hint]`, or the entry's own `me_value` in a combined dict (there a
     /// key is only kept with its value: deletion clears both). Jumps to `fallback`
     /// otherwise. Uses rcx, r8, r10.
-    fn instance_value_slot(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
+    fn instance_value_slot(&mut self, cache: *mut AttrCache, fallback: DynamicLabel, other_kind: DynamicLabel) {
         use d8::e0;
         let slot = self.new_label();
         // Combined dicts are the rarer kind: their slot is computed in the cold section.
         let combined = self.cold(move |e| dynasm!(e.ops ; .arch x64 ; lea rax, [BYTE rcx + d8::ME_VALUE] ; jmp =>slot));
-        self.entry_type_guard(cache, ops::attr_kind::INSTANCE_DICT, fallback);
+        self.entry_type_guard(cache, ops::attr_kind::INSTANCE_DICT, fallback, other_kind);
         dynasm!(self.ops
             ; .arch x64
             ; mov rdx, [BYTE rsi + e0::OFFSET]
@@ -704,7 +727,9 @@ impl Emitter<'_> {
         );
     }
 
-    /// The commonest `STORE_ATTR` hits inline: [`Self::instance_value_slot`]'s guards, and the
+    /// The commonest `STORE_ATTR` hits inline: a `SLOT` entry (in the cold section: the old
+    /// value replaced, then released, then the owner, as `PyMember_SetOne` and `STORE_ATTR`
+    /// do), or [`Self::instance_value_slot`]'s guards, and the
     /// new value is not a GC object or the dict is already tracked (so the dict's GC
     /// tracking cannot have to change). When the attribute has a value, the value slot is
     /// replaced, the dict gets a new version tag from the private counter, and the old
@@ -718,8 +743,30 @@ impl Emitter<'_> {
         const GC_BIT: i8 = (layout::TPFLAGS_HAVE_GC >> (8 * GC_BYTE)) as i8;
         const _: () = assert!(layout::TPFLAGS_HAVE_GC.count_ones() == 1 && GC_BYTE < 4);
         let stored = self.new_label();
+        let slot_store = self.cold(move |e| {
+            e.slot_entry_address(fallback);
+            dynasm!(e.ops
+                ; .arch x64
+                ; mov r9, [rax]
+                ; mov r10, [r13 - 16]
+                ; mov [rax], r10
+                ; sub r13, 16
+                // The owner waits in the freed slot while the old value is released.
+                ; mov [r13], rdi
+                ; test r9, r9
+                ; jz >released
+                ; mov rdi, r9
+            );
+            e.decref_rdi();
+            dynasm!(e.ops ; .arch x64 ; released:);
+            if !borrowed.at(1) {
+                dynasm!(e.ops ; .arch x64 ; mov rdi, [r13]);
+                e.decref_rdi();
+            }
+            dynasm!(e.ops ; .arch x64 ; jmp =>stored);
+        });
         // The slot's address in rax, the hint in r8, the dict in rdx, the owner in rdi.
-        self.instance_value_slot(cache, fallback);
+        self.instance_value_slot(cache, fallback, slot_store);
         dynasm!(self.ops
             ; .arch x64
             ; mov r10, [r13 - 16]
@@ -825,7 +872,7 @@ impl Emitter<'_> {
     /// rdi and the cache in rsi. Uses rcx, rdx, r8.
     fn unshadowed_method(&mut self, cache: *mut AttrCache, fallback: DynamicLabel) {
         use d8::e0;
-        self.entry_type_guard(cache, ops::attr_kind::METHOD, fallback);
+        self.entry_type_guard(cache, ops::attr_kind::METHOD, fallback, fallback);
         dynasm!(self.ops
             ; .arch x64
             ; mov rdx, [BYTE rsi + e0::OFFSET]
