@@ -156,3 +156,76 @@ try:
 except TypeError as e:
     print("TypeError", e)
 print(type("Made", (), {"x": 1})().x, type(type(1)))
+
+
+# str(x): exact strs, objects with __str__ or only __repr__, a __str__ that returns a str
+# subclass (whose __init__ type_call then runs with the argument), one that returns a
+# non-str or raises, str with no or more arguments, and recursion through __str__.
+class Tagged(str):
+    def __init__(self, *args):
+        print("Tagged.__init__", [type(a).__name__ for a in args])
+
+
+class ReturnsTagged:
+    def __str__(self):
+        return Tagged("tagged")
+
+
+class ReturnsPlainSub:
+    def __str__(self):
+        return FSubStr("sub")
+
+
+class FSubStr(str):
+    pass
+
+
+class OnlyRepr:
+    def __repr__(self):
+        return "<only repr>"
+
+
+class StrReturnsInt:
+    def __str__(self):
+        return 42
+
+
+class StrRaises:
+    def __str__(self):
+        raise ValueError("no str")
+
+
+class Recursive:
+    def __init__(self, depth):
+        self.depth = depth
+
+    def __str__(self):
+        self.depth[0] += 1
+        return str(self)
+
+
+def strs():
+    out = []
+    for x in (1, 2.5, "s", FSubStr("x"), b"b", None, [1, "2"], OnlyRepr(), ReturnsTagged(), ReturnsPlainSub(),
+              StrReturnsInt(), StrRaises()):
+        try:
+            r = str(x)
+            out.append((repr(r), type(r).__name__))
+        except Exception as e:
+            out.append((type(e).__name__, str(e)))
+    out.append((str(), str(b"abc", "ascii"), str(object=5)))
+    return out
+
+
+for i in range(3):
+    for row in strs():
+        print(row)
+
+old_limit = sys.getrecursionlimit()
+sys.setrecursionlimit(120)
+depth = [0]
+try:
+    str(Recursive(depth))
+except RecursionError as e:
+    print("str recursion", depth[0])
+sys.setrecursionlimit(old_limit)

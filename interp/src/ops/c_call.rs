@@ -5,8 +5,8 @@
 //! keywords and the right number of arguments. What their vectorcall functions do
 //! (`method_vectorcall_*`, `cfunction_vectorcall_*`; 3.7's `_PyMethodDef_RawFastCallKeywords`)
 //! is done here: the recursion check " while calling a Python object" around the call,
-//! then `_Py_CheckFunctionResult`. `float(x)`, `int(x)` and `type(x)` are done as their
-//! constructors do them. Any other call returns `None` untouched.
+//! then `_Py_CheckFunctionResult`. `float(x)`, `int(x)`, `str(x)` and `type(x)` are done as
+//! their constructors do them. Any other call returns `None` untouched.
 
 use crate::cpython::{current_tstate, layout, PyThreadState};
 use pyo3_ffi::{PyObject, PyTypeObject};
@@ -54,6 +54,9 @@ pub(crate) unsafe fn call(callable: *mut PyObject, args: *const *mut PyObject, n
         }
         if callable == std::ptr::addr_of_mut!(pyo3_ffi::PyType_Type).cast() && nargs == 1 {
             return type_of(*args);
+        }
+        if callable == std::ptr::addr_of_mut!(pyo3_ffi::PyUnicode_Type).cast() && nargs == 1 {
+            return call_str(callable, *args);
         }
         let ty = (*callable).ob_type;
         let fields = callable.cast::<u8>();
@@ -155,6 +158,58 @@ unsafe fn call_number_type(callable: *mut PyObject, args: *const *mut PyObject, 
             crate::frame::leave_recursive_call(tstate);
         }
         Some(super::python_call::checked_result(tstate, callable, result))
+    }
+}
+
+/// `str(x)` with one positional argument, as `_PyObject_MakeTpCall` → `type_call` →
+/// `unicode_new` do it: `PyObject_Str(x)` inside the recursion check; `type_call` then runs
+/// the result's `tp_init` with the argument tuple — `object_init` for an exact str, which
+/// accepts, or a str subclass's own (one that `__str__` returned), done here too.
+///
+/// # Safety
+/// GIL held; `callable` is `str`; `x` live.
+#[inline]
+unsafe fn call_str(callable: *mut PyObject, x: *mut PyObject) -> Option<*mut PyObject> {
+    // SAFETY: as the contract.
+    unsafe {
+        let tstate = current_tstate();
+        enter_call(tstate)?;
+        let mut result = pyo3_ffi::PyObject_Str(x);
+        if !result.is_null() && (*result).ob_type != std::ptr::addr_of_mut!(pyo3_ffi::PyUnicode_Type) {
+            result = init_str_subclass(result, x);
+        }
+        crate::frame::leave_recursive_call(tstate);
+        Some(super::python_call::checked_result(tstate, callable, result))
+    }
+}
+
+/// `type_call`'s `tp_init` for a `str(x)` whose `__str__` returned `result`, an instance of a
+/// str subclass: its type's `tp_init` with the tuple `(x,)`; `result` is released if that
+/// fails.
+///
+/// # Safety
+/// GIL held; `result` owned; `x` live.
+#[cold]
+unsafe fn init_str_subclass(result: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
+    type InitFn = unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> c_int;
+    // SAFETY: as the contract; the slot is read at its probed offset.
+    unsafe {
+        let ty = (*result).ob_type.cast::<u8>();
+        let Some(init) = *ty.add(layout::TYPE_TP_INIT).cast::<Option<InitFn>>() else {
+            return result;
+        };
+        let args = pyo3_ffi::PyTuple_Pack(1, x);
+        if args.is_null() {
+            pyo3_ffi::Py_DECREF(result);
+            return args;
+        }
+        let status = init(result, args, std::ptr::null_mut());
+        pyo3_ffi::Py_DECREF(args);
+        if status < 0 {
+            pyo3_ffi::Py_DECREF(result);
+            return std::ptr::null_mut();
+        }
+        result
     }
 }
 
