@@ -286,12 +286,7 @@ unsafe fn call_python_unpacked(func: *mut PyObject, callargs: *mut PyObject, kwa
         };
         let result = super::python_call::call(function, stack.as_ptr(), nargs + 1);
         #[cfg(py37)]
-        {
-            crate::frame::leave_recursive_call(tstate);
-            if result.is_none() {
-                return None;
-            }
-        }
+        crate::frame::leave_recursive_call(tstate);
         result
     }
 }
