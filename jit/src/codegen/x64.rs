@@ -1550,12 +1550,29 @@ fn emit_cell_access(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Comp
 
 fn emit_for_iter(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), CompileFailure> {
     let exhausted = e.target_label(instr)?;
+    let exhausted_offset = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)?;
+    let deopt = e.deopt;
     // The iterator's tp_iternext directly (as ceval), but a generator's resumption in the
-    // cold section (it may run in machine code directly); the helper only sorts out its end.
-    let (got, decided, called) = (e.ops.new_dynamic_label(), e.ops.new_dynamic_label(), e.ops.new_dynamic_label());
+    // cold section (it may run in machine code directly). A next value falls through; the
+    // end (or an error) is sorted out by the helper in the cold section, which then leaves
+    // the loop (or, if tracing started, the machine code at the loop's exit).
+    let called = e.ops.new_dynamic_label();
     let generator = e.cold(move |e| {
         e.call(ops::generator_next as *const () as usize);
         dynasm!(e.ops ; .arch x64 ; jmp =>called);
+    });
+    let ended = e.cold(move |e| {
+        dynasm!(e.ops ; .arch x64 ; mov rdi, r13);
+        e.call(ops::for_iter_end as *const () as usize);
+        e.check_status(0);
+        dynasm!(e.ops ; .arch x64 ; sub r13, 8);
+        e.cmp_use_tracing();
+        dynasm!(e.ops
+            ; .arch x64
+            ; je =>exhausted
+            ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], lasti_before(exhausted_offset)
+            ; jmp =>deopt
+        );
     });
     dynasm!(e.ops
         ; .arch x64
@@ -1567,36 +1584,8 @@ fn emit_for_iter(e: &mut Emitter<'_>, instr: &Instruction) -> Result<(), Compile
         ; call QWORD [rax + layout::TYPE_TP_ITERNEXT as i32]
         ; =>called
         ; test rax, rax
-        ; jnz =>got
-        ; mov rdi, r13
-    );
-    e.call(ops::for_iter_end as *const () as usize);
-    e.check_status(0);
-    dynasm!(e.ops
-        ; .arch x64
-        ; xor eax, eax
-        ; jmp =>decided
-        ; =>got
+        ; jz =>ended
         ; mov [r13], rax
-        ; mov eax, 1
-        ; =>decided
-    );
-    let exhausted_offset = instr.jump_target().ok_or(CompileFailure::MalformedBytecode)?;
-    let deopt = e.deopt;
-    let next_value = e.ops.new_dynamic_label();
-    dynasm!(e.ops
-        ; .arch x64
-        ; test eax, eax
-        ; jnz =>next_value
-        ; sub r13, 8
-    );
-    e.cmp_use_tracing();
-    dynasm!(e.ops
-        ; .arch x64
-        ; je =>exhausted
-        ; mov DWORD [r12 + layout::FRAME_F_LASTI as i32], lasti_before(exhausted_offset)
-        ; jmp =>deopt
-        ; =>next_value
         ; add r13, 8
     );
     e.cmp_use_tracing();
