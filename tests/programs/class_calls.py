@@ -185,6 +185,16 @@ def run(i):
     show("closure", lambda: make_closure_class(10)(i))
     show("freed-ok", lambda: Freed(False))
     show("freed-fail", lambda: Freed(True))
+    # The same classes called with unpacked arguments (CALL_FUNCTION_EX).
+    args = (i, i + 1)
+    show("star-plain", lambda: Plain(*args))
+    show("star-plain-few", lambda: Plain(*args[:1]))
+    show("star-point", lambda: Point(*args, **{}))
+    show("star-returns-value", lambda: ReturnsValue(*args[:1]))
+    show("star-has-new", lambda: HasNew(*args[:1]))
+    show("star-meta", lambda: WithMeta(*args[:1]))
+    show("star-freed-fail", lambda: Freed(*(True,)))
+    show("star-many", lambda: Point(*range(20)))
 
 
 for i in range(3):

@@ -237,16 +237,17 @@ pub unsafe extern "C" fn call_function_ex(sp: *mut *mut PyObject, flags: u32) ->
     }
 }
 
-/// Bound-method calls [`call_python_unpacked`] makes with `self` and at most this many
-/// arguments (copied into a buffer on the stack).
+/// Bound-method and class calls [`call_python_unpacked`] makes with at most this many
+/// arguments (copied into a buffer on the stack after `self` or a scratch slot).
 const MAX_UNPACKED_METHOD_ARGS: usize = 15;
 
-/// `PyObject_Call(func, callargs, kwargs)` when `func` is a Python function, or a bound
-/// method of one, and `kwargs` is NULL or empty: the function called with the tuple's items
-/// (after `self`) by [`super::python_call`], as `PyObject_Call` ends up calling it
-/// (`_PyFunction_Vectorcall` / 3.7's `_PyFunction_FastCallDict`; 3.7 calls a bound method
-/// through `method_call`, inside `PyObject_Call`'s recursion check). `None`, with nothing
-/// done, for any other call.
+/// `PyObject_Call(func, callargs, kwargs)` when `func` is a Python function, a bound method
+/// of one, or a plain class, and `kwargs` is NULL or empty: the function called with the
+/// tuple's items (after `self`) by [`super::python_call`], as `PyObject_Call` ends up
+/// calling it (`_PyFunction_Vectorcall` / 3.7's `_PyFunction_FastCallDict`; 3.7 calls a
+/// bound method through `method_call`, inside `PyObject_Call`'s recursion check), or the
+/// class by [`super::class_call`] (`tp_call` inside that recursion check on every version).
+/// `None`, with nothing done, for any other call.
 ///
 /// # Safety
 /// GIL held; `func` live, `callargs` an exact tuple, `kwargs` NULL or an exact dict.
@@ -268,7 +269,16 @@ unsafe fn call_python_unpacked(func: *mut PyObject, callargs: *mut PyObject, kwa
         if ty == std::ptr::addr_of_mut!(PyFunction_Type) {
             return super::python_call::call(func, items, nargs);
         }
-        if ty != std::ptr::addr_of_mut!(PyMethod_Type) || nargs > MAX_UNPACKED_METHOD_ARGS {
+        if nargs > MAX_UNPACKED_METHOD_ARGS {
+            return None;
+        }
+        if ty == std::ptr::addr_of_mut!(PyType_Type) {
+            // A plain class (`super::class_call`), the arguments after a scratch slot.
+            let mut stack = [null_mut::<PyObject>(); MAX_UNPACKED_METHOD_ARGS + 1];
+            std::ptr::copy_nonoverlapping(items, stack.as_mut_ptr().add(1), nargs);
+            return super::class_call::call(func, stack.as_ptr().add(1), nargs | super::call::ARGUMENTS_OFFSET);
+        }
+        if ty != std::ptr::addr_of_mut!(PyMethod_Type) {
             return None;
         }
         let function = *func.cast::<u8>().add(layout::METHOD_IM_FUNC).cast::<*mut PyObject>();
