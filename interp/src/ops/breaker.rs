@@ -1,7 +1,7 @@
 //! What the evaluator does when the eval-breaker word is set, through exported API only:
 //! signals and pending calls, handing the GIL to a waiting thread, async exceptions.
 
-use crate::cpython::{async_exc_slot, gil_drop_request_addr, PyThreadState};
+use crate::cpython::{async_exc_slot, PyThreadState};
 use pyo3_ffi::{PyErr_SetNone, PyEval_RestoreThread, PyEval_SaveThread, Py_DECREF, Py_MakePendingCalls};
 use std::sync::atomic::{AtomicI32, Ordering::Relaxed};
 
@@ -22,8 +22,7 @@ pub unsafe extern "C" fn handle_eval_breaker(tstate: *mut PyThreadState) -> i32 
         if pending_calls_to_do(tstate).load(Relaxed) != 0 && Py_MakePendingCalls() < 0 {
             return -1;
         }
-        let drop_request = &*(gil_drop_request_addr((*tstate).interp) as *const AtomicI32);
-        if drop_request.load(Relaxed) != 0 {
+        if ceval_word(tstate, CevalWord::GilDropRequest).load(Relaxed) != 0 {
             // Give another thread a chance; RestoreThread resets the request.
             let saved = PyEval_SaveThread();
             PyEval_RestoreThread(saved);
@@ -102,53 +101,65 @@ fn signals_pending() -> &'static AtomicI32 {
     runtime_flag(crate::cpython::layout::RUNTIME_SIGNALS_PENDING)
 }
 
-/// The pending-call flag ceval gates `make_pending_calls` on (3.7: signals come this way too).
-#[cfg(any(py37, py38))]
-fn pending_calls_to_do(_: *mut PyThreadState) -> &'static AtomicI32 {
-    runtime_flag(crate::cpython::layout::RUNTIME_PENDING_CALLS_TO_DO)
+/// The `int` words of ceval's state that live in `_PyRuntime.ceval` on 3.7/3.8 and in the
+/// interpreter's `ceval` from 3.9 (`signals_pending` stays in `_PyRuntime`).
+#[derive(Clone, Copy)]
+enum CevalWord {
+    EvalBreaker,
+    GilDropRequest,
+    PendingCallsToDo,
+    PendingAsyncExc,
 }
 
-#[cfg(not(any(py37, py38)))]
+/// A relaxed view of ceval's `word` for `tstate`'s interpreter.
+fn ceval_word(tstate: *mut PyThreadState, word: CevalWord) -> &'static AtomicI32 {
+    use crate::cpython::layout;
+    #[cfg(any(py37, py38))]
+    {
+        let _ = tstate;
+        runtime_flag(match word {
+            CevalWord::EvalBreaker => layout::RUNTIME_EVAL_BREAKER,
+            CevalWord::GilDropRequest => layout::RUNTIME_GIL_DROP_REQUEST,
+            CevalWord::PendingCallsToDo => layout::RUNTIME_PENDING_CALLS_TO_DO,
+            CevalWord::PendingAsyncExc => layout::RUNTIME_PENDING_ASYNC_EXC,
+        })
+    }
+    #[cfg(not(any(py37, py38)))]
+    interp_flag(
+        tstate,
+        match word {
+            CevalWord::EvalBreaker => layout::INTERP_EVAL_BREAKER,
+            CevalWord::GilDropRequest => layout::INTERP_GIL_DROP_REQUEST,
+            CevalWord::PendingCallsToDo => layout::INTERP_PENDING_CALLS_TO_DO,
+            CevalWord::PendingAsyncExc => layout::INTERP_PENDING_ASYNC_EXC,
+        },
+    )
+}
+
+/// The pending-call flag ceval gates `make_pending_calls` on (3.7: signals come this way too).
 fn pending_calls_to_do(tstate: *mut PyThreadState) -> &'static AtomicI32 {
-    interp_flag(tstate, crate::cpython::layout::INTERP_PENDING_CALLS_TO_DO)
+    ceval_word(tstate, CevalWord::PendingCallsToDo)
 }
 
 /// ceval's `COMPUTE_EVAL_BREAKER`, for the thread that handles signals and pending calls
 /// (the only one that calls it here, so ceval's "can this thread handle them" terms are true;
 /// from another thread this can only keep the breaker set longer, which makes the next check
 /// take the slow path and changes nothing else).
-#[cfg(any(py37, py38))]
-fn compute_eval_breaker(_: *mut PyThreadState) {
-    use crate::cpython::layout;
+fn compute_eval_breaker(tstate: *mut PyThreadState) {
     #[cfg(py37)]
     let signals = 0;
-    #[cfg(py38)]
+    #[cfg(not(py37))]
     let signals = signals_pending().load(Relaxed);
     let any = signals
-        | runtime_flag(layout::RUNTIME_GIL_DROP_REQUEST).load(Relaxed)
-        | runtime_flag(layout::RUNTIME_PENDING_CALLS_TO_DO).load(Relaxed)
-        | runtime_flag(layout::RUNTIME_PENDING_ASYNC_EXC).load(Relaxed);
-    runtime_flag(layout::RUNTIME_EVAL_BREAKER).store((any != 0) as i32, Relaxed);
-}
-
-#[cfg(not(any(py37, py38)))]
-fn compute_eval_breaker(tstate: *mut PyThreadState) {
-    use crate::cpython::layout;
-    let word = |offset| interp_flag(tstate, offset);
-    let any = word(layout::INTERP_GIL_DROP_REQUEST).load(Relaxed)
-        | signals_pending().load(Relaxed)
-        | word(layout::INTERP_PENDING_CALLS_TO_DO).load(Relaxed)
-        | word(layout::INTERP_PENDING_ASYNC_EXC).load(Relaxed);
-    word(layout::INTERP_EVAL_BREAKER).store((any != 0) as i32, Relaxed);
+        | ceval_word(tstate, CevalWord::GilDropRequest).load(Relaxed)
+        | ceval_word(tstate, CevalWord::PendingCallsToDo).load(Relaxed)
+        | ceval_word(tstate, CevalWord::PendingAsyncExc).load(Relaxed);
+    ceval_word(tstate, CevalWord::EvalBreaker).store((any != 0) as i32, Relaxed);
 }
 
 /// ceval's `UNSIGNAL_ASYNC_EXC` (no exported function does it): clear the request and
 /// recompute `eval_breaker`, so the breaker does not stay set.
 fn unsignal_async_exc(tstate: *mut PyThreadState) {
-    use crate::cpython::layout;
-    #[cfg(any(py37, py38))]
-    runtime_flag(layout::RUNTIME_PENDING_ASYNC_EXC).store(0, Relaxed);
-    #[cfg(not(any(py37, py38)))]
-    interp_flag(tstate, layout::INTERP_PENDING_ASYNC_EXC).store(0, Relaxed);
+    ceval_word(tstate, CevalWord::PendingAsyncExc).store(0, Relaxed);
     compute_eval_breaker(tstate);
 }
