@@ -176,40 +176,10 @@ unsafe fn call_str(callable: *mut PyObject, x: *mut PyObject) -> Option<*mut PyO
         enter_call(tstate)?;
         let mut result = pyo3_ffi::PyObject_Str(x);
         if !result.is_null() && (*result).ob_type != std::ptr::addr_of_mut!(pyo3_ffi::PyUnicode_Type) {
-            result = init_str_subclass(result, x);
+            result = super::class_call::init_with_tuple((*result).ob_type, result, &x, 1);
         }
         crate::frame::leave_recursive_call(tstate);
         Some(super::python_call::checked_result(tstate, callable, result))
-    }
-}
-
-/// `type_call`'s `tp_init` for a `str(x)` whose `__str__` returned `result`, an instance of a
-/// str subclass: its type's `tp_init` with the tuple `(x,)`; `result` is released if that
-/// fails.
-///
-/// # Safety
-/// GIL held; `result` owned; `x` live.
-#[cold]
-unsafe fn init_str_subclass(result: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
-    type InitFn = unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> c_int;
-    // SAFETY: as the contract; the slot is read at its probed offset.
-    unsafe {
-        let ty = (*result).ob_type.cast::<u8>();
-        let Some(init) = *ty.add(layout::TYPE_TP_INIT).cast::<Option<InitFn>>() else {
-            return result;
-        };
-        let args = pyo3_ffi::PyTuple_Pack(1, x);
-        if args.is_null() {
-            pyo3_ffi::Py_DECREF(result);
-            return args;
-        }
-        let status = init(result, args, std::ptr::null_mut());
-        pyo3_ffi::Py_DECREF(args);
-        if status < 0 {
-            pyo3_ffi::Py_DECREF(result);
-            return std::ptr::null_mut();
-        }
-        result
     }
 }
 

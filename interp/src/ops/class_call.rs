@@ -131,7 +131,7 @@ unsafe fn construct(ty: *mut PyTypeObject, init: *mut PyObject, args: *const *mu
         // Allocating may have run finalizers (a collection) that changed the class: then
         // `type_call` runs whatever `tp_init` is now, with the argument tuple.
         if slot(ty, layout::TYPE_TP_INIT) != SLOT_TP_INIT.load(Relaxed) || _PyType_Lookup(ty, super::interned!(c"__init__")) != init {
-            return init_generically(ty, obj, args, nargs);
+            return init_with_tuple(ty, obj, args, nargs);
         }
         Py_INCREF(init);
         let scratch = args.cast_mut().sub(1);
@@ -173,13 +173,14 @@ unsafe fn init_returned_not_none(result: *mut PyObject) {
     }
 }
 
-/// The rest of `type_call` after `tp_new` when the class changed under `tp_alloc`: `tp_init`
-/// (if any) with a tuple of the arguments; the instance is released if it fails.
+/// `type_call`'s step after `tp_new`, its own way: `ty`'s `tp_init` (if any) on `obj` with a
+/// tuple of the arguments; `obj` is released if it fails. Here when the class changed under
+/// `tp_alloc`; also for a str subclass that `str(x)` got from `__str__` (`super::c_call`).
 ///
 /// # Safety
-/// GIL held; `obj` an owned new instance of `ty`; `args` holds `nargs` live references.
+/// GIL held; `obj` an owned instance of `ty`; `args` holds `nargs` live references.
 #[cold]
-unsafe fn init_generically(ty: *mut PyTypeObject, obj: *mut PyObject, args: *const *mut PyObject, nargs: usize) -> *mut PyObject {
+pub(super) unsafe fn init_with_tuple(ty: *mut PyTypeObject, obj: *mut PyObject, args: *const *mut PyObject, nargs: usize) -> *mut PyObject {
     // SAFETY: as the contract; a NULL `tp_init` is skipped as `type_call` skips it.
     unsafe {
         let Some(init) = std::mem::transmute::<usize, Option<InitFn>>(slot(ty, layout::TYPE_TP_INIT)) else {
