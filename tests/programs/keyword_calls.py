@@ -30,13 +30,17 @@ def with_cell(a, b=1):
     return inner()
 
 
-def posonly_maker():
+def posonly_function(name, source):
     # Positional-only parameters need 3.8 syntax; built with exec so 3.7 parses this file.
     if sys.version_info < (3, 8):
         return None
     scope = {}
-    exec("def posonly(a, b, /, c=3, **kw):\n    return (a, b, c, sorted(kw.items()))\n", scope)
-    return scope["posonly"]
+    exec(source, scope)
+    return scope[name]
+
+
+def posonly_maker():
+    return posonly_function("posonly", "def posonly(a, b, /, c=3, **kw):\n    return (a, b, c, sorted(kw.items()))\n")
 
 
 class Logger:
@@ -89,15 +93,7 @@ def run(i):
         attempt("posonly-by-keyword", lambda: nokw_posonly(1, b=i))
 
 
-def make_nokw_posonly():
-    if sys.version_info < (3, 8):
-        return None
-    scope = {}
-    exec("def nokw_posonly(a, b, /):\n    return (a, b)\n", scope)
-    return scope["nokw_posonly"]
-
-
-nokw_posonly = make_nokw_posonly()
+nokw_posonly = posonly_function("nokw_posonly", "def nokw_posonly(a, b, /):\n    return (a, b)\n")
 log = Logger("x")
 for i in range(3):
     run(i)
